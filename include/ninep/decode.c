@@ -1,0 +1,347 @@
+/*
+ * The 9P decoder: walks a compiled layout over the bytes of one message.
+ *
+ * Every read is preceded by a length check written as a comparison of
+ * lengths (never `p + n > end`, which can overflow).  A message decodes only
+ * when some layout of its type, in one of the dialects asked for, consumes
+ * exactly `size` bytes.
+ */
+#include "decode.h"
+
+#include <string.h>
+
+enum { MAX_CANDIDATES = 8 };
+
+/* Where decoding stands within one message. */
+struct cursor {
+	const uint8_t *buf; /* the message (or struct) bytes */
+	uint32_t base;      /* offset of buf within the message, for items */
+	uint32_t pos;
+	uint32_t end;
+	unsigned dialects;
+	struct ninep_msg *msg;
+};
+
+static enum ninep_status fail(struct cursor *c, const char *problem, const char *field)
+{
+	struct ninep_msg *m = c->msg;
+	m->problem = problem;
+	m->problem_field = field;
+	m->problem_offset = c->base + c->pos;
+	return NINEP_MALFORMED;
+}
+
+static enum ninep_status push(struct cursor *c, const struct ninep_element *e, uint32_t length, uint64_t value,
+			      uint8_t depth)
+{
+	struct ninep_msg *m = c->msg;
+	if (m->n_items == NINEP_MAXITEMS)
+		return fail(c, "more fields than the decoder holds", e->name);
+	struct ninep_item *it = &m->items[m->n_items++];
+	it->field = e->field;
+	it->element = e;
+	it->offset = c->base + c->pos;
+	it->length = length;
+	it->value = value;
+	it->depth = depth;
+	c->pos += length;
+	return NINEP_OK;
+}
+
+static enum ninep_status decode_layout(struct cursor *c, const struct ninep_layout *layout, uint8_t depth);
+
+/* Decode a struct occupying exactly `length` bytes at the cursor. */
+static enum ninep_status decode_struct_at(struct cursor *c, const char *name, uint32_t length, uint8_t depth)
+{
+	const struct ninep_layout *candidates[MAX_CANDIDATES];
+	size_t n = ninep_struct_layouts(name, candidates, MAX_CANDIDATES);
+	unsigned items_before = c->msg->n_items;
+	enum ninep_status status = NINEP_UNKNOWN_TYPE;
+	const struct ninep_layout *best = NULL;
+	uint32_t best_reach = 0;
+
+	/* Try each layout of the dialects asked for; remember which got furthest
+	 * so that its problem is the one reported. */
+	for (size_t i = 0; i < n; i++) {
+		if ((candidates[i]->dialects & c->dialects) == 0)
+			continue;
+		struct cursor inner = { c->buf + c->pos, c->base + c->pos, 0, length, c->dialects, c->msg };
+		c->msg->n_items = items_before;
+		status = decode_layout(&inner, candidates[i], depth);
+		if (status == NINEP_OK && inner.pos == length) {
+			c->pos += length;
+			return NINEP_OK;
+		}
+		uint32_t reach = status == NINEP_OK ? inner.pos : c->msg->problem_offset - inner.base;
+		if (best == NULL || reach > best_reach) {
+			best = candidates[i];
+			best_reach = reach;
+		}
+	}
+	if (best == NULL)
+		return fail(c, "no layout of this record in the dialect", name);
+	/* Decode the best candidate again so the items and problem are its own. */
+	struct cursor inner = { c->buf + c->pos, c->base + c->pos, 0, length, c->dialects, c->msg };
+	c->msg->n_items = items_before;
+	status = decode_layout(&inner, best, depth);
+	if (status == NINEP_OK)
+		return fail(c, "record length disagrees with its fields", name);
+	return status;
+}
+
+static enum ninep_status decode_element(struct cursor *c, const struct ninep_element *e, const uint64_t *values,
+					uint64_t *value, uint8_t depth)
+{
+	uint32_t left = c->end - c->pos;
+	const uint8_t *p = c->buf + c->pos;
+
+	switch (e->wire) {
+	case NINEP_WIRE_UINT:
+		if (left < e->size)
+			return fail(c, "field runs past the end of the message", e->name);
+		switch (e->size) {
+		case 1:
+			*value = p[0];
+			break;
+		case 2:
+			*value = ninep_get16(p);
+			break;
+		case 4:
+			*value = ninep_get32(p);
+			break;
+		default:
+			*value = ninep_get64(p);
+			break;
+		}
+		return push(c, e, e->size, *value, depth);
+	case NINEP_WIRE_QID:
+	case NINEP_WIRE_FIXED: {
+		uint32_t size = e->wire == NINEP_WIRE_QID ? NINEP_QIDSZ : e->size;
+		if (left < size)
+			return fail(c, "field runs past the end of the message", e->name);
+		*value = size;
+		return push(c, e, size, size, depth);
+	}
+	case NINEP_WIRE_STRING: {
+		if (left < NINEP_BIT16SZ)
+			return fail(c, "string length runs past the end of the message", e->name);
+		uint32_t len = ninep_get16(p);
+		if (left - NINEP_BIT16SZ < len)
+			return fail(c, "string runs past the end of the message", e->name);
+		*value = len;
+		return push(c, e, NINEP_BIT16SZ + len, len, depth);
+	}
+	case NINEP_WIRE_DATA: {
+		uint64_t len = values[e->length_from];
+		if (len > left)
+			return fail(c, "count runs past the end of the message", e->name);
+		*value = len;
+		return push(c, e, (uint32_t)len, len, depth);
+	}
+	case NINEP_WIRE_STRUCT: {
+		uint64_t len = values[e->length_from];
+		if (len > left)
+			return fail(c, "record length runs past the end of the message", e->name);
+		enum ninep_status status = push(c, e, (uint32_t)len, len, depth);
+		if (status != NINEP_OK)
+			return status;
+		c->pos -= (uint32_t)len; /* the record's own fields follow, one level deeper */
+		*value = len;
+		return decode_struct_at(c, e->struct_name, (uint32_t)len, (uint8_t)(depth + 1));
+	}
+	}
+	return fail(c, "impossible wire kind", e->name);
+}
+
+static enum ninep_status decode_layout(struct cursor *c, const struct ninep_layout *layout, uint8_t depth)
+{
+	/* The last value of each element, for counts and lengths read later. */
+	uint64_t values[NINEP_MAXELEMENTS] = { 0 };
+
+	for (unsigned i = 0; i < layout->n_elements; i++) {
+		const struct ninep_element *e = &layout->elements[i];
+		uint64_t repeats = 1;
+		if (e->repeat_from >= 0) {
+			repeats = values[e->repeat_from];
+			if (repeats > NINEP_MAXWELEM)
+				return fail(c, "more than 16 walk elements", layout->elements[e->repeat_from].name);
+		}
+		for (uint64_t r = 0; r < repeats; r++) {
+			enum ninep_status status = decode_element(c, e, values, &values[i], depth);
+			if (status != NINEP_OK)
+				return status;
+		}
+	}
+	return NINEP_OK;
+}
+
+enum ninep_status ninep_frame(const uint8_t *buf, size_t len, uint32_t max_size, uint32_t *size)
+{
+	if (len < NINEP_SIZESZ)
+		return NINEP_INCOMPLETE;
+	*size = ninep_get32(buf);
+	if (*size < NINEP_HDRSZ)
+		return NINEP_MALFORMED;
+	if (max_size != 0 && *size > max_size)
+		return NINEP_MALFORMED;
+	if (len < *size)
+		return NINEP_INCOMPLETE;
+	return NINEP_OK;
+}
+
+/* The header as items, so both tools show and filter it like any field. */
+static void push_header(struct cursor *c)
+{
+	static struct ninep_element header[3];
+	static const char *const names[3] = { "size", "type", "tag" };
+	static const unsigned sizes[3] = { NINEP_SIZESZ, NINEP_BIT8SZ, NINEP_BIT16SZ };
+	if (header[0].field == NULL) {
+		for (int i = 0; i < 3; i++) {
+			strcpy(header[i].name, names[i]);
+			header[i].wire = NINEP_WIRE_UINT;
+			header[i].size = sizes[i];
+			header[i].length_from = -1;
+			header[i].repeat_from = -1;
+			header[i].field = ninep_field_by_key(names[i]);
+		}
+	}
+	uint64_t values[3] = { c->msg->size, c->msg->type, c->msg->tag };
+	for (int i = 0; i < 3; i++)
+		push(c, &header[i], header[i].size, values[i], 0);
+}
+
+enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg)
+{
+	ninep_description_init();
+	msg->n_items = 0;
+	msg->layout = NULL;
+	msg->problem = NULL;
+	msg->problem_field = NULL;
+	msg->problem_offset = 0;
+
+	uint32_t size = 0;
+	enum ninep_status status = ninep_frame(buf, len, 0, &size);
+	if (status == NINEP_INCOMPLETE || len < NINEP_HDRSZ) {
+		msg->size = size;
+		return NINEP_INCOMPLETE;
+	}
+	msg->size = size;
+	msg->type = buf[NINEP_SIZESZ];
+	msg->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
+	struct cursor c = { buf, 0, 0, size, dialects, msg };
+	if (status == NINEP_MALFORMED) {
+		c.pos = 0;
+		return fail(&c, "size is smaller than the 7-byte header", "size");
+	}
+	push_header(&c);
+
+	const struct ninep_layout *candidates[MAX_CANDIDATES];
+	size_t n = ninep_layouts_of(msg->type, candidates, MAX_CANDIDATES);
+	if (n == 0) {
+		msg->problem = "unknown message type";
+		msg->problem_field = "type";
+		msg->problem_offset = NINEP_SIZESZ;
+		return NINEP_UNKNOWN_TYPE;
+	}
+
+	const struct ninep_layout *best = NULL;
+	uint32_t best_reach = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((candidates[i]->dialects & dialects) == 0)
+			continue;
+		msg->n_items = 3;
+		c.pos = NINEP_HDRSZ;
+		status = decode_layout(&c, candidates[i], 0);
+		if (status == NINEP_OK && c.pos == size) {
+			msg->layout = candidates[i];
+			msg->problem = NULL;
+			msg->problem_field = NULL;
+			return NINEP_OK;
+		}
+		uint32_t reach = status == NINEP_OK ? c.pos : msg->problem_offset;
+		if (best == NULL || reach > best_reach) {
+			best = candidates[i];
+			best_reach = reach;
+		}
+	}
+	if (best == NULL) {
+		msg->n_items = 3;
+		msg->problem = "message type not defined in this dialect";
+		msg->problem_field = "type";
+		msg->problem_offset = NINEP_SIZESZ;
+		return NINEP_UNKNOWN_TYPE;
+	}
+	/* Report the layout that got furthest, with its own items. */
+	msg->n_items = 3;
+	c.pos = NINEP_HDRSZ;
+	status = decode_layout(&c, best, 0);
+	msg->layout = best;
+	if (status == NINEP_OK)
+		return fail(&c, "size is larger than the fields", "size");
+	return status;
+}
+
+enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size_t len, unsigned dialects,
+				      uint32_t base, struct ninep_msg *msg, size_t *used)
+{
+	ninep_description_init();
+	*used = 0;
+	const struct ninep_layout *candidates[MAX_CANDIDATES];
+	size_t n = ninep_struct_layouts(name, candidates, MAX_CANDIDATES);
+	if (n == 0)
+		return NINEP_UNKNOWN_TYPE;
+	/* A stat record says its own length; other records end where their
+	 * layout does. */
+	uint32_t end = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	if (strcmp(name, "stat") == 0) {
+		if (len < NINEP_BIT16SZ)
+			return NINEP_INCOMPLETE;
+		uint32_t stat_len = NINEP_BIT16SZ + (uint32_t)ninep_get16(buf);
+		if (stat_len > len)
+			return NINEP_INCOMPLETE;
+		end = stat_len;
+	}
+	struct cursor c = { buf, base, 0, end, dialects, msg };
+	if (strcmp(name, "stat") == 0) {
+		enum ninep_status status = decode_struct_at(&c, name, end, 1);
+		*used = c.pos;
+		return status;
+	}
+	unsigned items_before = msg->n_items;
+	enum ninep_status status = NINEP_UNKNOWN_TYPE;
+	for (size_t i = 0; i < n; i++) {
+		if ((candidates[i]->dialects & dialects) == 0)
+			continue;
+		msg->n_items = items_before;
+		c.pos = 0;
+		status = decode_layout(&c, candidates[i], 1);
+		if (status == NINEP_OK) {
+			*used = c.pos;
+			return NINEP_OK;
+		}
+	}
+	return status;
+}
+
+const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter)
+{
+	for (unsigned i = 0; i < msg->n_items; i++)
+		if (msg->items[i].depth == 0 && strcmp(msg->items[i].field->filter, filter) == 0)
+			return &msg->items[i];
+	return NULL;
+}
+
+const char *ninep_status_name(enum ninep_status status)
+{
+	switch (status) {
+	case NINEP_OK:
+		return "ok";
+	case NINEP_INCOMPLETE:
+		return "incomplete";
+	case NINEP_MALFORMED:
+		return "malformed";
+	case NINEP_UNKNOWN_TYPE:
+		return "unknown type";
+	}
+	return "?";
+}

@@ -1,0 +1,115 @@
+/*
+ * The 9P decoder both tools use: framing (is a whole message there?) and
+ * decoding (which fields sit where), driven by the layouts of protocol.h.
+ *
+ * It never writes to the input, checks every length before using it, and
+ * succeeds only when a layout consumes exactly `size` bytes.  Incomplete
+ * ("the bytes stop before the message does") and malformed ("the bytes
+ * contradict the format") are different outcomes.
+ */
+#ifndef NINEP_DECODE_H
+#define NINEP_DECODE_H
+
+#include "protocol.h"
+
+enum ninep_status {
+	NINEP_OK = 0,
+	NINEP_INCOMPLETE, /* more bytes are needed */
+	NINEP_MALFORMED,  /* the bytes contradict every layout */
+	NINEP_UNKNOWN_TYPE, /* no dialect asked for defines this type */
+};
+
+/* Little-endian reads; the caller has checked the length. */
+static inline uint16_t ninep_get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t ninep_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t ninep_get64(const uint8_t *p)
+{
+	return (uint64_t)ninep_get32(p) | (uint64_t)ninep_get32(p + 4) << 32;
+}
+
+/*
+ * Framing.  Given the first `len` bytes of a stream positioned at a message
+ * boundary: NINEP_OK with *size set when a whole message is there,
+ * NINEP_INCOMPLETE when more bytes are needed (*size set once the size field
+ * is there), NINEP_MALFORMED when the size is below the header or above
+ * max_size (0: no limit beyond 32 bits).
+ */
+enum ninep_status ninep_frame(const uint8_t *buf, size_t len, uint32_t max_size, uint32_t *size);
+
+/* One decoded field: where it is and, for integers, its value. */
+struct ninep_item {
+	const struct ninep_field *field;
+	const struct ninep_element *element;
+	uint32_t offset; /* from the start of the message (or struct) */
+	uint32_t length; /* bytes on the wire, including a string's len[2] */
+	uint64_t value;  /* UINT: the value; STRING: its length; DATA: its length */
+	uint8_t depth;   /* 0: message field; 1: inside a struct (stat, dirent) */
+};
+
+/* A string item's bytes (not NUL-terminated). */
+static inline const uint8_t *ninep_item_bytes(const uint8_t *msg, const struct ninep_item *it)
+{
+	return msg + it->offset + (it->element && it->element->wire == NINEP_WIRE_STRING ? NINEP_BIT16SZ : 0);
+}
+
+/* A qid, read from a QID item's bytes. */
+struct ninep_qid {
+	uint8_t type;
+	uint32_t version;
+	uint64_t path;
+};
+static inline struct ninep_qid ninep_get_qid(const uint8_t *p)
+{
+	struct ninep_qid q = { p[0], ninep_get32(p + 1), ninep_get64(p + 5) };
+	return q;
+}
+
+enum { NINEP_MAXITEMS = 64 };
+
+struct ninep_msg {
+	uint32_t size;
+	uint8_t type;
+	uint16_t tag;
+	const struct ninep_layout *layout; /* the layout that fit, or NULL */
+	unsigned n_items;                   /* header items first: size, type, tag */
+	struct ninep_item items[NINEP_MAXITEMS];
+	/* When status is not OK: what went wrong, and where. */
+	const char *problem;      /* "string runs past the end of the message" */
+	const char *problem_field; /* the layout field, e.g. "wname", or NULL */
+	uint32_t problem_offset;
+};
+
+/*
+ * Decode one message from buf[0..len).  `dialects` is the set of dialects to
+ * try (NINEP_DIALECT_ANY when not known).  On NINEP_OK every field is in
+ * msg->items.  On NINEP_MALFORMED the items decoded before the problem are
+ * kept and msg->problem says what and where.  NINEP_INCOMPLETE when len is
+ * shorter than the message.
+ */
+enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg);
+
+/*
+ * Decode one struct record (stat, dirent, mumble) at the start of
+ * buf[0..len).  Items are appended to msg->items at depth 1 with offsets
+ * relative to `base`; *used is set to the record's length.  Used for the
+ * stat records of a directory Rread and the entries of Rreaddir.
+ */
+enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size_t len, unsigned dialects,
+				      uint32_t base, struct ninep_msg *msg, size_t *used);
+
+/* The first item of a field filter name ("fid", "newfid"), or NULL. */
+const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter);
+
+/* The item's value as an unsigned integer (0 when absent). */
+static inline uint64_t ninep_find_uint(const struct ninep_msg *msg, const char *filter, uint64_t absent)
+{
+	const struct ninep_item *it = ninep_find(msg, filter);
+	return it ? it->value : absent;
+}
+
+const char *ninep_status_name(enum ninep_status status);
+
+#endif
