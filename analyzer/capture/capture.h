@@ -1,0 +1,118 @@
+/*
+ * From capture files (or a live interface) to ordered TCP byte streams.
+ *
+ * This is the analyzer's lower half: it knows link layers, IP and TCP, and
+ * nothing of 9P.  It reads packets through libpcap, peels the link layer,
+ * reassembles IPv4 fragments, walks IPv6 extension headers, and reassembles
+ * each TCP direction into in-order bytes, which it hands to the upper half
+ * through struct stream_events.  Timestamps are integer nanoseconds since
+ * 1970 throughout.
+ */
+#ifndef NINEP_ANALYZER_CAPTURE_H
+#define NINEP_ANALYZER_CAPTURE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One end of a TCP connection. */
+struct endpoint {
+	uint8_t family;   /* 4 or 6 */
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
+	uint16_t port;
+};
+
+/* "127.0.0.1:5640" or "[::1]:564" into buf; returns buf. */
+char *endpoint_format(const struct endpoint *e, char *buf, size_t size);
+enum { ENDPOINT_STRLEN = 64 };
+
+enum close_reason {
+	CLOSE_FIN,            /* both sides sent FIN (or one FIN and the capture ended) */
+	CLOSE_RST,
+	CLOSE_REUSED,         /* a new SYN on the same 4-tuple started a new connection */
+	CLOSE_END_OF_CAPTURE, /* still open when the input ended */
+	CLOSE_LIMIT,          /* dropped because a memory ceiling was hit */
+};
+
+/*
+ * One TCP connection, owned by the reassembler.  Side 0 is the side that
+ * sent the SYN when the SYN was seen, otherwise the sender of the first
+ * packet; the upper half may decide that side 1 is really the client (it
+ * sees which side sends 9P requests).
+ */
+struct tcp_conn {
+	uint64_t id;              /* 1, 2, ... in order of first packet */
+	struct endpoint side[2];
+	int syn_seen;             /* the capture holds the connection's start */
+	int64_t handshake_rtt_ns; /* SYN to the ACK of SYN+ACK; -1 if not seen */
+	int64_t first_ns, last_ns;
+	uint64_t payload_bytes[2]; /* delivered in order, per side */
+	int ignored;              /* set by the upper half: deliver nothing more */
+	void *user;               /* the upper half's state for this connection */
+};
+
+/* What the reassembler tells the upper half.  Any callback may be NULL. */
+struct stream_events {
+	void (*on_open)(void *ctx, struct tcp_conn *conn);
+	/* In-order bytes from `side`; ts_ns is the time of the packet that
+	 * completed them (for out-of-order data, the packet that filled the
+	 * hole). */
+	void (*on_data)(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts_ns);
+	/* `bytes` of `side` were never captured (a lost segment, or payload cut
+	 * by the snaplen); the next on_data continues after them. */
+	void (*on_gap)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
+	/* The connection ended; conn is freed after this returns. */
+	void (*on_close)(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts_ns);
+};
+
+/* Memory ceilings, chosen when the reassembler is made. */
+struct reasm_limits {
+	size_t max_out_of_order_per_stream; /* bytes held waiting for a hole */
+	size_t max_out_of_order_total;
+	size_t max_connections;             /* open at once */
+};
+#define REASM_DEFAULT_LIMITS { 1u << 20, 32u << 20, 200000 }
+
+/* Counters for the report. */
+struct capture_stats {
+	uint64_t packets, bytes;
+	uint64_t non_ip, non_tcp, malformed_headers;
+	uint64_t snaplen_truncated;        /* packets whose payload the snaplen cut */
+	uint64_t ip_fragments, ip_reassembled, ip_fragments_dropped;
+	uint64_t tcp_segments;
+	uint64_t retransmissions;          /* bytes seen again, identical */
+	uint64_t retransmission_conflicts; /* bytes seen again, different (first copy wins) */
+	uint64_t out_of_order;             /* segments held for a hole */
+	uint64_t gaps, gap_bytes;
+	uint64_t connections;
+	uint64_t limit_hits;               /* a memory ceiling was hit */
+};
+
+struct reassembler;
+struct reassembler *reasm_new(const struct reasm_limits *limits, const struct stream_events *events, void *ctx);
+/* Ends every open connection (CLOSE_END_OF_CAPTURE, at ts_ns) and frees all. */
+void reasm_free(struct reassembler *r, int64_t ts_ns);
+const struct capture_stats *reasm_stats(const struct reassembler *r);
+
+/* An opened input: a capture file, standard input ("-"), or an interface. */
+struct capture_input;
+
+/* NULL on failure with a message naming the file and the problem in err. */
+struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen);
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen);
+
+/*
+ * Feed every packet of the input to the reassembler, until the input ends,
+ * max_packets (0: no limit) have been read, or *stop becomes non-zero.
+ * Returns 0 when the input ended cleanly, -1 when it was damaged (truncated
+ * file, read error): err says where, and everything before was delivered.
+ */
+int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
+		char *err, size_t errlen);
+/* How far through the input we are, 0..1, or -1 when unknown (live, stdin). */
+double capture_progress(const struct capture_input *in);
+/* Timestamp of the last packet read (for reasm_free). */
+int64_t capture_last_ns(const struct capture_input *in);
+void capture_close(struct capture_input *in);
+
+#endif
