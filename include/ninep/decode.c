@@ -69,6 +69,14 @@ static enum ninep_status decode_struct_at(struct cursor *c, const char *name, ui
 		c->msg->n_items = items_before;
 		status = decode_layout(&inner, candidates[i], depth);
 		if (status == NINEP_OK && inner.pos == length) {
+			/* A stat's size[2] counts the bytes after itself; it must agree
+			 * with the length around it (Rstat/Twstat n, Plan 9's statcheck). */
+			if (strcmp(name, "stat") == 0 &&
+			    c->msg->items[items_before].value + NINEP_BIT16SZ != length) {
+				c->msg->n_items = items_before;
+				inner.pos = 0;
+				return fail(&inner, "stat size disagrees with the record length", "stat.size");
+			}
 			c->pos += length;
 			return NINEP_OK;
 		}
@@ -218,21 +226,26 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 	msg->problem = NULL;
 	msg->problem_field = NULL;
 	msg->problem_offset = 0;
+	msg->type = 0;
+	msg->tag = 0;
 
 	uint32_t size = 0;
 	enum ninep_status status = ninep_frame(buf, len, 0, &size);
-	if (status == NINEP_INCOMPLETE || len < NINEP_HDRSZ) {
-		msg->size = size;
-		return NINEP_INCOMPLETE;
-	}
 	msg->size = size;
-	msg->type = buf[NINEP_SIZESZ];
-	msg->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
+	if (status == NINEP_INCOMPLETE)
+		return NINEP_INCOMPLETE;
 	struct cursor c = { buf, 0, 0, size, dialects, msg };
 	if (status == NINEP_MALFORMED) {
-		c.pos = 0;
+		/* The size alone condemns it, even before type and tag arrive
+		 * (as ninep_frame says). */
+		if (len >= NINEP_HDRSZ) {
+			msg->type = buf[NINEP_SIZESZ];
+			msg->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
+		}
 		return fail(&c, "size is smaller than the 7-byte header", "size");
 	}
+	msg->type = buf[NINEP_SIZESZ];
+	msg->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
 	push_header(&c);
 
 	const struct ninep_layout *candidates[MAX_CANDIDATES];
