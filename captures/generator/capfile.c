@@ -1,0 +1,193 @@
+#include "capfile.h"
+
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	PCAP_MAGIC_USEC = 0xa1b2c3d4u,
+	PCAP_MAGIC_NSEC = 0xa1b23c4du,
+	PCAP_VERSION_MAJOR = 2,
+	PCAP_VERSION_MINOR = 4,
+	PCAPNG_SHB = 0x0A0D0D0Au,
+	PCAPNG_IDB = 0x00000001u,
+	PCAPNG_EPB = 0x00000006u,
+	PCAPNG_BYTE_ORDER_MAGIC = 0x1A2B3C4Du,
+	PCAPNG_VERSION_MAJOR = 1,
+	PCAPNG_VERSION_MINOR = 0,
+	PCAPNG_OPT_ENDOFOPT = 0,
+	PCAPNG_OPT_SHB_USERAPPL = 4,
+	PCAPNG_OPT_IF_TSRESOL = 9,
+	PCAPNG_ALIGN = 4,
+	PCAPNG_TSRESOL_NSEC = 9, /* 10^-9 */
+	FRAME_CEILING = 1u << 20,
+};
+
+#define NSEC_PER_SEC 1000000000ull
+#define NSEC_PER_USEC 1000ull
+#define PCAPNG_SECTION_LENGTH_UNKNOWN 0xFFFFFFFFFFFFFFFFull
+
+struct capfile {
+	FILE *f;
+	char *path;
+	struct capfile_options o;
+	struct buf scratch; /* one block or record header, built then written */
+};
+
+static void write_out(struct capfile *cf, const void *p, size_t n)
+{
+	if (n > 0 && fwrite(p, 1, n, cf->f) != n) {
+		fprintf(stderr, "ninep-capgen: %s: write failed: %s\n", cf->path, strerror(errno));
+		exit(1);
+	}
+}
+
+/* pcap fields in the byte order the file header declares. */
+static void pcap_u32(struct capfile *cf, uint32_t v)
+{
+	if (cf->o.big_endian)
+		buf_be32(&cf->scratch, v);
+	else
+		buf_le32(&cf->scratch, v);
+}
+
+static void pcap_u16(struct capfile *cf, uint16_t v)
+{
+	if (cf->o.big_endian)
+		buf_be16(&cf->scratch, v);
+	else
+		buf_le16(&cf->scratch, v);
+}
+
+static void pad_to_align(struct buf *b)
+{
+	while (b->len % PCAPNG_ALIGN != 0)
+		buf_u8(b, 0);
+}
+
+/* An option: code[2] length[2] value, padded to 32 bits. */
+static void pcapng_option(struct buf *b, uint16_t code, const void *value, uint16_t len)
+{
+	buf_le16(b, code);
+	buf_le16(b, len);
+	buf_put(b, value, len);
+	pad_to_align(b);
+}
+
+/* Block total length appears at offset 4 and again at the end. */
+static void pcapng_finish_block(struct capfile *cf)
+{
+	uint32_t total = (uint32_t)cf->scratch.len + (uint32_t)sizeof(uint32_t);
+	buf_set_le32(&cf->scratch, sizeof(uint32_t), total);
+	buf_le32(&cf->scratch, total);
+	write_out(cf, cf->scratch.data, cf->scratch.len);
+	buf_reset(&cf->scratch);
+}
+
+static void pcapng_headers(struct capfile *cf)
+{
+	static const char userappl[] = "ninep-capgen";
+	struct buf *b = &cf->scratch;
+
+	buf_le32(b, PCAPNG_SHB);
+	buf_le32(b, 0); /* total length, patched */
+	buf_le32(b, PCAPNG_BYTE_ORDER_MAGIC);
+	buf_le16(b, PCAPNG_VERSION_MAJOR);
+	buf_le16(b, PCAPNG_VERSION_MINOR);
+	buf_le64(b, PCAPNG_SECTION_LENGTH_UNKNOWN);
+	pcapng_option(b, PCAPNG_OPT_SHB_USERAPPL, userappl, sizeof userappl - 1);
+	pcapng_option(b, PCAPNG_OPT_ENDOFOPT, NULL, 0);
+	pcapng_finish_block(cf);
+
+	buf_le32(b, PCAPNG_IDB);
+	buf_le32(b, 0);
+	buf_le16(b, (uint16_t)cf->o.linktype);
+	buf_le16(b, 0); /* reserved */
+	buf_le32(b, cf->o.snaplen);
+	if (cf->o.nanosecond) {
+		uint8_t tsresol = PCAPNG_TSRESOL_NSEC;
+		pcapng_option(b, PCAPNG_OPT_IF_TSRESOL, &tsresol, sizeof tsresol);
+	}
+	pcapng_option(b, PCAPNG_OPT_ENDOFOPT, NULL, 0);
+	pcapng_finish_block(cf);
+}
+
+static void pcap_header(struct capfile *cf)
+{
+	pcap_u32(cf, cf->o.nanosecond ? PCAP_MAGIC_NSEC : PCAP_MAGIC_USEC);
+	pcap_u16(cf, PCAP_VERSION_MAJOR);
+	pcap_u16(cf, PCAP_VERSION_MINOR);
+	pcap_u32(cf, 0); /* thiszone */
+	pcap_u32(cf, 0); /* sigfigs */
+	pcap_u32(cf, cf->o.snaplen);
+	pcap_u32(cf, cf->o.linktype);
+	write_out(cf, cf->scratch.data, cf->scratch.len);
+	buf_reset(&cf->scratch);
+}
+
+struct capfile *capfile_create(const char *path, const struct capfile_options *options)
+{
+	struct capfile *cf = calloc(1, sizeof *cf);
+	if (cf == NULL) {
+		fprintf(stderr, "ninep-capgen: out of memory\n");
+		exit(1);
+	}
+	cf->o = *options;
+	cf->path = strdup(path);
+	cf->f = fopen(path, "wb");
+	if (cf->f == NULL || cf->path == NULL) {
+		fprintf(stderr, "ninep-capgen: cannot create %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	buf_init(&cf->scratch, FRAME_CEILING);
+	if (cf->o.format == CAPFILE_PCAPNG)
+		pcapng_headers(cf);
+	else
+		pcap_header(cf);
+	return cf;
+}
+
+void capfile_write(struct capfile *cf, uint64_t ts_ns, const uint8_t *frame, size_t len)
+{
+	uint32_t caplen = len > cf->o.snaplen ? cf->o.snaplen : (uint32_t)len;
+	struct buf *b = &cf->scratch;
+
+	if (cf->o.format == CAPFILE_PCAPNG) {
+		uint64_t units = cf->o.nanosecond ? ts_ns : ts_ns / NSEC_PER_USEC;
+		buf_le32(b, PCAPNG_EPB);
+		buf_le32(b, 0);
+		buf_le32(b, 0); /* interface 0, the only IDB */
+		buf_le32(b, (uint32_t)(units >> 32));
+		buf_le32(b, (uint32_t)units);
+		buf_le32(b, caplen);
+		buf_le32(b, (uint32_t)len);
+		buf_put(b, frame, caplen);
+		pad_to_align(b);
+		pcapng_finish_block(cf);
+		return;
+	}
+	uint64_t frac = ts_ns % NSEC_PER_SEC;
+	pcap_u32(cf, (uint32_t)(ts_ns / NSEC_PER_SEC));
+	pcap_u32(cf, (uint32_t)(cf->o.nanosecond ? frac : frac / NSEC_PER_USEC));
+	pcap_u32(cf, caplen);
+	pcap_u32(cf, (uint32_t)len);
+	write_out(cf, b->data, b->len);
+	buf_reset(b);
+	write_out(cf, frame, caplen);
+}
+
+void capfile_close(struct capfile *cf)
+{
+	if (fclose(cf->f) != 0) {
+		fprintf(stderr, "ninep-capgen: %s: close failed: %s\n", cf->path, strerror(errno));
+		exit(1);
+	}
+	buf_free(&cf->scratch);
+	free(cf->path);
+	free(cf);
+}
+
+const struct capfile_options *capfile_options(const struct capfile *cf) { return &cf->o; }

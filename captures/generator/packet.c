@@ -1,0 +1,323 @@
+#include "packet.h"
+
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_IPV6 = 0x86DD,
+	ETHERTYPE_VLAN = 0x8100,  /* 802.1Q */
+	ETHERTYPE_QINQ = 0x88A8,  /* 802.1ad service tag */
+	VLAN_INNER_ID = 100,
+	VLAN_OUTER_ID = 200,
+	VLAN_PRIORITY_SHIFT = 13,
+	MAC_LEN = 6,
+	SLL_ADDR_LEN = 8,
+	ARPHRD_ETHER = 1,
+	PACKET_HOST = 0,     /* SLL packet type: addressed to the capturing host */
+	PACKET_OUTGOING = 4, /* sent by the capturing host (the client) */
+	SLL2_IFINDEX = 1,
+	BSD_AF_INET = 2,
+	IPV4_HDRLEN = 20,
+	IPV4_VERSION_IHL = 0x45,
+	IPV4_DF = 0x4000,
+	IPV4_MF = 0x2000,
+	IPV4_FRAG_UNIT = 8,
+	IPV6_HDRLEN = 40,
+	IPV6_VERSION_WORD = 0x60000000,
+	IP_TTL = 64,
+	IPPROTO_HOPOPTS = 0,
+	IPPROTO_TCP = 6,
+	IPPROTO_DSTOPTS = 60,
+	IPV6_EXT_LEN = 8, /* one extension header holding a 4-byte PadN */
+	IPV6_OPT_PADN = 1,
+	IPV6_PADN_LEN = 4,
+	TCP_HDRLEN = 20,
+	TCP_OPT_MSS = 2,
+	TCP_OPT_MSS_LEN = 4,
+	TCP_MSS = 1460,
+	TCP_WINDOW = 64240,
+	TCP_DATA_OFFSET_SHIFT = 2, /* header length / 4, in the high nibble: << 4 >> 2 */
+	FRAME_CEILING = 1u << 17,
+};
+
+static const uint8_t mac[2][MAC_LEN] = {
+	{0x02, 0x00, 0x00, 0x00, 0x00, 0x01},
+	{0x02, 0x00, 0x00, 0x00, 0x00, 0x02},
+};
+static const uint8_t ipv4_addr[2][4] = {{10, 0, 0, 1}, {10, 0, 0, 2}};
+static const uint8_t ipv6_addr[2][16] = {
+	{0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01},
+	{0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02},
+};
+
+void flow_init(struct flow *f, struct capfile *out, const struct flow_config *c, uint64_t start_ns)
+{
+	f->out = out;
+	f->c = *c;
+	f->next_seq[CLIENT] = c->client_isn;
+	f->next_seq[SERVER] = c->server_isn;
+	f->ip_id[CLIENT] = 0x1000;
+	f->ip_id[SERVER] = 0x2000;
+	f->now_ns = start_ns;
+}
+
+/* The Internet checksum's running sum; fold and complement at the end. */
+static uint32_t sum_bytes(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n % 2 != 0)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xFFFF) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void link_header(struct flow *f, struct buf *fr, int side)
+{
+	uint16_t ethertype = f->c.ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
+	uint32_t linktype = capfile_options(f->out)->linktype;
+
+	switch (linktype) {
+	case LINKTYPE_ETHERNET:
+		buf_put(fr, mac[!side], MAC_LEN);
+		buf_put(fr, mac[side], MAC_LEN);
+		if (f->c.vlan_tags == 2) {
+			buf_be16(fr, ETHERTYPE_QINQ);
+			buf_be16(fr, VLAN_OUTER_ID);
+		}
+		if (f->c.vlan_tags >= 1) {
+			buf_be16(fr, ETHERTYPE_VLAN);
+			buf_be16(fr, (uint16_t)(1u << VLAN_PRIORITY_SHIFT | VLAN_INNER_ID));
+		}
+		buf_be16(fr, ethertype);
+		break;
+	case LINKTYPE_LINUX_SLL:
+		buf_be16(fr, side == CLIENT ? PACKET_OUTGOING : PACKET_HOST);
+		buf_be16(fr, ARPHRD_ETHER);
+		buf_be16(fr, MAC_LEN);
+		buf_put(fr, mac[side], MAC_LEN);
+		buf_fill(fr, 0, SLL_ADDR_LEN - MAC_LEN);
+		buf_be16(fr, ethertype);
+		break;
+	case LINKTYPE_LINUX_SLL2:
+		buf_be16(fr, ethertype);
+		buf_be16(fr, 0); /* reserved */
+		buf_be32(fr, SLL2_IFINDEX);
+		buf_be16(fr, ARPHRD_ETHER);
+		buf_u8(fr, side == CLIENT ? PACKET_OUTGOING : PACKET_HOST);
+		buf_u8(fr, MAC_LEN);
+		buf_put(fr, mac[side], MAC_LEN);
+		buf_fill(fr, 0, SLL_ADDR_LEN - MAC_LEN);
+		break;
+	case LINKTYPE_NULL:
+		/* The writer's byte order is the file's (little-endian here);
+		 * the swapped case is a file moved between machines. */
+		if (f->c.null_swapped)
+			buf_be32(fr, BSD_AF_INET);
+		else
+			buf_le32(fr, BSD_AF_INET);
+		break;
+	case LINKTYPE_LOOP:
+		buf_be32(fr, BSD_AF_INET);
+		break;
+	case LINKTYPE_RAW:
+	case LINKTYPE_IPV4:
+	case LINKTYPE_IPV6:
+		break;
+	default:
+		fprintf(stderr, "ninep-capgen: link type %u not supported\n", (unsigned)linktype);
+		abort();
+	}
+}
+
+static void write_frame(struct flow *f, int side, const uint8_t *ip, size_t len)
+{
+	struct buf fr;
+	buf_init(&fr, FRAME_CEILING);
+	link_header(f, &fr, side);
+	buf_put(&fr, ip, len);
+	capfile_write(f->out, f->now_ns, fr.data, fr.len);
+	buf_free(&fr);
+}
+
+static void ipv4_header(struct buf *b, int side, uint16_t id, uint16_t frag, size_t payload_len)
+{
+	size_t start = b->len;
+	buf_u8(b, IPV4_VERSION_IHL);
+	buf_u8(b, 0);
+	buf_be16(b, (uint16_t)(IPV4_HDRLEN + payload_len));
+	buf_be16(b, id);
+	buf_be16(b, frag);
+	buf_u8(b, IP_TTL);
+	buf_u8(b, IPPROTO_TCP);
+	buf_be16(b, 0);
+	buf_put(b, ipv4_addr[side], sizeof ipv4_addr[side]);
+	buf_put(b, ipv4_addr[!side], sizeof ipv4_addr[!side]);
+	buf_set_be16(b, start + 10, fold(sum_bytes(0, b->data + start, IPV4_HDRLEN)));
+}
+
+/* IPv4 datagram(s) around a TCP segment; fragmented when configured. */
+static void send_ipv4(struct flow *f, int side, const struct buf *tcp)
+{
+	uint16_t id = f->ip_id[side]++;
+	size_t unit = f->c.ip_fragment_size;
+	struct buf ip;
+	buf_init(&ip, FRAME_CEILING);
+
+	if (unit == 0 || tcp->len <= unit) {
+		ipv4_header(&ip, side, id, IPV4_DF, tcp->len);
+		buf_put(&ip, tcp->data, tcp->len);
+		write_frame(f, side, ip.data, ip.len);
+		buf_free(&ip);
+		return;
+	}
+	if (unit % IPV4_FRAG_UNIT != 0) {
+		fprintf(stderr, "ninep-capgen: fragment size %zu is not a multiple of %d\n", unit, IPV4_FRAG_UNIT);
+		abort();
+	}
+	for (size_t off = 0; off < tcp->len; off += unit) {
+		size_t n = tcp->len - off < unit ? tcp->len - off : unit;
+		uint16_t frag = (uint16_t)(off / IPV4_FRAG_UNIT);
+		if (off + n < tcp->len)
+			frag |= IPV4_MF;
+		buf_reset(&ip);
+		ipv4_header(&ip, side, id, frag, n);
+		buf_put(&ip, tcp->data + off, n);
+		write_frame(f, side, ip.data, ip.len);
+		if (off + n < tcp->len)
+			f->now_ns += FLOW_FRAME_GAP_NS;
+	}
+	buf_free(&ip);
+}
+
+static void send_ipv6(struct flow *f, int side, const struct buf *tcp)
+{
+	size_t ext = f->c.ipv6_ext_headers ? 2 * IPV6_EXT_LEN : 0;
+	struct buf ip;
+	buf_init(&ip, FRAME_CEILING);
+	buf_be32(&ip, IPV6_VERSION_WORD);
+	buf_be16(&ip, (uint16_t)(ext + tcp->len));
+	buf_u8(&ip, f->c.ipv6_ext_headers ? IPPROTO_HOPOPTS : IPPROTO_TCP);
+	buf_u8(&ip, IP_TTL);
+	buf_put(&ip, ipv6_addr[side], sizeof ipv6_addr[side]);
+	buf_put(&ip, ipv6_addr[!side], sizeof ipv6_addr[!side]);
+	if (f->c.ipv6_ext_headers) {
+		/* hop-by-hop, then destination options, each only padding */
+		const uint8_t next[2] = {IPPROTO_DSTOPTS, IPPROTO_TCP};
+		for (int i = 0; i < 2; i++) {
+			buf_u8(&ip, next[i]);
+			buf_u8(&ip, 0); /* length in 8-byte units beyond the first */
+			buf_u8(&ip, IPV6_OPT_PADN);
+			buf_u8(&ip, IPV6_PADN_LEN);
+			buf_fill(&ip, 0, IPV6_PADN_LEN);
+		}
+	}
+	buf_put(&ip, tcp->data, tcp->len);
+	write_frame(f, side, ip.data, ip.len);
+	buf_free(&ip);
+}
+
+static uint32_t pseudo_header_sum(const struct flow *f, int side, size_t tcp_len)
+{
+	uint32_t sum = 0;
+	if (f->c.ipv6) {
+		uint8_t tail[8] = {0};
+		sum = sum_bytes(sum, ipv6_addr[side], sizeof ipv6_addr[side]);
+		sum = sum_bytes(sum, ipv6_addr[!side], sizeof ipv6_addr[!side]);
+		tail[0] = (uint8_t)(tcp_len >> 24);
+		tail[1] = (uint8_t)(tcp_len >> 16);
+		tail[2] = (uint8_t)(tcp_len >> 8);
+		tail[3] = (uint8_t)tcp_len;
+		tail[7] = IPPROTO_TCP;
+		return sum_bytes(sum, tail, sizeof tail);
+	}
+	uint8_t tail[4] = {0, IPPROTO_TCP, (uint8_t)(tcp_len >> 8), (uint8_t)tcp_len};
+	sum = sum_bytes(sum, ipv4_addr[side], sizeof ipv4_addr[side]);
+	sum = sum_bytes(sum, ipv4_addr[!side], sizeof ipv4_addr[!side]);
+	return sum_bytes(sum, tail, sizeof tail);
+}
+
+static void segment_with_ack(struct flow *f, int side, uint32_t seq, uint32_t ack, uint8_t flags,
+			     const uint8_t *payload, size_t len)
+{
+	size_t hdrlen = TCP_HDRLEN + ((flags & TCP_SYN) ? TCP_OPT_MSS_LEN : 0);
+	uint16_t port[2] = {f->c.client_port, f->c.server_port};
+	struct buf tcp;
+	buf_init(&tcp, FRAME_CEILING);
+	buf_be16(&tcp, port[side]);
+	buf_be16(&tcp, port[!side]);
+	buf_be32(&tcp, seq);
+	buf_be32(&tcp, ack);
+	buf_u8(&tcp, (uint8_t)(hdrlen << TCP_DATA_OFFSET_SHIFT));
+	buf_u8(&tcp, flags);
+	buf_be16(&tcp, TCP_WINDOW);
+	buf_be16(&tcp, 0); /* checksum, below */
+	buf_be16(&tcp, 0); /* urgent pointer */
+	if (flags & TCP_SYN) {
+		buf_u8(&tcp, TCP_OPT_MSS);
+		buf_u8(&tcp, TCP_OPT_MSS_LEN);
+		buf_be16(&tcp, TCP_MSS);
+	}
+	buf_put(&tcp, payload, len);
+	buf_set_be16(&tcp, 16, fold(sum_bytes(pseudo_header_sum(f, side, tcp.len), tcp.data, tcp.len)));
+
+	if (f->c.ipv6)
+		send_ipv6(f, side, &tcp);
+	else
+		send_ipv4(f, side, &tcp);
+	buf_free(&tcp);
+	f->now_ns += FLOW_FRAME_GAP_NS;
+}
+
+void flow_segment(struct flow *f, int side, uint32_t seq, uint8_t flags, const uint8_t *payload, size_t len)
+{
+	segment_with_ack(f, side, seq, f->next_seq[!side], flags, payload, len);
+}
+
+uint32_t flow_send(struct flow *f, int side, const uint8_t *payload, size_t len)
+{
+	uint32_t seq = f->next_seq[side];
+	flow_segment(f, side, seq, TCP_PSH | TCP_ACK, payload, len);
+	f->next_seq[side] = seq + (uint32_t)len;
+	return seq;
+}
+
+uint32_t flow_lose(struct flow *f, int side, size_t len)
+{
+	uint32_t seq = f->next_seq[side];
+	f->next_seq[side] = seq + (uint32_t)len;
+	f->now_ns += FLOW_FRAME_GAP_NS; /* the frame existed, the capture missed it */
+	return seq;
+}
+
+void flow_handshake(struct flow *f)
+{
+	segment_with_ack(f, CLIENT, f->next_seq[CLIENT], 0, TCP_SYN, NULL, 0);
+	f->next_seq[CLIENT]++;
+	flow_segment(f, SERVER, f->next_seq[SERVER], TCP_SYN | TCP_ACK, NULL, 0);
+	f->next_seq[SERVER]++;
+	flow_segment(f, CLIENT, f->next_seq[CLIENT], TCP_ACK, NULL, 0);
+}
+
+void flow_close(struct flow *f)
+{
+	flow_segment(f, CLIENT, f->next_seq[CLIENT], TCP_FIN | TCP_ACK, NULL, 0);
+	f->next_seq[CLIENT]++;
+	flow_segment(f, SERVER, f->next_seq[SERVER], TCP_FIN | TCP_ACK, NULL, 0);
+	f->next_seq[SERVER]++;
+	flow_segment(f, CLIENT, f->next_seq[CLIENT], TCP_ACK, NULL, 0);
+}
+
+void flow_reset(struct flow *f, int side)
+{
+	flow_segment(f, side, f->next_seq[side], TCP_RST | TCP_ACK, NULL, 0);
+}
