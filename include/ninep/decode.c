@@ -339,7 +339,8 @@ enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size
 const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter)
 {
 	for (unsigned i = 0; i < msg->n_items; i++)
-		if (msg->items[i].depth == 0 && strcmp(msg->items[i].field->filter, filter) == 0)
+		if (msg->items[i].depth == 0 && msg->items[i].field->filter[0] == filter[0] &&
+		    strcmp(msg->items[i].field->filter, filter) == 0)
 			return &msg->items[i];
 	return NULL;
 }

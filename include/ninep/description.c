@@ -47,9 +47,13 @@ static const struct layout_row layout_rows[] = {
 static struct ninep_layout layouts[COUNT(layout_rows)];
 static int initialised;
 
-/* Message names indexed by number: every number fits in a byte. */
+/* Indexed by message number (every number fits in a byte), so that decoding
+ * a message never scans the whole description. */
+enum { MAX_LAYOUTS_PER_MESSAGE = 4 };
 static const char *name_by_number[256];
 static unsigned dialects_by_number[256];
+static const struct ninep_layout *layouts_by_number[256][MAX_LAYOUTS_PER_MESSAGE];
+static unsigned n_layouts_by_number[256];
 
 static void die(const struct layout_row *row, const char *why, const char *token)
 {
@@ -204,8 +208,13 @@ void ninep_description_init(void)
 	}
 	for (size_t i = 0; i < COUNT(layout_rows); i++) {
 		compile_layout(&layout_rows[i], &layouts[i]);
-		if (layouts[i].number != 0)
-			dialects_by_number[layouts[i].number] |= layouts[i].dialects;
+		unsigned n = layouts[i].number;
+		if (n == 0)
+			continue;
+		if (n_layouts_by_number[n] == MAX_LAYOUTS_PER_MESSAGE)
+			die(&layout_rows[i], "more layouts than MAX_LAYOUTS_PER_MESSAGE for", layouts[i].name);
+		layouts_by_number[n][n_layouts_by_number[n]++] = &layouts[i];
+		dialects_by_number[n] |= layouts[i].dialects;
 	}
 	initialised = 1;
 }
@@ -234,9 +243,10 @@ size_t ninep_layouts_of(unsigned type, const struct ninep_layout **out, size_t m
 {
 	ninep_description_init();
 	size_t n = 0;
-	for (size_t i = 0; i < COUNT(layouts) && n < max; i++)
-		if (layouts[i].number == type && type != 0)
-			out[n++] = &layouts[i];
+	if (type == 0 || type > 255)
+		return 0;
+	for (; n < n_layouts_by_number[type] && n < max; n++)
+		out[n] = layouts_by_number[type][n];
 	return n;
 }
 
