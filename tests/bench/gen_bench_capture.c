@@ -1,0 +1,1134 @@
+/*
+ * gen_bench_capture: writes a large, deterministic pcap of realistic 9P
+ * traffic for tests/bench/bench.sh.
+ *
+ *   gen_bench_capture [--messages N] [--connections N] [--dialect D]
+ *                     [--seed S] OUT.pcap
+ *
+ * Ethernet/IPv4/TCP, nanosecond pcap, server on TCP port 564.  Every
+ * connection does a SYN handshake, Tversion/Rversion in its dialect (a mix
+ * of 9P2000.L, 9P2000 and 9P2000.e unless --dialect says otherwise),
+ * Tattach/Rattach, then a dialect's typical workload on several "lanes" at
+ * once (each lane a chain of dependent requests, so several tags are
+ * outstanding and replies come back out of order), and a FIN exchange.
+ *
+ * It is a small discrete-event simulation: every connection has a time for
+ * its next action (a client sending, a server replying after a drawn
+ * latency), and a heap hands out the earliest.  So latencies are realistic
+ * (tens of microseconds to milliseconds) whatever the number of
+ * connections, and the file's timestamps only ever grow.  All randomness
+ * comes from one fixed-seed PRNG: the same arguments give the same bytes.
+ *
+ * The 9P messages are encoded here by hand, from the wire card
+ * (/work/shared/spec/9p-wire.md), not with the project's decoder: the
+ * benchmark capture must also be valid for tshark's built-in dissector.
+ * <ninep/protocol.h> is used for message numbers and wire sizes only.
+ *
+ * Speed matters (20 million messages): one static frame buffer, one large
+ * stdio buffer, no per-packet system calls, no per-byte data generation.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ninep/protocol.h>
+
+/* ---- sizes of everything below 9P ---------------------------------------- */
+enum {
+	PCAP_FILE_HDRSZ = 24,
+	PCAP_REC_HDRSZ = 16,
+	PCAP_VERSION_MAJOR = 2,
+	PCAP_VERSION_MINOR = 4,
+	PCAP_SNAPLEN = 65535,
+	LINKTYPE_ETHERNET = 1,
+	MAC_LEN = 6,
+	ETH_HDRSZ = 14,
+	ETHERTYPE_IPV4 = 0x0800,
+	IPV4_HDRSZ = 20,
+	IPV4_VERSION_IHL = 0x45,
+	IPV4_DF = 0x4000,
+	IPV4_TTL = 64,
+	IPPROTO_TCP_NUMBER = 6,
+	TCP_HDRSZ = 20,
+	TCP_DATA_OFFSET = (TCP_HDRSZ / 4) << 4,
+	TCP_WINDOW = 65535,
+	/* Ethernet MTU 1500 minus IPv4 and TCP headers with timestamps: what
+	 * Linux sends, so an 8 KiB read spans six segments. */
+	TCP_MSS = 1448,
+	FRAME_MAX = ETH_HDRSZ + IPV4_HDRSZ + TCP_HDRSZ + TCP_MSS,
+	NINEP_PORT = 564,
+	CLIENT_PORT_BASE = 40000,
+	CLIENTS_PER_SUBNET = 250, /* 10.1.x.1 .. 10.1.x.250 */
+	CLIENT_SUBNETS = 250,     /* 10.1.0.0 .. 10.1.249.0 */
+	MAX_CONNECTIONS = CLIENTS_PER_SUBNET * CLIENT_SUBNETS,
+	CLIENT_PORTS = 20000,
+	OUTPUT_BUFFER = 8 << 20,
+};
+
+#define PCAP_MAGIC_NSEC 0xa1b23c4du /* nanosecond timestamps */
+#define CAPTURE_START_SEC 1700000000u
+#define NSEC_PER_SEC 1000000000u
+
+enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_PSH = 0x08, TCP_ACK = 0x10 };
+
+/* ---- 9P parameters of the simulated clients and server ------------------- */
+enum {
+	IOHDRSZ = 24,           /* Linux P9_IOHDRSZ: the largest I/O message header */
+	MSIZE = 65536 + IOHDRSZ, /* 64 KiB of data plus a header, as v9fs asks */
+	IOUNIT = 8192,          /* the count every Tread/Treaddir asks for */
+	MAX_LANES = 6,          /* requests one connection keeps in flight */
+	MIN_LANES = 2,
+	MAX_CHAIN_OPS = 7,      /* walk + open + getattr + 3 reads + clunk */
+	MAX_READS = 2,          /* data reads; one more read returns 0 (EOF) */
+	SMALL_FILE_MIN = 16,
+	MEDIUM_FILE_MIN = 1024,
+	MEDIUM_FILE_MAX = 4096,
+	LARGE_FILE_MIN = IOUNIT,
+	LARGE_FILE_MAX = MAX_READS * IOUNIT,
+	MAX_WALK_NAMES = 3,
+	MAX_DIRENTS = 40,
+	MIN_DIRENTS = 4,
+	MAX_SREAD_SIZE = 16384,
+	MAX_SWRITE_SIZE = 512,
+	ROOT_FID = 0,
+	LANE_FID_BASE = 100,    /* lane i walks to fid LANE_FID_BASE + i */
+	LINUX_ENOENT = 2,
+	LINUX_O_DIRECTORY = 0200000, /* .L open flags are Linux's */
+	N_UNAME = 1000,
+	DIRENT_NAME_MAX = 16,
+	DATA_BLOCK = 1 << 16,   /* file contents are windows on this block */
+	DEFAULT_MESSAGES = 2000000,
+	DEFAULT_CONNECTIONS = 1000,
+	/* Rgetattr and Rreaddir contents */
+	REGULAR_FILE_MODE = 0100644, /* S_IFREG | rw-r--r-- */
+	STAT_BLKSIZE = 4096,
+	STAT_BLOCK_UNIT = 512,       /* st_blocks counts 512-byte units */
+	DT_DIR_TYPE = 4,             /* Linux DT_DIR, DT_REG */
+	DT_REG_TYPE = 8,
+	DIRENT_SUBDIR_EVERY = 5,     /* every fifth entry is a directory */
+	DATA_STRIDE = 4099,          /* a prime: files start at scattered offsets */
+};
+#define GETATTR_BASIC 0x7ffull /* P9_GETATTR_BASIC: mode .. blocks */
+
+/* Percentages that shape the workload. */
+enum {
+	PERCENT = 100,
+	PCT_DIALECT_L = 60,       /* mix: the rest split between 9P2000 and .e */
+	PCT_DIALECT_9P2000 = 20,
+	PCT_L_DIRECTORY = 25,     /* .L chains that list a directory */
+	PCT_WALK_FAILS = 3,       /* Rlerror/Rerror instead of Rwalk */
+	PCT_SREAD_FAILS = 2,
+	PCT_SWRITE = 30,          /* .e chains that write rather than read */
+	PCT_COALESCE = 70,        /* messages written together share segments */
+	PCT_PARALLEL_REQUESTS = 15, /* a request write takes every idle lane along */
+	PCT_SMALL_FILE = 70,      /* 16 B .. 1 KiB */
+	PCT_MEDIUM_FILE = 22,     /* 1 .. 4 KiB; the rest 8 .. 16 KiB */
+	DELAYED_ACK_SEGMENTS = 2, /* a receiver ACKs every second full segment */
+	PCT_FAST_REPLY = 70,      /* server latency tiers: fast, slow, very slow */
+	PCT_SLOW_REPLY = 25,
+};
+
+/* Times, in nanoseconds. */
+#define WIRE_GAP_NS 40u                 /* between two frames on the wire */
+#define WIRE_PS_PER_BYTE 800u           /* 10 Gb/s */
+#define PS_PER_NS 1000u
+#define CONNECT_SPREAD_NS 20000000u     /* connections open within 20 ms */
+#define NETWORK_RTT_NS 30000u
+#define CLIENT_TURNAROUND_MIN_NS 3000u  /* reply to the next request of a chain */
+#define CLIENT_TURNAROUND_SPREAD_NS 37000u
+#define CHAIN_GAP_MAX_NS 100000000u     /* think time between chains: 0 .. 100 ms */
+#define FAST_REPLY_MIN_NS 12000u
+#define FAST_REPLY_MAX_NS 80000u
+#define SLOW_REPLY_MAX_NS 800000u
+#define VERY_SLOW_REPLY_MAX_NS 8000000u
+/* Replies ready this close together go out in one write. */
+#define REPLY_BATCH_NS 5000u
+/* Requests due this close together go out in one write: a client thread
+ * with several requests queued sends them at once (only think time shrinks). */
+#define REQUEST_BATCH_NS 300000u
+
+static const char *const walk_vocabulary[] = {
+	"usr", "lib", "share", "doc", "etc", "home", "src", "bin",
+	"include", "local", "cache", "data", "log", "config", "README", "notes",
+};
+enum { VOCABULARY_SIZE = sizeof walk_vocabulary / sizeof walk_vocabulary[0] };
+
+/* ---- deterministic randomness --------------------------------------------- */
+static uint64_t prng_state = 0x9e3779b97f4a7c15ull;
+
+/* xorshift64*: fast, and the same sequence on every machine. */
+static uint64_t prng_next(void)
+{
+	prng_state ^= prng_state >> 12;
+	prng_state ^= prng_state << 25;
+	prng_state ^= prng_state >> 27;
+	return prng_state * 0x2545f4914f6cdd1dull;
+}
+
+static uint32_t prng_below(uint32_t bound)
+{
+	return (uint32_t)((prng_next() >> 32) % bound);
+}
+
+static bool prng_percent(unsigned pct)
+{
+	return prng_below(PERCENT) < pct;
+}
+
+/* ---- the output file ------------------------------------------------------ */
+struct capture_out {
+	FILE *file;
+	const char *path;
+	uint64_t now_ns; /* capture clock: the current event, advanced per packet */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t messages;
+};
+
+static void die(const char *what, const char *detail)
+{
+	fprintf(stderr, "gen_bench_capture: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	exit(1);
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	put_le16(p, (uint16_t)v);
+	put_le16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+
+static void write_bytes(struct capture_out *out, const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, out->file) != n)
+		die(out->path, strerror(errno));
+	out->bytes += n;
+}
+
+static void write_file_header(struct capture_out *out)
+{
+	uint8_t h[PCAP_FILE_HDRSZ] = {0};
+	put_le32(h, PCAP_MAGIC_NSEC);
+	put_le16(h + 4, PCAP_VERSION_MAJOR);
+	put_le16(h + 6, PCAP_VERSION_MINOR);
+	/* thiszone and sigfigs stay 0 */
+	put_le32(h + 16, PCAP_SNAPLEN);
+	put_le32(h + 20, LINKTYPE_ETHERNET);
+	write_bytes(out, h, sizeof h);
+}
+
+/* ---- TCP connections ------------------------------------------------------ */
+enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
+
+enum dialect { DIALECT_L, DIALECT_9P2000, DIALECT_E };
+static const char *const dialect_version[] = {
+	[DIALECT_L] = "9P2000.L", [DIALECT_9P2000] = "9P2000", [DIALECT_E] = "9P2000.e",
+};
+
+enum op {
+	OP_WALK, OP_LOPEN, OP_OPEN, OP_GETATTR, OP_READ, OP_READDIR, OP_CLUNK,
+	OP_SREAD, OP_SWRITE,
+};
+
+/* One chain of dependent requests: each waits for the previous reply. */
+struct lane {
+	uint8_t ops[MAX_CHAIN_OPS];
+	uint8_t n_ops;
+	uint8_t pos;          /* next op to send */
+	bool waiting;         /* its request is outstanding */
+	bool retired;         /* no budget left for another chain */
+	bool fails;           /* the first op gets an error reply */
+	bool is_dir;
+	uint8_t n_names;
+	uint8_t names[MAX_WALK_NAMES];
+	uint8_t n_dirents;
+	uint8_t reads_done;   /* Rread/Rreaddir replies so far */
+	uint16_t tag;
+	uint32_t file_size;
+	uint64_t qid_path;
+	uint64_t due_ns;      /* waiting: the reply; otherwise the next request */
+};
+
+enum phase {
+	PHASE_SYN, PHASE_SYNACK, PHASE_TVERSION, PHASE_RVERSION, PHASE_TATTACH,
+	PHASE_RATTACH, PHASE_WORK, PHASE_FIN, PHASE_DONE,
+};
+
+struct connection {
+	enum phase phase;
+	enum dialect dialect;
+	uint32_t index;
+	uint8_t client_ip[4];
+	uint16_t client_port;
+	uint32_t next_seq[2];  /* per direction */
+	uint16_t ip_id[2];
+	uint8_t unacked_segments[2];
+	uint64_t budget;       /* messages this connection may emit */
+	uint64_t committed;    /* emitted plus those its open chains will emit */
+	uint16_t free_tags;    /* bit i set: tag i is free */
+	uint64_t next_ns;      /* when it acts next: its key in the heap */
+	uint8_t n_lanes;
+	struct lane lanes[MAX_LANES];
+	/* The socket's unsent bytes, in one direction at a time. */
+	enum direction pending_dir;
+	uint16_t pending_len;
+	uint8_t pending[TCP_MSS];
+};
+
+static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+static const uint8_t server_ip[4] = {10, 0, 0, 1};
+
+static uint8_t frame[FRAME_MAX];
+static uint8_t data_block[DATA_BLOCK];
+static uint8_t message[MSIZE];
+
+/* One's-complement sum of a byte run, for the IPv4 and TCP checksums. */
+static uint32_t checksum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		sum += (uint32_t)p[i] << 8;
+	return sum;
+}
+
+static uint16_t checksum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void write_segment(struct capture_out *out, struct connection *c, enum direction dir, uint8_t flags,
+			  const uint8_t *payload, size_t len)
+{
+	const uint8_t *src_ip = dir == TO_SERVER ? c->client_ip : server_ip;
+	const uint8_t *dst_ip = dir == TO_SERVER ? server_ip : c->client_ip;
+	uint16_t src_port = dir == TO_SERVER ? c->client_port : NINEP_PORT;
+	uint16_t dst_port = dir == TO_SERVER ? NINEP_PORT : c->client_port;
+	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
+	size_t ip_len = IPV4_HDRSZ + TCP_HDRSZ + len;
+	size_t frame_len = ETH_HDRSZ + ip_len;
+
+	/* Ethernet: client MACs are 02:00:00:01:hi:lo */
+	uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(c->index >> 8), (uint8_t)c->index};
+	memcpy(frame, dir == TO_SERVER ? server_mac : client_mac, MAC_LEN);
+	memcpy(frame + MAC_LEN, dir == TO_SERVER ? client_mac : server_mac, MAC_LEN);
+	put_be16(frame + 2 * MAC_LEN, ETHERTYPE_IPV4);
+
+	uint8_t *ip = frame + ETH_HDRSZ;
+	ip[0] = IPV4_VERSION_IHL;
+	ip[1] = 0;
+	put_be16(ip + 2, (uint16_t)ip_len);
+	put_be16(ip + 4, c->ip_id[dir]++);
+	put_be16(ip + 6, IPV4_DF);
+	ip[8] = IPV4_TTL;
+	ip[9] = IPPROTO_TCP_NUMBER;
+	put_be16(ip + 10, 0);
+	memcpy(ip + 12, src_ip, 4);
+	memcpy(ip + 16, dst_ip, 4);
+	put_be16(ip + 10, checksum_fold(checksum_add(0, ip, IPV4_HDRSZ)));
+
+	uint8_t *tcp = ip + IPV4_HDRSZ;
+	put_be16(tcp, src_port);
+	put_be16(tcp + 2, dst_port);
+	put_be32(tcp + 4, c->next_seq[dir]);
+	put_be32(tcp + 8, (flags & TCP_ACK) ? c->next_seq[back] : 0);
+	tcp[12] = TCP_DATA_OFFSET;
+	tcp[13] = flags;
+	put_be16(tcp + 14, TCP_WINDOW);
+	put_be16(tcp + 16, 0);
+	put_be16(tcp + 18, 0);
+	memcpy(tcp + TCP_HDRSZ, payload, len);
+	/* pseudo-header: addresses, protocol, TCP length */
+	uint32_t sum = checksum_add(0, ip + 12, 8);
+	sum += IPPROTO_TCP_NUMBER + (uint32_t)(TCP_HDRSZ + len);
+	sum = checksum_add(sum, tcp, TCP_HDRSZ + len);
+	put_be16(tcp + 16, checksum_fold(sum));
+
+	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+
+	out->now_ns += WIRE_GAP_NS + frame_len * WIRE_PS_PER_BYTE / PS_PER_NS;
+	uint8_t rec[PCAP_REC_HDRSZ];
+	put_le32(rec, (uint32_t)(out->now_ns / NSEC_PER_SEC));
+	put_le32(rec + 4, (uint32_t)(out->now_ns % NSEC_PER_SEC));
+	put_le32(rec + 8, (uint32_t)frame_len);
+	put_le32(rec + 12, (uint32_t)frame_len);
+	write_bytes(out, rec, sizeof rec);
+	write_bytes(out, frame, frame_len);
+	out->packets++;
+}
+
+/* A data segment; the receiver sends a delayed ACK every second one. */
+static void write_data(struct capture_out *out, struct connection *c, enum direction dir, const uint8_t *p,
+		       size_t len)
+{
+	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
+	write_segment(out, c, dir, TCP_ACK | TCP_PSH, p, len);
+	c->unacked_segments[back] = 0; /* this segment's ACK covered them */
+	if (++c->unacked_segments[dir] >= DELAYED_ACK_SEGMENTS) {
+		write_segment(out, c, back, TCP_ACK, NULL, 0);
+		c->unacked_segments[dir] = 0;
+	}
+}
+
+static void flush_pending(struct capture_out *out, struct connection *c)
+{
+	if (c->pending_len == 0)
+		return;
+	write_data(out, c, c->pending_dir, c->pending, c->pending_len);
+	c->pending_len = 0;
+}
+
+/*
+ * Hands one 9P message to the connection's socket.  Full segments go out at
+ * once.  When more messages of the same write follow, the remainder usually
+ * waits for them, so messages share segments and some straddle two; the
+ * last message of a write flushes.  Bytes never wait across a change of
+ * direction: a reply must not precede its request.
+ */
+static void send_message(struct capture_out *out, struct connection *c, enum direction dir, const uint8_t *msg,
+			 size_t len, bool more)
+{
+	if (c->pending_len > 0 && c->pending_dir != dir)
+		flush_pending(out, c);
+	c->pending_dir = dir;
+	while (len > 0) {
+		size_t room = TCP_MSS - c->pending_len;
+		size_t n = len < room ? len : room;
+		memcpy(c->pending + c->pending_len, msg, n);
+		c->pending_len = (uint16_t)(c->pending_len + n);
+		msg += n;
+		len -= n;
+		if (c->pending_len == TCP_MSS)
+			flush_pending(out, c);
+	}
+	if (!more || !prng_percent(PCT_COALESCE))
+		flush_pending(out, c);
+	out->messages++;
+}
+
+/* ---- 9P encoding ---------------------------------------------------------- */
+struct encoder {
+	uint8_t *buf;
+	size_t len;
+};
+
+/* Sizes are ours, never input: overflowing the buffer is a bug. */
+static uint8_t *enc_reserve(struct encoder *e, size_t n)
+{
+	if (n > MSIZE - e->len)
+		die("internal error", "9P message larger than msize");
+	uint8_t *p = e->buf + e->len;
+	e->len += n;
+	return p;
+}
+
+static void enc_u8(struct encoder *e, uint8_t v) { *enc_reserve(e, NINEP_BIT8SZ) = v; }
+static void enc_u16(struct encoder *e, uint16_t v) { put_le16(enc_reserve(e, NINEP_BIT16SZ), v); }
+static void enc_u32(struct encoder *e, uint32_t v) { put_le32(enc_reserve(e, NINEP_BIT32SZ), v); }
+static void enc_u64(struct encoder *e, uint64_t v) { put_le64(enc_reserve(e, NINEP_BIT64SZ), v); }
+
+static void enc_bytes(struct encoder *e, const void *p, size_t n)
+{
+	memcpy(enc_reserve(e, n), p, n);
+}
+
+static void enc_string(struct encoder *e, const char *s)
+{
+	size_t n = strlen(s);
+	enc_u16(e, (uint16_t)n);
+	enc_bytes(e, s, n);
+}
+
+static void enc_qid(struct encoder *e, uint8_t type, uint32_t version, uint64_t path)
+{
+	enc_u8(e, type);
+	enc_u32(e, version);
+	enc_u64(e, path);
+}
+
+/* size[4] type[1] tag[2]; the size is filled in by enc_end. */
+static struct encoder enc_begin(unsigned type, uint16_t tag)
+{
+	struct encoder e = {message, 0};
+	enc_u32(&e, 0);
+	enc_u8(&e, (uint8_t)type);
+	enc_u16(&e, tag);
+	return e;
+}
+
+static size_t enc_end(struct encoder *e)
+{
+	put_le32(e->buf, (uint32_t)e->len);
+	return e->len;
+}
+
+/* File contents: a window on a fixed random block, chosen by the file. */
+static const uint8_t *file_data(uint64_t qid_path, size_t n)
+{
+	return data_block + (qid_path * DATA_STRIDE) % (DATA_BLOCK - n + 1);
+}
+
+/* ---- the workload --------------------------------------------------------- */
+static uint32_t pick_file_size(void)
+{
+	uint32_t pct = prng_below(PERCENT);
+	if (pct < PCT_SMALL_FILE)
+		return SMALL_FILE_MIN + prng_below(MEDIUM_FILE_MIN - SMALL_FILE_MIN);
+	if (pct < PCT_SMALL_FILE + PCT_MEDIUM_FILE)
+		return MEDIUM_FILE_MIN + prng_below(MEDIUM_FILE_MAX - MEDIUM_FILE_MIN);
+	return LARGE_FILE_MIN + prng_below(LARGE_FILE_MAX - LARGE_FILE_MIN + 1);
+}
+
+/* Reads of a file: whole IOUNITs, the rest, then the one that returns 0. */
+static uint8_t reads_for(uint32_t size)
+{
+	return (uint8_t)((size + IOUNIT - 1) / IOUNIT + 1);
+}
+
+static void chain_push(struct lane *l, enum op op)
+{
+	if (l->n_ops >= MAX_CHAIN_OPS)
+		die("internal error", "chain too long");
+	l->ops[l->n_ops++] = (uint8_t)op;
+}
+
+/* A new chain for a lane, in the connection's dialect. */
+static void plan_chain(struct connection *c, struct lane *l, uint64_t serial)
+{
+	l->n_ops = 0;
+	l->pos = 0;
+	l->reads_done = 0;
+	l->qid_path = (uint64_t)c->index << 32 | serial;
+	l->n_names = (uint8_t)(1 + prng_below(MAX_WALK_NAMES));
+	for (unsigned i = 0; i < l->n_names; i++)
+		l->names[i] = (uint8_t)prng_below(VOCABULARY_SIZE);
+	l->is_dir = false;
+	l->file_size = pick_file_size();
+
+	if (c->dialect == DIALECT_E) {
+		if (prng_percent(PCT_SWRITE)) {
+			l->file_size = SMALL_FILE_MIN + prng_below(MAX_SWRITE_SIZE - SMALL_FILE_MIN);
+			l->fails = false;
+			chain_push(l, OP_SWRITE);
+		} else {
+			if (l->file_size > MAX_SREAD_SIZE)
+				l->file_size = MAX_SREAD_SIZE;
+			l->fails = prng_percent(PCT_SREAD_FAILS);
+			chain_push(l, OP_SREAD);
+		}
+		return;
+	}
+	l->fails = prng_percent(PCT_WALK_FAILS);
+	chain_push(l, OP_WALK);
+	if (l->fails)
+		return;
+	if (c->dialect == DIALECT_L) {
+		l->is_dir = prng_percent(PCT_L_DIRECTORY);
+		chain_push(l, OP_LOPEN);
+		if (l->is_dir) {
+			l->n_dirents = (uint8_t)(MIN_DIRENTS + prng_below(MAX_DIRENTS - MIN_DIRENTS + 1));
+			chain_push(l, OP_READDIR);
+			chain_push(l, OP_READDIR); /* the empty one: end of directory */
+		} else {
+			chain_push(l, OP_GETATTR);
+			for (uint8_t i = reads_for(l->file_size); i > 0; i--)
+				chain_push(l, OP_READ);
+		}
+	} else {
+		chain_push(l, OP_OPEN);
+		for (uint8_t i = reads_for(l->file_size); i > 0; i--)
+			chain_push(l, OP_READ);
+	}
+	chain_push(l, OP_CLUNK);
+}
+
+static uint32_t lane_fid(const struct connection *c, const struct lane *l)
+{
+	return LANE_FID_BASE + (uint32_t)(l - c->lanes);
+}
+
+static void enc_names(struct encoder *e, const struct lane *l)
+{
+	enc_u16(e, l->n_names);
+	for (unsigned i = 0; i < l->n_names; i++)
+		enc_string(e, walk_vocabulary[l->names[i]]);
+}
+
+static size_t encode_request(const struct connection *c, const struct lane *l)
+{
+	uint32_t fid = lane_fid(c, l);
+	struct encoder e;
+	switch ((enum op)l->ops[l->pos]) {
+	case OP_WALK:
+		e = enc_begin(NINEP_Twalk, l->tag);
+		enc_u32(&e, ROOT_FID);
+		enc_u32(&e, fid);
+		enc_names(&e, l);
+		break;
+	case OP_LOPEN:
+		e = enc_begin(NINEP_Tlopen, l->tag);
+		enc_u32(&e, fid);
+		enc_u32(&e, l->is_dir ? LINUX_O_DIRECTORY : 0);
+		break;
+	case OP_OPEN:
+		e = enc_begin(NINEP_Topen, l->tag);
+		enc_u32(&e, fid);
+		enc_u8(&e, NINEP_OREAD);
+		break;
+	case OP_GETATTR:
+		e = enc_begin(NINEP_Tgetattr, l->tag);
+		enc_u32(&e, fid);
+		enc_u64(&e, GETATTR_BASIC);
+		break;
+	case OP_READ:
+		e = enc_begin(NINEP_Tread, l->tag);
+		enc_u32(&e, fid);
+		enc_u64(&e, (uint64_t)l->reads_done * IOUNIT);
+		enc_u32(&e, IOUNIT);
+		break;
+	case OP_READDIR:
+		e = enc_begin(NINEP_Treaddir, l->tag);
+		enc_u32(&e, fid);
+		enc_u64(&e, l->reads_done ? l->n_dirents : 0); /* offset of the last entry */
+		enc_u32(&e, IOUNIT);
+		break;
+	case OP_CLUNK:
+		e = enc_begin(NINEP_Tclunk, l->tag);
+		enc_u32(&e, fid);
+		break;
+	case OP_SREAD:
+		e = enc_begin(NINEP_Tsread, l->tag);
+		enc_u32(&e, ROOT_FID);
+		enc_names(&e, l);
+		break;
+	case OP_SWRITE:
+		e = enc_begin(NINEP_Tswrite, l->tag);
+		enc_u32(&e, ROOT_FID);
+		enc_names(&e, l);
+		enc_u32(&e, l->file_size);
+		enc_bytes(&e, file_data(l->qid_path, l->file_size), l->file_size);
+		break;
+	default:
+		die("internal error", "unknown op");
+	}
+	return enc_end(&e);
+}
+
+enum { STAT_TIMES = 4 };
+
+static void enc_rgetattr(struct encoder *e, const struct lane *l)
+{
+	const uint64_t mtime = CAPTURE_START_SEC - (l->qid_path & 0xfffff);
+	enc_u64(e, GETATTR_BASIC);              /* valid */
+	enc_qid(e, NINEP_QTFILE, 1, l->qid_path);
+	enc_u32(e, REGULAR_FILE_MODE);          /* mode */
+	enc_u32(e, N_UNAME);                    /* uid */
+	enc_u32(e, N_UNAME);                    /* gid */
+	enc_u64(e, 1);                          /* nlink */
+	enc_u64(e, 0);                          /* rdev */
+	enc_u64(e, l->file_size);               /* size */
+	enc_u64(e, STAT_BLKSIZE);               /* blksize */
+	enc_u64(e, (l->file_size + STAT_BLOCK_UNIT - 1) / STAT_BLOCK_UNIT); /* blocks */
+	for (unsigned t = 0; t < STAT_TIMES; t++) { /* atime, mtime, ctime, btime */
+		enc_u64(e, mtime);
+		enc_u64(e, (l->qid_path * DATA_STRIDE) % NSEC_PER_SEC); /* any nanoseconds */
+	}
+	enc_u64(e, 0); /* gen */
+	enc_u64(e, 0); /* data_version */
+}
+
+/* Rreaddir data: qid[13] offset[8] type[1] name[s] per entry. */
+static void enc_dirents(struct encoder *e, const struct lane *l)
+{
+	uint8_t *count = enc_reserve(e, NINEP_BIT32SZ);
+	size_t start = e->len;
+	for (unsigned i = 0; i < l->n_dirents; i++) {
+		char name[DIRENT_NAME_MAX];
+		bool sub = i % DIRENT_SUBDIR_EVERY == 0;
+		snprintf(name, sizeof name, "%s%03u", sub ? "dir" : "file", i);
+		enc_qid(e, sub ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path + i + 1);
+		enc_u64(e, i + 1);          /* offset of the next entry */
+		enc_u8(e, sub ? DT_DIR_TYPE : DT_REG_TYPE);
+		enc_string(e, name);
+	}
+	put_le32(count, (uint32_t)(e->len - start));
+}
+
+static size_t encode_reply(const struct connection *c, const struct lane *l)
+{
+	struct encoder e;
+	enum op op = (enum op)l->ops[l->pos];
+	if (l->fails) {
+		if (c->dialect == DIALECT_L) {
+			e = enc_begin(NINEP_Rlerror, l->tag);
+			enc_u32(&e, LINUX_ENOENT);
+		} else {
+			e = enc_begin(NINEP_Rerror, l->tag);
+			enc_string(&e, "file does not exist");
+		}
+		return enc_end(&e);
+	}
+	switch (op) {
+	case OP_WALK:
+		e = enc_begin(NINEP_Rwalk, l->tag);
+		enc_u16(&e, l->n_names);
+		for (unsigned i = 0; i < l->n_names; i++) {
+			bool last = i + 1 == l->n_names;
+			uint8_t type = last && !l->is_dir ? NINEP_QTFILE : NINEP_QTDIR;
+			enc_qid(&e, type, 0, last ? l->qid_path : l->qid_path ^ (0x1000u + i));
+		}
+		break;
+	case OP_LOPEN:
+	case OP_OPEN:
+		e = enc_begin(op == OP_LOPEN ? NINEP_Rlopen : NINEP_Ropen, l->tag);
+		enc_qid(&e, l->is_dir ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path);
+		enc_u32(&e, IOUNIT);
+		break;
+	case OP_GETATTR:
+		e = enc_begin(NINEP_Rgetattr, l->tag);
+		enc_rgetattr(&e, l);
+		break;
+	case OP_READ: {
+		uint64_t offset = (uint64_t)l->reads_done * IOUNIT;
+		uint32_t n = offset >= l->file_size ? 0 : (uint32_t)(l->file_size - offset);
+		if (n > IOUNIT)
+			n = IOUNIT;
+		e = enc_begin(NINEP_Rread, l->tag);
+		enc_u32(&e, n);
+		enc_bytes(&e, file_data(l->qid_path + l->reads_done, n), n);
+		break;
+	}
+	case OP_READDIR:
+		e = enc_begin(NINEP_Rreaddir, l->tag);
+		if (l->reads_done == 0)
+			enc_dirents(&e, l);
+		else
+			enc_u32(&e, 0);
+		break;
+	case OP_CLUNK:
+		e = enc_begin(NINEP_Rclunk, l->tag);
+		break;
+	case OP_SREAD:
+		e = enc_begin(NINEP_Rsread, l->tag);
+		enc_u32(&e, l->file_size);
+		enc_bytes(&e, file_data(l->qid_path, l->file_size), l->file_size);
+		break;
+	case OP_SWRITE:
+		e = enc_begin(NINEP_Rswrite, l->tag);
+		enc_u32(&e, l->file_size);
+		break;
+	default:
+		die("internal error", "unknown op");
+	}
+	return enc_end(&e);
+}
+
+/* ---- one connection's life, one event at a time --------------------------- */
+struct generator {
+	struct capture_out out;
+	struct connection *conns;
+	uint32_t *heap; /* connection indices, earliest next_ns first */
+	uint32_t heap_len;
+	uint64_t chains;
+};
+
+static uint64_t server_latency_ns(void)
+{
+	uint32_t pct = prng_below(PERCENT);
+	if (pct < PCT_FAST_REPLY)
+		return FAST_REPLY_MIN_NS + prng_below(FAST_REPLY_MAX_NS - FAST_REPLY_MIN_NS);
+	if (pct < PCT_FAST_REPLY + PCT_SLOW_REPLY)
+		return FAST_REPLY_MAX_NS + prng_below(SLOW_REPLY_MAX_NS - FAST_REPLY_MAX_NS);
+	return SLOW_REPLY_MAX_NS + prng_below(VERY_SLOW_REPLY_MAX_NS - SLOW_REPLY_MAX_NS);
+}
+
+static uint64_t client_turnaround_ns(void)
+{
+	return CLIENT_TURNAROUND_MIN_NS + prng_below(CLIENT_TURNAROUND_SPREAD_NS);
+}
+
+static void send_version(struct generator *g, struct connection *c, bool reply)
+{
+	struct encoder e = enc_begin(reply ? NINEP_Rversion : NINEP_Tversion, NINEP_NOTAG);
+	enc_u32(&e, MSIZE);
+	enc_string(&e, dialect_version[c->dialect]);
+	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, message, enc_end(&e), false);
+}
+
+static void send_attach(struct generator *g, struct connection *c, bool reply)
+{
+	const uint16_t tag = 0;
+	struct encoder e;
+	if (reply) {
+		e = enc_begin(NINEP_Rattach, tag);
+		enc_qid(&e, NINEP_QTDIR, 0, 1);
+	} else {
+		e = enc_begin(NINEP_Tattach, tag);
+		enc_u32(&e, ROOT_FID);
+		enc_u32(&e, NINEP_NOFID);
+		enc_string(&e, "bench");
+		enc_string(&e, "/srv/bench");
+		if (c->dialect == DIALECT_L)
+			enc_u32(&e, N_UNAME);
+	}
+	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, message, enc_end(&e), false);
+}
+
+/*
+ * The lane's next chain, after some think time, if it fits in the
+ * connection's budget; otherwise the lane retires.  Budgets are split evenly,
+ * so the file holds about the number of messages asked for.
+ */
+static void start_chain(struct generator *g, struct connection *c, struct lane *l)
+{
+	plan_chain(c, l, g->chains + 1);
+	if (c->committed + 2u * l->n_ops > c->budget) {
+		l->retired = true;
+		l->n_ops = 0;
+		l->pos = 0;
+		return;
+	}
+	g->chains++;
+	c->committed += 2u * l->n_ops;
+	l->due_ns = g->out.now_ns + prng_below(CHAIN_GAP_MAX_NS);
+}
+
+static void send_request(struct generator *g, struct connection *c, struct lane *l, bool more)
+{
+	unsigned tag = 0;
+	while (!(c->free_tags & (1u << tag)))
+		tag++;
+	c->free_tags = (uint16_t)(c->free_tags & ~(1u << tag));
+	l->tag = (uint16_t)tag;
+	l->waiting = true;
+	send_message(&g->out, c, TO_SERVER, message, encode_request(c, l), more);
+	l->due_ns = g->out.now_ns + server_latency_ns();
+}
+
+static void send_reply(struct generator *g, struct connection *c, struct lane *l, bool more)
+{
+	send_message(&g->out, c, TO_CLIENT, message, encode_reply(c, l), more);
+	c->free_tags = (uint16_t)(c->free_tags | 1u << l->tag);
+	l->waiting = false;
+	if ((enum op)l->ops[l->pos] == OP_READ || (enum op)l->ops[l->pos] == OP_READDIR)
+		l->reads_done++;
+	l->pos = l->fails ? l->n_ops : (uint8_t)(l->pos + 1);
+}
+
+/* Lanes due by the horizon that are (or are not) waiting, earliest first. */
+static unsigned due_lanes(struct connection *c, uint64_t horizon, bool waiting, struct lane **batch)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->n_lanes; i++) {
+		struct lane *l = &c->lanes[i];
+		if (l->waiting != waiting || l->retired || l->due_ns > horizon)
+			continue;
+		unsigned j = n++;
+		for (; j > 0 && batch[j - 1]->due_ns > l->due_ns; j--)
+			batch[j] = batch[j - 1];
+		batch[j] = l;
+	}
+	return n;
+}
+
+/*
+ * The server writes every reply that is ready (in the order they became
+ * ready, so out of request order), or else the client writes every request
+ * that is due.  Then the connection's next time is its earliest lane.
+ */
+static void act_work(struct generator *g, struct connection *c)
+{
+	struct lane *batch[MAX_LANES];
+	unsigned n = due_lanes(c, g->out.now_ns + REPLY_BATCH_NS, true, batch);
+	if (n > 0) {
+		for (unsigned i = 0; i < n; i++)
+			send_reply(g, c, batch[i], i + 1 < n);
+		for (unsigned i = 0; i < n; i++) {
+			struct lane *l = batch[i];
+			if (l->pos < l->n_ops)
+				l->due_ns = g->out.now_ns + client_turnaround_ns();
+			else
+				start_chain(g, c, l);
+		}
+	} else {
+		/* Sometimes the application starts work on every idle lane at once
+		 * (think of ls -l): those requests share segments. */
+		uint64_t horizon = prng_percent(PCT_PARALLEL_REQUESTS) ? UINT64_MAX : g->out.now_ns + REQUEST_BATCH_NS;
+		n = due_lanes(c, horizon, false, batch);
+		for (unsigned i = 0; i < n; i++)
+			send_request(g, c, batch[i], i + 1 < n);
+	}
+
+	uint64_t next = UINT64_MAX;
+	for (unsigned i = 0; i < c->n_lanes; i++) {
+		const struct lane *l = &c->lanes[i];
+		if (!l->retired && l->due_ns < next)
+			next = l->due_ns;
+	}
+	if (next == UINT64_MAX) {
+		c->phase = PHASE_FIN;
+		next = g->out.now_ns + client_turnaround_ns();
+	}
+	c->next_ns = next;
+}
+
+static void act(struct generator *g, struct connection *c)
+{
+	uint64_t *now = &g->out.now_ns;
+	switch (c->phase) {
+	case PHASE_SYN:
+		write_segment(&g->out, c, TO_SERVER, TCP_SYN, NULL, 0);
+		c->phase = PHASE_SYNACK;
+		c->next_ns = *now + NETWORK_RTT_NS / 2;
+		break;
+	case PHASE_SYNACK:
+		write_segment(&g->out, c, TO_CLIENT, TCP_SYN | TCP_ACK, NULL, 0);
+		c->phase = PHASE_TVERSION;
+		c->next_ns = *now + NETWORK_RTT_NS / 2;
+		break;
+	case PHASE_TVERSION:
+		write_segment(&g->out, c, TO_SERVER, TCP_ACK, NULL, 0);
+		send_version(g, c, false);
+		c->phase = PHASE_RVERSION;
+		c->next_ns = *now + server_latency_ns();
+		break;
+	case PHASE_RVERSION:
+		send_version(g, c, true);
+		c->phase = PHASE_TATTACH;
+		c->next_ns = *now + client_turnaround_ns();
+		break;
+	case PHASE_TATTACH:
+		send_attach(g, c, false);
+		c->phase = PHASE_RATTACH;
+		c->next_ns = *now + server_latency_ns();
+		break;
+	case PHASE_RATTACH:
+		send_attach(g, c, true);
+		c->phase = PHASE_WORK;
+		c->next_ns = UINT64_MAX;
+		for (unsigned i = 0; i < c->n_lanes; i++) {
+			start_chain(g, c, &c->lanes[i]);
+			if (!c->lanes[i].retired && c->lanes[i].due_ns < c->next_ns)
+				c->next_ns = c->lanes[i].due_ns;
+		}
+		if (c->next_ns == UINT64_MAX) { /* no budget for any work */
+			c->phase = PHASE_FIN;
+			c->next_ns = *now + client_turnaround_ns();
+		}
+		break;
+	case PHASE_WORK:
+		act_work(g, c);
+		break;
+	case PHASE_FIN:
+		write_segment(&g->out, c, TO_SERVER, TCP_FIN | TCP_ACK, NULL, 0);
+		write_segment(&g->out, c, TO_CLIENT, TCP_FIN | TCP_ACK, NULL, 0);
+		write_segment(&g->out, c, TO_SERVER, TCP_ACK, NULL, 0);
+		c->phase = PHASE_DONE;
+		break;
+	case PHASE_DONE:
+		break;
+	}
+}
+
+/* ---- the event heap: ties go to the lower index, so runs are identical --- */
+static bool earlier(const struct generator *g, uint32_t a, uint32_t b)
+{
+	uint64_t ta = g->conns[a].next_ns, tb = g->conns[b].next_ns;
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void heap_sift_down(struct generator *g, uint32_t i)
+{
+	for (;;) {
+		uint32_t left = 2 * i + 1, right = left + 1, least = i;
+		if (left < g->heap_len && earlier(g, g->heap[left], g->heap[least]))
+			least = left;
+		if (right < g->heap_len && earlier(g, g->heap[right], g->heap[least]))
+			least = right;
+		if (least == i)
+			return;
+		uint32_t t = g->heap[i];
+		g->heap[i] = g->heap[least];
+		g->heap[least] = t;
+		i = least;
+	}
+}
+
+static void run(struct generator *g)
+{
+	for (uint32_t i = g->heap_len / 2; i-- > 0;)
+		heap_sift_down(g, i);
+	while (g->heap_len > 0) {
+		struct connection *c = &g->conns[g->heap[0]];
+		if (g->out.now_ns < c->next_ns)
+			g->out.now_ns = c->next_ns;
+		act(g, c);
+		if (c->phase == PHASE_DONE)
+			g->heap[0] = g->heap[--g->heap_len];
+		heap_sift_down(g, 0);
+	}
+}
+
+enum { SETUP_MESSAGES = 4 }; /* Tversion Rversion Tattach Rattach */
+
+static void init_connection(struct connection *c, uint32_t index, enum dialect dialect, uint64_t budget,
+			    uint64_t start_ns)
+{
+	memset(c, 0, sizeof *c);
+	c->index = index;
+	c->dialect = dialect;
+	c->client_ip[0] = 10;
+	c->client_ip[1] = 1;
+	c->client_ip[2] = (uint8_t)(index / CLIENTS_PER_SUBNET);
+	c->client_ip[3] = (uint8_t)(index % CLIENTS_PER_SUBNET + 1);
+	c->client_port = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
+	c->next_seq[TO_SERVER] = (uint32_t)prng_next();
+	c->next_seq[TO_CLIENT] = (uint32_t)prng_next();
+	c->budget = budget;
+	c->committed = SETUP_MESSAGES;
+	c->free_tags = 0xffff;
+	c->n_lanes = (uint8_t)(MIN_LANES + prng_below(MAX_LANES - MIN_LANES + 1));
+	c->phase = PHASE_SYN;
+	c->next_ns = start_ns + prng_below(CONNECT_SPREAD_NS);
+}
+
+static enum dialect pick_dialect(const char *mode)
+{
+	if (strcmp(mode, "L") == 0)
+		return DIALECT_L;
+	if (strcmp(mode, "9P2000") == 0)
+		return DIALECT_9P2000;
+	if (strcmp(mode, "e") == 0)
+		return DIALECT_E;
+	uint32_t pct = prng_below(PERCENT);
+	if (pct < PCT_DIALECT_L)
+		return DIALECT_L;
+	return pct < PCT_DIALECT_L + PCT_DIALECT_9P2000 ? DIALECT_9P2000 : DIALECT_E;
+}
+
+/* ---- command line --------------------------------------------------------- */
+static void usage(void)
+{
+	fputs("usage: gen_bench_capture [--messages N] [--connections N] [--dialect mix|L|9P2000|e]\n"
+	      "                         [--seed S] OUT.pcap\n"
+	      "Writes about N 9P messages (requests and replies; default 2000000) over\n"
+	      "N connections (default 1000) to OUT.pcap (- for standard output).\n",
+	      stderr);
+	exit(1);
+}
+
+static uint64_t parse_count(const char *s, const char *what)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno != 0 || *s == '\0' || *end != '\0' || *s == '-')
+		die("bad number for", what);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t target = DEFAULT_MESSAGES;
+	uint64_t n_conns = DEFAULT_CONNECTIONS;
+	const char *dialect_mode = "mix";
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		bool has_value = i + 1 < argc;
+		if (strcmp(argv[i], "--messages") == 0 && has_value)
+			target = parse_count(argv[++i], "--messages");
+		else if (strcmp(argv[i], "--connections") == 0 && has_value)
+			n_conns = parse_count(argv[++i], "--connections");
+		else if (strcmp(argv[i], "--seed") == 0 && has_value)
+			prng_state = parse_count(argv[++i], "--seed") | 1; /* xorshift needs nonzero */
+		else if (strcmp(argv[i], "--dialect") == 0 && has_value)
+			dialect_mode = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			usage();
+		else if (path == NULL)
+			path = argv[i];
+		else
+			usage();
+	}
+	if (path == NULL)
+		usage();
+	if (strcmp(dialect_mode, "mix") != 0 && strcmp(dialect_mode, "L") != 0 && strcmp(dialect_mode, "9P2000") != 0 &&
+	    strcmp(dialect_mode, "e") != 0)
+		usage();
+	if (n_conns == 0 || n_conns > MAX_CONNECTIONS)
+		die("--connections", "must be 1 .. 62500 (one client address each)");
+	if (target < n_conns * SETUP_MESSAGES)
+		die("--messages", "too few for the connections' Tversion and Tattach");
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	struct generator g = {0};
+	g.out.path = path;
+	g.out.now_ns = (uint64_t)CAPTURE_START_SEC * NSEC_PER_SEC;
+	g.out.file = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	if (g.out.file == NULL)
+		die(path, strerror(errno));
+	if (setvbuf(g.out.file, NULL, _IOFBF, OUTPUT_BUFFER) != 0)
+		die("setvbuf", "failed");
+	for (size_t i = 0; i < DATA_BLOCK; i++)
+		data_block[i] = (uint8_t)(prng_next() >> 56);
+
+	g.conns = calloc(n_conns, sizeof *g.conns);
+	g.heap = calloc(n_conns, sizeof *g.heap);
+	if (g.conns == NULL || g.heap == NULL)
+		die("out of memory", NULL);
+	for (uint32_t i = 0; i < n_conns; i++) {
+		uint64_t budget = target / n_conns + (i < target % n_conns ? 1 : 0);
+		init_connection(&g.conns[i], i, pick_dialect(dialect_mode), budget, g.out.now_ns);
+		g.heap[i] = i;
+	}
+	g.heap_len = (uint32_t)n_conns;
+
+	write_file_header(&g.out);
+	run(&g);
+	if (fflush(g.out.file) != 0 || (g.out.file != stdout && fclose(g.out.file) != 0))
+		die(path, strerror(errno));
+
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / NSEC_PER_SEC;
+	fprintf(stderr, "gen_bench_capture: %s: %" PRIu64 " messages, %" PRIu64 " packets, %" PRIu64
+			" connections, %" PRIu64 " bytes, %.1f s\n",
+		path, g.out.messages, g.out.packets, n_conns, g.out.bytes, seconds);
+	free(g.conns);
+	free(g.heap);
+	return 0;
+}
