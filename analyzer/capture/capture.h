@@ -80,12 +80,13 @@ struct capture_stats {
 	uint64_t snaplen_truncated;        /* packets whose payload the snaplen cut */
 	uint64_t ip_fragments, ip_reassembled, ip_fragments_dropped;
 	uint64_t tcp_segments;
-	uint64_t retransmissions;          /* bytes seen again, identical */
-	uint64_t retransmission_conflicts; /* bytes seen again, different (first copy wins) */
+	uint64_t retransmissions;          /* segments repeating sequence space already seen, identical */
+	uint64_t retransmission_conflicts; /* segments repeating it with different bytes (first copy wins) */
 	uint64_t out_of_order;             /* segments held for a hole */
 	uint64_t gaps, gap_bytes;
 	uint64_t connections;
 	uint64_t limit_hits;               /* a memory ceiling was hit */
+	uint64_t truncated_headers;        /* the snaplen cut an IP or TCP header: packet unusable */
 };
 
 struct reassembler;

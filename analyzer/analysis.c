@@ -1,0 +1,385 @@
+/*
+ * The upper half's side of struct stream_events: finding 9P on a TCP
+ * connection, telling client from server, and handing each direction's
+ * bytes to its framer.
+ *
+ * A connection is 9P when one side's first bytes are a whole message that
+ * decodes exactly: a request makes that side the client, a reply the server.
+ * When the capture has the connection's start (the SYN) the message must be
+ * at offset 0; otherwise (or after a gap before anything was recognised) the
+ * first plausible boundary within DETECT_SCAN_LIMIT bytes is looked for.
+ * With -p, a connection to one of the ports is 9P and the side with the
+ * port is the server; other connections are ignored.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "connection.h"
+
+enum {
+	DETECT_SCAN_LIMIT = 64 * 1024, /* mid-stream: give up finding 9P after this much */
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void analysis_init(struct analysis *a, const struct analysis_options *opt)
+{
+	memset(a, 0, sizeof *a);
+	if (opt != NULL)
+		a->opt = *opt;
+}
+
+void analysis_free(struct analysis *a)
+{
+	struct session *s = a->sessions;
+	while (s != NULL) {
+		struct session *next = s->next;
+		figures_free(&s->fig);
+		free(s);
+		s = next;
+	}
+	struct esession *e = a->esessions;
+	while (e != NULL) {
+		struct esession *next = e->next;
+		fidmap_free(e->saved_fids);
+		free(e);
+		e = next;
+	}
+	a->sessions = a->sessions_tail = NULL;
+	a->esessions = a->esessions_tail = NULL;
+}
+
+void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s)
+{
+	struct capture_stats *t = &a->capture;
+	t->packets += s->packets;
+	t->bytes += s->bytes;
+	t->non_ip += s->non_ip;
+	t->non_tcp += s->non_tcp;
+	t->malformed_headers += s->malformed_headers;
+	t->snaplen_truncated += s->snaplen_truncated;
+	t->ip_fragments += s->ip_fragments;
+	t->ip_reassembled += s->ip_reassembled;
+	t->ip_fragments_dropped += s->ip_fragments_dropped;
+	t->tcp_segments += s->tcp_segments;
+	t->retransmissions += s->retransmissions;
+	t->retransmission_conflicts += s->retransmission_conflicts;
+	t->out_of_order += s->out_of_order;
+	t->gaps += s->gaps;
+	t->gap_bytes += s->gap_bytes;
+	t->connections += s->connections;
+	t->limit_hits += s->limit_hits;
+}
+
+/* ---- framer callbacks --------------------------------------------------- */
+
+static void on_message(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded, int64_t ts)
+{
+	struct side_ctx *sc = ctx;
+	struct conn_state *c = sc->conn;
+	matcher_message(c, sc->side == c->client_side, msg, size, decoded, ts);
+}
+
+static void on_skipped(void *ctx, enum framer_skip why, uint64_t bytes)
+{
+	struct side_ctx *sc = ctx;
+	struct figures *fig = &sc->conn->session->fig;
+	switch (why) {
+	case SKIP_GARBAGE:
+		fig->not_9p_bytes += bytes;
+		break;
+	case SKIP_RESYNC:
+		/* Not 9P as far as anyone can tell; resync_bytes says how much of
+		 * it was skipped finding a boundary after a loss. */
+		fig->not_9p_bytes += bytes;
+		fig->resync_bytes += bytes;
+		break;
+	case SKIP_TRUNCATED:
+		fig->truncated_bytes += bytes;
+		break;
+	}
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+static int port_listed(const struct analysis *a, uint16_t port)
+{
+	for (unsigned i = 0; i < a->opt.n_ports; i++)
+		if (a->opt.ports[i] == port)
+			return 1;
+	return 0;
+}
+
+static void conn_free(struct conn_state *c)
+{
+	framer_free(&c->dir[0]);
+	framer_free(&c->dir[1]);
+	if (c->decided) {
+		matcher_close(c);
+	} else {
+		figures_free(&c->session->fig);
+		free(c->session);
+	}
+	free(c);
+}
+
+/* Not 9P: stop looking at it. */
+static void give_up(struct conn_state *c)
+{
+	struct tcp_conn *conn = c->tcp;
+	c->a->other_connections++;
+	conn->ignored = 1;
+	conn->user = NULL;
+	conn_free(c);
+}
+
+static void hold(struct framer *f, const uint8_t *data, size_t len, int64_t ts)
+{
+	if (f->len + len > f->cap) {
+		size_t cap = f->cap ? f->cap : 256;
+		while (cap < f->len + len)
+			cap *= 2;
+		uint8_t *b = realloc(f->buf, cap);
+		if (b == NULL)
+			abort();
+		f->buf = b;
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->len, data, len);
+	f->len += len;
+	f->ts = ts;
+}
+
+/* Roles are known: start framing, beginning with what was held back. */
+static void decide(struct conn_state *c, int client_side, int side_found, size_t skip)
+{
+	struct analysis *a = c->a;
+	struct session *s = c->session;
+	c->decided = 1;
+	c->client_side = client_side;
+	c->dialects = NINEP_DIALECT_ANY;
+	c->max_size = NINEP_CEILING;
+	matcher_init(c);
+
+	s->client = c->tcp->side[client_side];
+	s->server = c->tcp->side[1 - client_side];
+	s->roles_from_syn = c->tcp->syn_seen && client_side == 0;
+	if (a->sessions_tail)
+		a->sessions_tail->next = s;
+	else
+		a->sessions = s;
+	a->sessions_tail = s;
+	a->n_sessions++;
+
+	for (int side = 0; side < 2; side++) {
+		struct framer_env *env = &c->env[side];
+		c->sides[side].conn = c;
+		c->sides[side].side = side;
+		env->max_size = &c->max_size;
+		env->dialects = &c->dialects;
+		env->requests = side == client_side;
+		env->ctx = &c->sides[side];
+		env->message = on_message;
+		env->skipped = on_skipped;
+	}
+	/* The client's held bytes first: its requests precede the replies. */
+	for (int k = 0; k < 2; k++) {
+		int side = k == 0 ? client_side : 1 - client_side;
+		struct framer *f = &c->dir[side];
+		uint8_t *held = f->buf;
+		size_t len = f->len;
+		size_t from = side == side_found ? skip : 0;
+		f->buf = NULL;
+		f->len = f->cap = 0;
+		if (from > 0)
+			on_skipped(&c->sides[side], SKIP_RESYNC, from);
+		/* The other side may start mid-message too. */
+		f->state = side != side_found && c->scan[side] ? FRAMER_RESYNC_GAP : FRAMER_SYNC;
+		if (len > from)
+			framer_feed(f, &c->env[side], held + from, len - from, f->ts);
+		free(held);
+	}
+}
+
+/* Is there a whole plausible message at `o`, followed by the end of what we
+ * have or by another plausible header?  *requests says which kind. */
+static int looks_like_9p_at(const uint8_t *buf, size_t len, size_t o, int *requests, size_t *scratch_size)
+{
+	struct ninep_msg msg;
+	for (int r = 1; r >= 0; r--) {
+		uint32_t size;
+		if (!framer_plausible_message(buf + o, len - o, NINEP_CEILING, NINEP_DIALECT_ANY, r, &size, &msg))
+			continue;
+		size_t after = len - o - size;
+		if (after >= NINEP_HDRSZ &&
+		    !framer_plausible_header(buf + o + size, after, NINEP_CEILING, NINEP_DIALECT_ANY, r))
+			continue;
+		*requests = r;
+		*scratch_size = size;
+		return 1;
+	}
+	return 0;
+}
+
+static void try_detect(struct conn_state *c, int side)
+{
+	struct framer *f = &c->dir[side];
+	const uint8_t *buf = f->buf;
+	size_t len = f->len;
+	int requests;
+	size_t size;
+
+	if (!c->scan[side]) {
+		/* The connection's first bytes: a message right here, or not 9P. */
+		if (len < NINEP_HDRSZ)
+			return;
+		requests = ninep_is_request(buf[NINEP_SIZESZ]);
+		if (!framer_plausible_header(buf, len, NINEP_CEILING, NINEP_DIALECT_ANY, requests)) {
+			give_up(c);
+			return;
+		}
+		if (len < ninep_get32(buf))
+			return;
+		if (looks_like_9p_at(buf, len, 0, &requests, &size))
+			decide(c, requests ? side : 1 - side, side, 0);
+		else
+			give_up(c);
+		return;
+	}
+	/* Mid-stream: the first offset where a message plausibly starts. */
+	for (size_t o = 0; o + NINEP_HDRSZ <= len; o++) {
+		if (looks_like_9p_at(buf, len, o, &requests, &size)) {
+			decide(c, requests ? side : 1 - side, side, o);
+			return;
+		}
+		int r = ninep_is_request(buf[o + NINEP_SIZESZ]);
+		if (framer_plausible_header(buf + o, len - o, NINEP_CEILING, NINEP_DIALECT_ANY, r) &&
+		    len - o < ninep_get32(buf + o))
+			return; /* a candidate whose bytes are still coming */
+	}
+	if (len > DETECT_SCAN_LIMIT)
+		give_up(c);
+}
+
+static void ev_open(void *ctx, struct tcp_conn *conn)
+{
+	struct analysis *a = ctx;
+	int client_side = -1;
+	if (a->opt.n_ports > 0) {
+		if (port_listed(a, conn->side[1].port))
+			client_side = 0;
+		else if (port_listed(a, conn->side[0].port))
+			client_side = 1;
+		else {
+			a->other_connections++;
+			conn->ignored = 1;
+			return;
+		}
+	}
+	struct conn_state *c = xcalloc(1, sizeof *c);
+	c->a = a;
+	c->tcp = conn;
+	c->session = xcalloc(1, sizeof *c->session);
+	c->session->id = a->conn_id_base + conn->id;
+	c->session->input = a->current_input;
+	c->session->handshake_rtt_ns = -1;
+	c->forced_client_side = client_side;
+	conn->user = c;
+}
+
+/* The first bytes (or gap): the reassembler knows by now whether it saw
+ * the SYN. */
+static void start(struct conn_state *c)
+{
+	if (c->started)
+		return;
+	c->started = 1;
+	c->scan[0] = c->scan[1] = !c->tcp->syn_seen;
+	c->had_gap = !c->tcp->syn_seen; /* the start is lost: what it held surfaces as orphans */
+	if (c->forced_client_side >= 0) {
+		decide(c, c->forced_client_side, c->forced_client_side, 0);
+		/* Without the SYN the first bytes may be mid-message. */
+		for (int side = 0; side < 2; side++)
+			if (c->scan[side])
+				c->dir[side].state = FRAMER_RESYNC_GAP;
+	}
+}
+
+static void ev_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts)
+{
+	(void)ctx;
+	struct conn_state *c = conn->user;
+	if (c == NULL)
+		return;
+	start(c);
+	if (c->decided) {
+		framer_feed(&c->dir[side], &c->env[side], data, len, ts);
+		return;
+	}
+	hold(&c->dir[side], data, len, ts);
+	try_detect(c, side);
+}
+
+static void ev_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
+{
+	(void)ctx;
+	(void)ts;
+	struct conn_state *c = conn->user;
+	if (c == NULL)
+		return;
+	start(c);
+	struct figures *fig = &c->session->fig;
+	fig->gaps++;
+	fig->gap_bytes += bytes;
+	if (c->decided) {
+		c->had_gap = 1;
+		framer_gap(&c->dir[side], &c->env[side], bytes);
+		return;
+	}
+	/* Nothing recognised yet: what was held is useless, look afresh. */
+	c->dir[side].len = 0;
+	c->scan[side] = 1;
+	c->had_gap = 1;
+}
+
+static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
+{
+	(void)ts;
+	struct analysis *a = ctx;
+	struct conn_state *c = conn->user;
+	if (c == NULL)
+		return;
+	if (!c->decided) {
+		/* Closed before anything looked like 9P. */
+		a->other_connections++;
+		conn->user = NULL;
+		conn_free(c);
+		return;
+	}
+	struct session *s = c->session;
+	framer_finish(&c->dir[0], &c->env[0]);
+	framer_finish(&c->dir[1], &c->env[1]);
+	s->closed = 1;
+	s->close_reason = reason;
+	s->syn_seen = conn->syn_seen;
+	s->handshake_rtt_ns = conn->handshake_rtt_ns;
+	s->first_ns = conn->first_ns;
+	s->last_ns = conn->last_ns;
+	s->fig.bytes_to_server = conn->payload_bytes[c->client_side];
+	s->fig.bytes_to_client = conn->payload_bytes[1 - c->client_side];
+	conn->user = NULL;
+	conn_free(c);
+}
+
+static const struct stream_events events = { ev_open, ev_data, ev_gap, ev_close };
+
+const struct stream_events *analysis_events(void)
+{
+	return &events;
+}

@@ -1,0 +1,149 @@
+/*
+ * The analyzer's upper half: what it keeps about 9P connections and
+ * 9P2000.e sessions, shared by the framing, matching and report modules.
+ *
+ * The lower half (capture/capture.h) hands over ordered TCP bytes; this half
+ * finds 9P in them (ninep_stream.c), matches requests to replies and follows
+ * fids and session keys (matcher.c), and keeps per-connection figures that
+ * outlive the connection (struct session) for the reports.
+ */
+#ifndef NINEP_ANALYZER_ANALYSIS_H
+#define NINEP_ANALYZER_ANALYSIS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/capture.h"
+#include "ninep/protocol.h"
+#include "latency.h"
+
+enum {
+	NINEP_TYPES = 256,           /* message numbers fit in a byte */
+	NINEP_REQUEST_SLOTS = 128,   /* requests have even numbers */
+	MAX_PORTS = 64,              /* -p */
+	ANALYSIS_MAX_INPUTS = 256,
+};
+
+/* Counters that add up: per connection, per 9P2000.e session, in total. */
+struct figures {
+	uint64_t messages[NINEP_TYPES];          /* by message number */
+	uint64_t errors_by_request[NINEP_TYPES]; /* Rerror/Rlerror, by request number */
+	struct latency_hist *latency[NINEP_REQUEST_SLOTS]; /* by request number / 2, lazily */
+	uint64_t requests, replies, round_trips, errors;
+	uint64_t unanswered, flushed, orphans;
+	uint64_t bytes_to_server, bytes_to_client; /* TCP payload, 9P or not */
+	uint64_t not_9p_bytes;     /* garbage on a 9P connection */
+	uint64_t gaps, gap_bytes;  /* bytes the capture never had */
+	uint64_t resync_bytes;     /* of not_9p_bytes: skipped finding a message boundary after a loss */
+	uint64_t truncated_bytes;  /* a partial message when the connection ended */
+	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */
+	uint64_t file_accesses, file_access_round_trips;
+};
+
+struct esession;
+struct conn_state;
+
+/* One 9P connection as reported: survives the TCP connection. */
+struct session {
+	uint64_t id; /* the reassembler's connection id (plus an offset per input file) */
+	unsigned input;           /* index of the input file */
+	struct endpoint client, server;
+	int roles_from_syn;       /* the SYN (not the messages) said who the client is */
+	unsigned dialect;         /* NINEP_DIALECT_* of Rversion, 0 until then */
+	uint32_t msize;           /* Rversion's, 0 until then */
+	int syn_seen;
+	int64_t handshake_rtt_ns; /* -1 when the SYN was not captured */
+	int64_t first_ns, last_ns;
+	int closed;
+	enum close_reason close_reason;
+	struct esession *esession; /* 9P2000.e connections only */
+	struct figures fig;
+	struct session *next;
+};
+
+/* A 9P2000.e session: the connections joined by one session key. */
+struct esession {
+	uint64_t number;   /* 1, 2, ... in order of creation */
+	unsigned members;  /* connections in it now */
+	int has_key;
+	uint64_t key_hash; /* FNV-1a 64 of the key: the key itself is never kept */
+	struct fidmap *saved_fids; /* the fids of its last closed connection, for a Tsession to take over */
+	struct conn_state *live;   /* its connection still open, whose fids a Tsession copies */
+	struct esession *next;
+};
+
+struct input_status {
+	const char *name;
+	int failed;         /* could not be opened or was damaged */
+	char error[512];
+};
+
+struct analysis_options {
+	uint16_t ports[MAX_PORTS]; /* -p: only these are 9P (server side) */
+	unsigned n_ports;
+	FILE *exchanges;           /* CSV rows as exchanges match, or NULL */
+};
+
+struct analysis {
+	struct analysis_options opt;
+	struct session *sessions, *sessions_tail;
+	uint64_t n_sessions;
+	struct esession *esessions, *esessions_tail;
+	uint64_t n_esessions;
+	uint64_t other_connections; /* TCP connections found not to be 9P */
+	uint64_t conn_id_base;      /* added to the reassembler's ids of the current input */
+	unsigned current_input;
+	struct capture_stats capture; /* summed over the inputs */
+	struct input_status inputs[ANALYSIS_MAX_INPUTS];
+	unsigned n_inputs;
+	int partial; /* an input failed or was damaged: the figures are of what was read */
+	int live;
+	uint64_t csv_rows;
+};
+
+/* analysis.c: the stream_events glue and the lifetime of everything. */
+void analysis_init(struct analysis *a, const struct analysis_options *opt);
+void analysis_free(struct analysis *a);
+const struct stream_events *analysis_events(void);
+/* Adds the reassembler's counters of one finished input. */
+void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s);
+
+/* figures.c */
+void figures_add(struct figures *into, const struct figures *from);
+void figures_free(struct figures *f);
+void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns);
+/* Totals over every session, and over the members of one 9P2000.e session;
+ * the caller frees them with figures_free. */
+void figures_totals(const struct analysis *a, struct figures *out);
+void figures_of_esession(const struct analysis *a, const struct esession *e, struct figures *out);
+/* Sessions sorted by id, in a new array the caller frees. */
+struct session **sessions_sorted(const struct analysis *a);
+/* "9P2000.L" when every session agrees, "mixed" or "unknown" otherwise. */
+const char *analysis_dialect(const struct analysis *a);
+/* The reported 9P2000.e sessions (with members), numbered 1.. in order. */
+uint64_t esession_display_number(const struct analysis *a, const struct esession *e);
+uint64_t esessions_live(const struct analysis *a);
+/* 8 hex digits naming a key without revealing it. */
+void key_fingerprint(uint64_t key_hash, char out[9]);
+uint64_t fnv1a64(const uint8_t *p, size_t n);
+
+/* report_text.c, report_json.c */
+void report_text(const struct analysis *a, FILE *out);
+void report_json(const struct analysis *a, FILE *out);
+
+/* exchanges_csv.c */
+struct exchange_row {
+	const struct session *session;
+	uint16_t tag;
+	unsigned request_type, reply_type;
+	const char *path;
+	size_t path_len;
+	int64_t request_ns, latency_ns;
+	uint32_t request_size, reply_size;
+	const char *error; /* NULL when the reply is not an error */
+	size_t error_len;
+};
+void exchanges_csv_header(FILE *out);
+void exchanges_csv_row(FILE *out, const struct exchange_row *row);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * Private to analyzer/capture/: the layers talk to each other through these.
+ * Packets go input.c/pcapng.c -> link.c -> ip.c (fragments in frag.c) ->
+ * tcp.c, which finds connections through conntable.c.
+ */
+#ifndef NINEP_ANALYZER_CAPTURE_INTERNAL_H
+#define NINEP_ANALYZER_CAPTURE_INTERNAL_H
+
+#include "capture.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- byte readers: callers have already checked the length */
+static inline uint16_t rd_be16(const uint8_t *p)
+{
+	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+static inline uint32_t rd_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline uint16_t rd_le16(const uint8_t *p)
+{
+	return (uint16_t)((uint16_t)p[1] << 8 | p[0]);
+}
+static inline uint32_t rd_le32(const uint8_t *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* ---- TCP sequence space: compare by the signed 32-bit difference so that
+ * comparisons stay right across the 2^32 wrap (RFC 793 / libnids style). */
+static inline int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+static inline int seq_lt(uint32_t a, uint32_t b)
+{
+	return seq_diff(a, b) < 0;
+}
+static inline int seq_le(uint32_t a, uint32_t b)
+{
+	return seq_diff(a, b) <= 0;
+}
+static inline int seq_gt(uint32_t a, uint32_t b)
+{
+	return seq_diff(a, b) > 0;
+}
+
+enum {
+	IPPROTO_NUM_TCP = 6,
+	IP_FAMILY_V4 = 4,
+	IP_FAMILY_V6 = 6,
+};
+
+/* ---- link.c: LINKTYPE_/DLT_ values we understand */
+int link_supported(int linktype);
+const char *link_name(int linktype);
+
+/* ---- frag.c: IPv4 and IPv6 fragment reassembly */
+struct frag_table;
+struct frag_table *frag_new(void);
+void frag_free(struct frag_table *ft);
+
+/*
+ * One fragment.  `off` is the byte offset of `data` in the original
+ * datagram's payload, `wire_len` its length on the wire, `cap_len` how much
+ * of it was captured.  `more` is the MF flag.  proto is the upper protocol
+ * (IPv4: from every fragment; IPv6: the fragment header's next header,
+ * meaningful in the first fragment).
+ */
+struct frag_in {
+	uint8_t family;
+	const uint8_t *src, *dst; /* 4 or 16 bytes */
+	uint32_t id;
+	uint8_t proto;
+	uint32_t off;
+	const uint8_t *data;
+	size_t cap_len, wire_len;
+	int more;
+	int64_t ts_ns;
+};
+
+/* A reassembled datagram payload: valid until the next frag_add. */
+struct frag_out {
+	uint8_t proto;
+	const uint8_t *data;
+	size_t cap_len, wire_len;
+};
+
+/* 1: complete (out filled), 0: kept waiting, -1: dropped (counted). */
+int frag_add(struct frag_table *ft, const struct frag_in *in, struct frag_out *out, struct capture_stats *st);
+
+/* ---- conntable.c: connections by canonical 4-tuple */
+/* One byte range held out of order: data == NULL means "known, but the
+ * snaplen cut it" and becomes a gap when its turn comes. */
+struct held_seg {
+	struct held_seg *next;
+	uint32_t seq;
+	uint32_t len;
+	uint8_t *data; /* points just after this struct (one allocation) */
+};
+
+/* A fingerprint of a piece of stream already delivered, kept to tell an
+ * identical retransmission from a conflicting one (tcp.c). */
+enum { RECENT_PRINTS = 4 };
+struct seg_print {
+	uint32_t seq, len; /* len 0: unused */
+	uint64_t sum;
+};
+
+/* One direction of a connection. */
+struct half {
+	int started;      /* next is meaningful */
+	uint32_t next;    /* next sequence number to deliver */
+	int have_isn;
+	uint32_t isn;
+	int fin;          /* FIN seen at fin_seq */
+	uint32_t fin_seq;
+	struct held_seg *held; /* out-of-order, sorted, non-overlapping */
+	size_t held_bytes;     /* charged against the ceilings */
+	struct seg_print prints[RECENT_PRINTS]; /* the last pieces delivered */
+	uint8_t nextprint;     /* the oldest of them, replaced next */
+};
+
+enum conn_state {
+	CONN_OPEN,
+	CONN_CLOSED, /* on_close done; kept a while to absorb late packets */
+};
+
+struct conn {
+	struct tcp_conn pub; /* what the upper half sees */
+	struct conn *hnext;  /* hash chain */
+	struct conn *lru_prev, *lru_next; /* oldest activity first */
+	uint32_t hash;
+	enum conn_state state;
+	int released;        /* ignored: buffers already freed */
+	struct half half[2];
+	int64_t syn_ns;      /* -1 until the SYN is seen */
+	int synack_seen;
+	int64_t closed_ns;
+};
+
+struct conntable;
+struct conntable *conntable_new(void);
+void conntable_free(struct conntable *t); /* frees every conn (no events) */
+/* The conn for this 4-tuple in either direction, or NULL; *side is the
+ * side that src is. */
+struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, int *side);
+/* A new zeroed conn with side[0]=a, side[1]=b, inserted and made newest. */
+struct conn *conntable_add(struct conntable *t, const struct endpoint *a, const struct endpoint *b);
+void conntable_remove(struct conntable *t, struct conn *c); /* unlinks and frees */
+void conntable_touch(struct conntable *t, struct conn *c);    /* made newest */
+struct conn *conntable_oldest(const struct conntable *t); /* open, least recently active */
+size_t conntable_count(const struct conntable *t);
+/* Moves an open conn to the closed list (state CONN_CLOSED), where it stays
+ * until removed so that late packets of a finished connection are absorbed. */
+void conntable_retire(struct conntable *t, struct conn *c);
+struct conn *conntable_oldest_retired(const struct conntable *t);
+size_t conntable_retired(const struct conntable *t);
+/* Every conn, in an array the caller frees, sorted by pub.id. */
+struct conn **conntable_all(const struct conntable *t, size_t *n);
+
+/* ---- tcp.c, the reassembler */
+struct reassembler {
+	struct reasm_limits lim;
+	struct stream_events ev;
+	void *ctx;
+	struct capture_stats st;
+	struct conntable *conns;
+	size_t open_conns;
+	size_t held_total;
+	uint64_t next_id;
+	struct frag_table *frags;
+};
+
+/* tcp.c: one TCP segment (header and what follows of it). */
+void tcp_input(struct reassembler *r, const struct endpoint *src, const struct endpoint *dst, const uint8_t *seg,
+	       size_t cap_len, size_t wire_len, int64_t ts_ns);
+
+/* ip.c: one IPv4 or IPv6 packet; version 4 or 6 when the link layer said
+ * which, 0 to go by the version nibble. */
+void ip_input(struct reassembler *r, int version, const uint8_t *pkt, size_t cap_len, size_t wire_len, int64_t ts_ns);
+
+/*
+ * link.c: one captured frame of the given LINKTYPE_/DLT_ value.  This is the
+ * entry point below the file readers, and what tests and fuzzers call.
+ */
+void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, size_t cap_len, size_t wire_len,
+		  int64_t ts_ns);
+
+/* ---- pcapng.c: our own reader, for files libpcap refuses */
+struct pcapng_reader;
+struct pcapng_packet {
+	int linktype;
+	const uint8_t *data;
+	size_t cap_len, wire_len;
+	int64_t ts_ns;
+};
+/* fp is owned by the reader from here on.  NULL with err filled. */
+struct pcapng_reader *pcapng_open(FILE *fp, const char *name, const char *bpf_filter, char *err, size_t errlen);
+/* 1: a packet, 0: clean end, -1: damaged (err names the file and problem). */
+int pcapng_next(struct pcapng_reader *rd, struct pcapng_packet *pkt, char *err, size_t errlen);
+double pcapng_progress(const struct pcapng_reader *rd);
+void pcapng_close(struct pcapng_reader *rd);
+
+#endif

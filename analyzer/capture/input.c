@@ -1,0 +1,321 @@
+/*
+ * Inputs: capture files, standard input, live interfaces.
+ *
+ * pcap files, standard input and interfaces go through libpcap (pcap_next_ex,
+ * nanosecond timestamps).  pcapng files go through our own reader
+ * (pcapng.c): libpcap refuses a pcapng whose interfaces differ in link type,
+ * and one reader for all pcapng files keeps the behaviour the same whichever
+ * interfaces a file holds.  Standard input cannot be peeked at and handed to
+ * libpcap afterwards, so it always goes through libpcap, and a mixed pcapng
+ * there is refused with a message saying so.
+ */
+#include "capture_internal.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+	LIVE_SNAPLEN = 262144, /* tcpdump's default: whole packets */
+	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop */
+	MAGIC_LEN = 4,
+	NS_PER_US = 1000,
+};
+
+static const int64_t NS_PER_S = 1000000000;
+
+/* The first four bytes of each format, as read little-endian. */
+static const uint32_t PCAPNG_MAGIC = 0x0A0D0D0A;
+static const uint32_t PCAP_MAGICS[] = {
+	0xa1b2c3d4, 0xd4c3b2a1, /* microseconds, either byte order */
+	0xa1b23c4d, 0x4d3cb2a1, /* nanoseconds */
+	0xa1b2cd34, 0x34cdb2a1, /* Kuznetzov's modified pcap */
+};
+
+struct capture_input {
+	char *name; /* for messages: the path, "standard input", or the interface */
+	pcap_t *pcap;
+	struct pcapng_reader *ng;
+	FILE *fp;        /* a pcap file: for progress only (libpcap reads it) */
+	long long size;  /* file size, 0 when unknown */
+	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
+	int64_t last_ns;
+};
+
+static struct capture_input *input_new(const char *name)
+{
+	struct capture_input *in = calloc(1, sizeof *in);
+
+	if (in == NULL)
+		return NULL;
+	in->name = strdup(name);
+	if (in->name == NULL) {
+		free(in);
+		return NULL;
+	}
+	in->ts_scale = 1;
+	return in;
+}
+
+/* Checks the link type and installs the filter on a libpcap handle. */
+static int setup_pcap(struct capture_input *in, const char *bpf_filter, char *err, size_t errlen)
+{
+	int dlt = pcap_datalink(in->pcap);
+	struct bpf_program prog;
+
+	if (!link_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		snprintf(err, errlen, "%s: link-layer type %d (%s) is not supported", in->name, dlt,
+			 name != NULL ? name : "unknown");
+		return -1;
+	}
+	if (bpf_filter == NULL || bpf_filter[0] == '\0')
+		return 0;
+	if (pcap_compile(in->pcap, &prog, bpf_filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "%s: filter \"%s\": %s", in->name, bpf_filter, pcap_geterr(in->pcap));
+		return -1;
+	}
+	if (pcap_setfilter(in->pcap, &prog) != 0) {
+		snprintf(err, errlen, "%s: filter \"%s\": %s", in->name, bpf_filter, pcap_geterr(in->pcap));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int is_pcap_magic(uint32_t m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof PCAP_MAGICS / sizeof PCAP_MAGICS[0]; i++) {
+		if (PCAP_MAGICS[i] == m)
+			return 1;
+	}
+	return 0;
+}
+
+static struct capture_input *open_stdin(const char *bpf_filter, char *err, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	struct capture_input *in = input_new("standard input");
+
+	if (in == NULL) {
+		snprintf(err, errlen, "standard input: out of memory");
+		return NULL;
+	}
+	in->pcap = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (in->pcap == NULL) {
+		snprintf(err, errlen, "standard input: not a readable capture: %s", pe);
+		capture_close(in);
+		return NULL;
+	}
+	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+		capture_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	uint8_t magic[MAGIC_LEN];
+	struct capture_input *in;
+	struct stat sb;
+	uint32_t m;
+	size_t got;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return open_stdin(bpf_filter, err, errlen);
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &sb) != 0 || S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, S_ISDIR(sb.st_mode) ? "is a directory" : strerror(errno));
+		fclose(fp);
+		return NULL;
+	}
+	got = fread(magic, 1, sizeof magic, fp);
+	if (got < sizeof magic) {
+		if (ferror(fp))
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		else if (got == 0)
+			snprintf(err, errlen, "%s: empty file, not a capture", path);
+		else
+			snprintf(err, errlen, "%s: only %zu bytes, too short to be a capture", path, got);
+		fclose(fp);
+		return NULL;
+	}
+	m = rd_le32(magic);
+	if (m != PCAPNG_MAGIC && !is_pcap_magic(m)) {
+		snprintf(err, errlen, "%s: not a capture file (neither pcap nor pcapng: starts with %02x %02x %02x %02x)",
+			 path, magic[0], magic[1], magic[2], magic[3]);
+		fclose(fp);
+		return NULL;
+	}
+	rewind(fp);
+	in = input_new(path);
+	if (in == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		fclose(fp);
+		return NULL;
+	}
+	in->size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+	if (m == PCAPNG_MAGIC) {
+		in->ng = pcapng_open(fp, path, bpf_filter, err, errlen);
+		if (in->ng == NULL) {
+			capture_close(in);
+			return NULL;
+		}
+		return in;
+	}
+	in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (in->pcap == NULL) {
+		/* a pcap magic number, but libpcap could not read the header */
+		snprintf(err, errlen, "%s: damaged pcap file header: %s", path, pe);
+		fclose(fp);
+		capture_close(in);
+		return NULL;
+	}
+	in->fp = fp;
+	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+		capture_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen)
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	struct capture_input *in = input_new(iface);
+	int rc;
+
+	if (in == NULL) {
+		snprintf(err, errlen, "%s: out of memory", iface);
+		return NULL;
+	}
+	in->pcap = pcap_create(iface, pe);
+	if (in->pcap == NULL) {
+		snprintf(err, errlen, "%s: %s", iface, pe);
+		capture_close(in);
+		return NULL;
+	}
+	pcap_set_snaplen(in->pcap, LIVE_SNAPLEN);
+	pcap_set_promisc(in->pcap, 1);
+	pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
+	if (pcap_set_tstamp_precision(in->pcap, PCAP_TSTAMP_PRECISION_NANO) != 0)
+		in->ts_scale = NS_PER_US; /* the device only does microseconds */
+	rc = pcap_activate(in->pcap);
+	if (rc < 0) {
+		const char *why = rc == PCAP_ERROR ? pcap_geterr(in->pcap) : pcap_statustostr(rc);
+		snprintf(err, errlen, "%s: cannot capture: %s", iface, why);
+		capture_close(in);
+		return NULL;
+	}
+	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+		capture_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
+		    volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	int linktype = pcap_datalink(in->pcap);
+	uint64_t n = 0;
+
+	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(in->pcap, &h, &data);
+
+		if (rc == 1) {
+			int64_t ts = (int64_t)h->ts.tv_sec * NS_PER_S + (int64_t)h->ts.tv_usec * in->ts_scale;
+			in->last_ns = ts;
+			n++;
+			reasm_packet(r, linktype, data, h->caplen, h->len, ts);
+		} else if (rc == 0) {
+			continue; /* a live timeout with nothing captured */
+		} else if (rc == PCAP_ERROR_BREAK) {
+			return 0; /* the end of the file */
+		} else {
+			const char *why = pcap_geterr(in->pcap);
+			if (strstr(why, "different") != NULL && strstr(why, "type") != NULL)
+				snprintf(err, errlen,
+					 "%s: a pcapng whose interfaces differ in link type can only be read from a "
+					 "file, not from standard input (libpcap: %s)",
+					 in->name, why);
+			else
+				snprintf(err, errlen, "%s: damaged after packet %llu: %s", in->name,
+					 (unsigned long long)n, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_pcapng(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
+		      volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	uint64_t n = 0;
+
+	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
+		struct pcapng_packet pkt;
+		int rc = pcapng_next(in->ng, &pkt, err, errlen);
+
+		if (rc <= 0)
+			return rc;
+		in->last_ns = pkt.ts_ns;
+		n++;
+		reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, pkt.wire_len, pkt.ts_ns);
+	}
+	return 0;
+}
+
+int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
+		char *err, size_t errlen)
+{
+	if (in->ng != NULL)
+		return run_pcapng(in, r, max_packets, stop, err, errlen);
+	return run_pcap(in, r, max_packets, stop, err, errlen);
+}
+
+double capture_progress(const struct capture_input *in)
+{
+	long pos;
+
+	if (in->ng != NULL)
+		return pcapng_progress(in->ng);
+	if (in->fp == NULL || in->size <= 0)
+		return -1;
+	pos = ftell(in->fp);
+	if (pos < 0)
+		return -1;
+	return pos >= in->size ? 1.0 : (double)pos / (double)in->size;
+}
+
+int64_t capture_last_ns(const struct capture_input *in)
+{
+	return in->last_ns;
+}
+
+void capture_close(struct capture_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->pcap != NULL)
+		pcap_close(in->pcap); /* closes in->fp too */
+	if (in->ng != NULL)
+		pcapng_close(in->ng);
+	free(in->name);
+	free(in);
+}

@@ -1,0 +1,149 @@
+/*
+ * Adding figures up: per 9P2000.e session and in total, at report time, so
+ * that the per-message work touches only the connection's own figures.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns)
+{
+	unsigned slot = (request_type / 2) % NINEP_REQUEST_SLOTS;
+	if (f->latency[slot] == NULL) {
+		f->latency[slot] = malloc(sizeof *f->latency[slot]);
+		if (f->latency[slot] == NULL)
+			abort();
+		latency_init(f->latency[slot]);
+	}
+	latency_add(f->latency[slot], ns);
+}
+
+void figures_add(struct figures *into, const struct figures *from)
+{
+	for (unsigned i = 0; i < NINEP_TYPES; i++) {
+		into->messages[i] += from->messages[i];
+		into->errors_by_request[i] += from->errors_by_request[i];
+	}
+	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
+		if (from->latency[i] == NULL)
+			continue;
+		if (into->latency[i] == NULL) {
+			into->latency[i] = malloc(sizeof *into->latency[i]);
+			if (into->latency[i] == NULL)
+				abort();
+			latency_init(into->latency[i]);
+		}
+		latency_merge(into->latency[i], from->latency[i]);
+	}
+	into->requests += from->requests;
+	into->replies += from->replies;
+	into->round_trips += from->round_trips;
+	into->errors += from->errors;
+	into->unanswered += from->unanswered;
+	into->flushed += from->flushed;
+	into->orphans += from->orphans;
+	into->bytes_to_server += from->bytes_to_server;
+	into->bytes_to_client += from->bytes_to_client;
+	into->not_9p_bytes += from->not_9p_bytes;
+	into->gaps += from->gaps;
+	into->gap_bytes += from->gap_bytes;
+	into->resync_bytes += from->resync_bytes;
+	into->truncated_bytes += from->truncated_bytes;
+	into->exchanges_lost += from->exchanges_lost;
+	into->file_accesses += from->file_accesses;
+	into->file_access_round_trips += from->file_access_round_trips;
+}
+
+void figures_free(struct figures *f)
+{
+	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
+		if (f->latency[i] != NULL) {
+			latency_free(f->latency[i]);
+			free(f->latency[i]);
+			f->latency[i] = NULL;
+		}
+	}
+}
+
+void figures_totals(const struct analysis *a, struct figures *out)
+{
+	memset(out, 0, sizeof *out);
+	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+		figures_add(out, &s->fig);
+}
+
+void figures_of_esession(const struct analysis *a, const struct esession *e, struct figures *out)
+{
+	memset(out, 0, sizeof *out);
+	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+		if (s->esession == e)
+			figures_add(out, &s->fig);
+}
+
+static int compare_sessions(const void *x, const void *y)
+{
+	const struct session *a = *(const struct session *const *)x;
+	const struct session *b = *(const struct session *const *)y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+struct session **sessions_sorted(const struct analysis *a)
+{
+	struct session **list = calloc(a->n_sessions + 1, sizeof *list);
+	if (list == NULL)
+		abort();
+	size_t n = 0;
+	for (struct session *s = a->sessions; s != NULL; s = s->next)
+		list[n++] = s;
+	qsort(list, n, sizeof *list, compare_sessions);
+	return list;
+}
+
+const char *analysis_dialect(const struct analysis *a)
+{
+	unsigned seen = 0;
+	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+		seen |= s->dialect;
+	if (seen == 0)
+		return "unknown";
+	if ((seen & (seen - 1)) != 0)
+		return "mixed";
+	return ninep_dialect_name(seen);
+}
+
+uint64_t esession_display_number(const struct analysis *a, const struct esession *e)
+{
+	uint64_t n = 0;
+	for (const struct esession *x = a->esessions; x != NULL; x = x->next) {
+		if (x->members > 0)
+			n++;
+		if (x == e)
+			return x->members > 0 ? n : 0;
+	}
+	return 0;
+}
+
+uint64_t esessions_live(const struct analysis *a)
+{
+	uint64_t n = 0;
+	for (const struct esession *e = a->esessions; e != NULL; e = e->next)
+		if (e->members > 0)
+			n++;
+	return n;
+}
+
+uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+void key_fingerprint(uint64_t key_hash, char out[9])
+{
+	snprintf(out, 9, "%08x", (unsigned)(key_hash >> 32));
+}

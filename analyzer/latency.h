@@ -1,0 +1,45 @@
+/*
+ * Latency distributions in bounded memory.
+ *
+ * The first LATENCY_EXACT_MAX samples are kept as they are, so small
+ * sessions get exact percentiles.  Beyond that the samples move into a
+ * sparse log-linear histogram: values below 256 ns have a bucket each, larger
+ * values 256 buckets per power of two, so a bucket's midpoint is within
+ * 1/512 (0.2%) of every value in it.  Only buckets that were ever hit are
+ * stored, so memory follows the spread of the distribution, not the number
+ * of samples.  count, min, max and the sum (hence the mean) are always exact.
+ */
+#ifndef NINEP_ANALYZER_LATENCY_H
+#define NINEP_ANALYZER_LATENCY_H
+
+#include <stdint.h>
+
+enum { LATENCY_EXACT_MAX = 64 };
+
+struct latency_bucket {
+	uint16_t index;
+	uint32_t count;
+};
+
+struct latency_hist {
+	uint64_t count;
+	uint64_t sum; /* nanoseconds; 2^64 ns is 584 years of accumulated latency */
+	uint64_t min, max;
+	uint64_t *exact; /* the samples while count <= LATENCY_EXACT_MAX, else NULL */
+	uint32_t n_exact, cap_exact;
+	struct latency_bucket *buckets; /* sorted by index */
+	uint32_t n_buckets, cap_buckets;
+};
+
+void latency_init(struct latency_hist *h);
+void latency_free(struct latency_hist *h);
+void latency_add(struct latency_hist *h, uint64_t ns);
+/* Adds every sample of `from` to `into`. */
+void latency_merge(struct latency_hist *into, const struct latency_hist *from);
+/* The nearest-rank percentile (1..100): exact while the samples are kept,
+ * else a bucket midpoint within 0.2%, clamped to [min, max].  0 when empty. */
+uint64_t latency_percentile(const struct latency_hist *h, unsigned percent);
+/* The mean, rounded to the nearest nanosecond. */
+uint64_t latency_mean(const struct latency_hist *h);
+
+#endif

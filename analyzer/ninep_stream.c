@@ -1,0 +1,201 @@
+/*
+ * 9P framing per direction, with resynchronisation.  See ninep_stream.h.
+ */
+#include "ninep_stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void append(struct framer *f, const uint8_t *data, size_t len)
+{
+	if (f->len + len > f->cap) {
+		size_t cap = f->cap ? f->cap : 256;
+		while (cap < f->len + len)
+			cap *= 2;
+		uint8_t *b = realloc(f->buf, cap);
+		if (b == NULL)
+			abort();
+		f->buf = b;
+		f->cap = cap;
+	}
+	memcpy(f->buf + f->len, data, len);
+	f->len += len;
+}
+
+static void drop_front(struct framer *f, size_t n)
+{
+	memmove(f->buf, f->buf + n, f->len - n);
+	f->len -= n;
+}
+
+int framer_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests)
+{
+	if (len < NINEP_HDRSZ)
+		return 0;
+	uint32_t size = ninep_get32(buf);
+	unsigned type = buf[NINEP_SIZESZ];
+	if (size < NINEP_HDRSZ || size > max_size)
+		return 0;
+	if (ninep_is_request(type) != requests)
+		return 0;
+	return (ninep_message_dialects(type) & dialects) != 0;
+}
+
+int framer_plausible_message(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests,
+			     uint32_t *size, struct ninep_msg *scratch)
+{
+	if (!framer_plausible_header(buf, len, max_size, dialects, requests))
+		return 0;
+	*size = ninep_get32(buf);
+	if (len < *size)
+		return 0;
+	return ninep_decode(buf, *size, dialects, scratch) == NINEP_OK;
+}
+
+/*
+ * Frame messages out of p[0..n); returns how many bytes were used (handed
+ * on as messages or reported as skipped).  The rest, an incomplete message
+ * or a candidate boundary waiting for its bytes, stays with the caller.
+ */
+static size_t process(struct framer *f, const struct framer_env *env, const uint8_t *p, size_t n, int64_t ts)
+{
+	struct ninep_msg msg;
+	size_t pos = 0;
+
+	for (;;) {
+		uint32_t max_size = *env->max_size;
+		unsigned dialects = *env->dialects;
+		if (f->state == FRAMER_SYNC) {
+			size_t avail = n - pos;
+			if (avail < NINEP_SIZESZ)
+				return pos;
+			uint32_t size = ninep_get32(p + pos);
+			if (size < NINEP_HDRSZ || size > max_size) {
+				f->state = FRAMER_RESYNC_GARBAGE;
+				continue;
+			}
+			if (avail >= NINEP_HDRSZ &&
+			    !framer_plausible_header(p + pos, avail, max_size, dialects, env->requests)) {
+				f->state = FRAMER_RESYNC_GARBAGE;
+				continue;
+			}
+			if (avail < size)
+				return pos;
+			if (ninep_decode(p + pos, size, dialects, &msg) != NINEP_OK) {
+				f->state = FRAMER_RESYNC_GARBAGE;
+				continue;
+			}
+			env->message(env->ctx, p + pos, size, &msg, ts);
+			pos += size;
+			continue;
+		}
+
+		/* Resynchronising: find the first provably plausible boundary. */
+		enum framer_skip why = f->state == FRAMER_RESYNC_GAP ? SKIP_RESYNC : SKIP_GARBAGE;
+		size_t o = pos;
+		for (;; o++) {
+			size_t avail = n - o;
+			if (avail < NINEP_HDRSZ)
+				break; /* wait for more bytes */
+			if (!framer_plausible_header(p + o, avail, max_size, dialects, env->requests))
+				continue;
+			uint32_t size = ninep_get32(p + o);
+			if (avail < size)
+				break; /* a candidate: wait for the rest of it */
+			if (ninep_decode(p + o, size, dialects, &msg) != NINEP_OK)
+				continue;
+			if (avail - size >= NINEP_HDRSZ &&
+			    !framer_plausible_header(p + o + size, avail - size, max_size, dialects, env->requests))
+				continue;
+			f->state = FRAMER_SYNC;
+			break;
+		}
+		if (o > pos)
+			env->skipped(env->ctx, why, o - pos);
+		pos = o;
+		if (f->state != FRAMER_SYNC)
+			return pos;
+	}
+}
+
+void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts)
+{
+	f->ts = ts;
+	if (f->discard > 0) {
+		size_t drop = f->discard < len ? (size_t)f->discard : len;
+		f->discard -= drop;
+		data += drop;
+		len -= drop;
+	}
+	while (len > 0) {
+		if (f->len == 0) {
+			/* The common case: frame straight out of the delivered bytes. */
+			size_t used = process(f, env, data, len, ts);
+			if (used < len)
+				append(f, data + used, len - used);
+			return;
+		}
+		if (f->state != FRAMER_SYNC) {
+			append(f, data, len);
+			drop_front(f, process(f, env, f->buf, f->len, ts));
+			return;
+		}
+		/* A partial message waits: add only what it needs, so that the
+		 * bytes after it can be framed in place. */
+		size_t need = NINEP_HDRSZ > f->len ? NINEP_HDRSZ - f->len : 0;
+		if (need == 0) {
+			uint32_t size = ninep_get32(f->buf);
+			need = size > f->len ? size - f->len : 0;
+		}
+		size_t take = need < len ? need : len;
+		if (take == 0)
+			take = len; /* cannot happen while sizes are checked; never spin */
+		append(f, data, take);
+		data += take;
+		len -= take;
+		drop_front(f, process(f, env, f->buf, f->len, ts));
+		if (f->len > 0 && f->state != FRAMER_SYNC && len > 0) {
+			append(f, data, len);
+			drop_front(f, process(f, env, f->buf, f->len, ts));
+			return;
+		}
+	}
+}
+
+void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes)
+{
+	if (f->state == FRAMER_SYNC && f->discard > 0 && bytes <= f->discard) {
+		f->discard -= bytes; /* still inside the message already lost */
+		return;
+	}
+	if (f->state == FRAMER_SYNC && f->discard == 0 && f->len >= NINEP_HDRSZ) {
+		uint32_t size = ninep_get32(f->buf); /* checked plausible when the header came */
+		if (f->len + bytes <= size) {
+			f->discard = size - f->len - bytes;
+			f->len = 0;
+			return;
+		}
+	}
+	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
+		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
+	f->len = 0;
+	f->discard = 0;
+	f->state = FRAMER_RESYNC_GAP;
+}
+
+void framer_finish(struct framer *f, const struct framer_env *env)
+{
+	if (f->len > 0) {
+		enum framer_skip why = f->state == FRAMER_SYNC ? SKIP_TRUNCATED
+				       : f->state == FRAMER_RESYNC_GAP ? SKIP_RESYNC
+								       : SKIP_GARBAGE;
+		env->skipped(env->ctx, why, f->len);
+	}
+	f->len = 0;
+}
+
+void framer_free(struct framer *f)
+{
+	free(f->buf);
+	memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,73 @@
+/*
+ * 9P framing of one direction of a TCP connection.
+ *
+ * Bytes arrive in order, in arbitrary pieces; whole messages leave.  A
+ * message is accepted only when the shared decoder decodes it exactly and
+ * its type suits the direction (requests from the client, replies from the
+ * server).  After a gap, or after bytes that are not 9P, the framer scans
+ * forward to the first provably plausible message boundary: a header whose
+ * size fits, whose type the dialect defines for this direction, whose message
+ * decodes exactly, and which is followed by another plausible header (when
+ * the bytes to tell are there).  Every byte given up is reported, with why.
+ *
+ * A partial message waits in a buffer that never holds more than the
+ * largest message the connection allows plus one delivered piece.
+ */
+#ifndef NINEP_ANALYZER_NINEP_STREAM_H
+#define NINEP_ANALYZER_NINEP_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ninep/decode.h"
+
+enum framer_state {
+	FRAMER_SYNC,        /* at a message boundary */
+	FRAMER_RESYNC_GAP,  /* after bytes the capture lost */
+	FRAMER_RESYNC_GARBAGE, /* after bytes that are not 9P */
+};
+
+enum framer_skip {
+	SKIP_GARBAGE,   /* not 9P */
+	SKIP_RESYNC,    /* dropped finding a boundary after a gap */
+	SKIP_TRUNCATED, /* a partial message when the stream ended */
+};
+
+struct framer {
+	uint8_t *buf;
+	size_t len, cap;
+	enum framer_state state;
+	uint64_t discard; /* the rest of a message a gap cut: dropped, then framing goes on */
+	int64_t ts; /* time of the last bytes added */
+};
+
+/* What the framer needs from its connection; read afresh for every
+ * message, since a Rversion changes the limits mid-piece. */
+struct framer_env {
+	const uint32_t *max_size;
+	const unsigned *dialects;
+	int requests; /* 1: this direction carries T-messages */
+	void *ctx;
+	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded, int64_t ts);
+	void (*skipped)(void *ctx, enum framer_skip why, uint64_t bytes);
+};
+
+void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts);
+/* `bytes` were lost.  A gap wholly inside a message whose header was seen
+ * loses that message only (its size says where the next one starts);
+ * otherwise framing resynchronises.  Either way the partial message goes
+ * (it is lost, not counted as garbage). */
+void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes);
+/* The stream ended: whatever is left is reported. */
+void framer_finish(struct framer *f, const struct framer_env *env);
+void framer_free(struct framer *f);
+
+/* Whether buf holds, at its start, a whole message that decodes exactly as a
+ * request (requests=1) or reply of the dialects; *size is its size.  Used
+ * to recognise 9P on a connection. */
+int framer_plausible_message(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests,
+			     uint32_t *size, struct ninep_msg *scratch);
+/* Whether a header (size, type) could start a message of this direction. */
+int framer_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * The readable report: a summary, messages by type, latency by request,
+ * then one line per connection and per 9P2000.e session.  Latencies are
+ * shown in microseconds with three decimals, i.e. exact nanoseconds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_common.h"
+
+static void print_us(FILE *out, int width, uint64_t ns)
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+	fprintf(out, " %*s", width, buf);
+}
+
+static void line(FILE *out, const char *label, uint64_t value)
+{
+	fprintf(out, "  %-22s %llu\n", label, (unsigned long long)value);
+}
+
+static void summary(const struct analysis *a, const struct figures *t, FILE *out)
+{
+	fprintf(out, "Summary\n");
+	for (unsigned i = 0; i < a->n_inputs; i++) {
+		const char *name = a->inputs[i].name;
+		const char *base = strrchr(name, '/');
+		fprintf(out, "  %-22s %s\n", i == 0 ? "input" : "", base ? base + 1 : name);
+		if (a->inputs[i].failed)
+			fprintf(out, "  %-22s %s\n", "  problem", a->inputs[i].error);
+	}
+	if (a->partial)
+		fprintf(out, "  %-22s %s\n", "PARTIAL", "the input is damaged; figures are of what was read");
+	line(out, "packets", a->capture.packets);
+	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_sessions,
+		(unsigned long long)a->other_connections);
+	fprintf(out, "  %-22s %s\n", "dialect", analysis_dialect(a));
+	if (esessions_live(a) > 0)
+		line(out, "9P2000.e sessions", esessions_live(a));
+	line(out, "requests", t->requests);
+	line(out, "replies", t->replies);
+	line(out, "round trips", t->round_trips);
+	line(out, "errors", t->errors);
+	line(out, "unanswered", t->unanswered);
+	line(out, "flushed", t->flushed);
+	line(out, "orphan replies", t->orphans);
+	line(out, "bytes client->server", t->bytes_to_server);
+	line(out, "bytes server->client", t->bytes_to_client);
+	line(out, "not 9P bytes", t->not_9p_bytes);
+	fprintf(out, "  %-22s %llu (%llu bytes lost, %llu skipped to resynchronise, %llu exchanges lost)\n", "gaps",
+		(unsigned long long)t->gaps, (unsigned long long)t->gap_bytes, (unsigned long long)t->resync_bytes,
+		(unsigned long long)t->exchanges_lost);
+	if (t->truncated_bytes)
+		line(out, "truncated bytes", t->truncated_bytes);
+	fprintf(out, "  %-22s %llu (%llu round trips)\n", "file accesses", (unsigned long long)t->file_accesses,
+		(unsigned long long)t->file_access_round_trips);
+}
+
+static void messages(const struct figures *t, FILE *out)
+{
+	char b1[16], b2[16];
+	fprintf(out, "\nMessages\n");
+	fprintf(out, "  %-12s %8s  %-12s %8s %8s\n", "request", "count", "reply", "count", "errors");
+	for (unsigned type = 0; type < NINEP_TYPES; type += 2) {
+		unsigned reply = type + 1;
+		if (t->messages[type] == 0 && t->messages[reply] == 0)
+			continue;
+		if (reply == NINEP_Rlerror || reply == NINEP_Rerror) {
+			/* no request of these numbers: error replies have their own line */
+			if (t->messages[type] == 0)
+				continue;
+			fprintf(out, "  %-12s %8llu\n", message_label(type, b1), (unsigned long long)t->messages[type]);
+			continue;
+		}
+		fprintf(out, "  %-12s %8llu  %-12s %8llu %8llu\n", message_label(type, b1),
+			(unsigned long long)t->messages[type], message_label(reply, b2),
+			(unsigned long long)t->messages[reply], (unsigned long long)t->errors_by_request[type]);
+	}
+	const unsigned errors[] = { NINEP_Rerror, NINEP_Rlerror };
+	for (unsigned i = 0; i < 2; i++)
+		if (t->messages[errors[i]] > 0)
+			fprintf(out, "  %-12s %8s  %-12s %8llu\n", "", "", message_label(errors[i], b1),
+				(unsigned long long)t->messages[errors[i]]);
+}
+
+static void latency_row(FILE *out, const char *label, const struct latency_hist *h)
+{
+	fprintf(out, "  %-12s %8llu", label, (unsigned long long)h->count);
+	print_us(out, 11, h->min);
+	print_us(out, 11, latency_percentile(h, 50));
+	print_us(out, 11, latency_percentile(h, 90));
+	print_us(out, 11, latency_percentile(h, 99));
+	print_us(out, 11, h->max);
+	print_us(out, 11, latency_mean(h));
+	fputc('\n', out);
+}
+
+static void latency_table(const struct figures *t, FILE *out)
+{
+	char b[16];
+	fprintf(out, "\nLatency by request (microseconds)\n");
+	fprintf(out, "  %-12s %8s %11s %11s %11s %11s %11s %11s\n", "request", "count", "min", "p50", "p90", "p99",
+		"max", "mean");
+	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
+		if (t->latency[i] != NULL && t->latency[i]->count > 0)
+			latency_row(out, message_label(i * 2, b), t->latency[i]);
+	struct latency_hist all;
+	latency_all_requests(t, &all);
+	if (all.count > 0)
+		latency_row(out, "all", &all);
+	latency_free(&all);
+}
+
+static void connections(const struct analysis *a, FILE *out)
+{
+	struct session **list = sessions_sorted(a);
+	fprintf(out, "\nConnections (latency in microseconds)\n");
+	fprintf(out, "  %4s  %-22s %-22s %-9s %6s %6s %5s %5s %5s %5s %11s %11s %11s\n", "id", "client", "server",
+		"dialect", "msize", "rtrips", "errs", "unans", "orph", "gaps", "p50", "max", "handshake");
+	for (size_t i = 0; list[i] != NULL; i++) {
+		const struct session *s = list[i];
+		char client[ENDPOINT_STRLEN], server[ENDPOINT_STRLEN];
+		endpoint_format(&s->client, client, sizeof client);
+		endpoint_format(&s->server, server, sizeof server);
+		struct latency_hist all;
+		latency_all_requests(&s->fig, &all);
+		fprintf(out, "  %4llu  %-22s %-22s %-9s %6u %6llu %5llu %5llu %5llu %5llu", (unsigned long long)s->id,
+			client, server, s->dialect ? ninep_dialect_name(s->dialect) : "unknown", s->msize,
+			(unsigned long long)s->fig.round_trips, (unsigned long long)s->fig.errors,
+			(unsigned long long)s->fig.unanswered, (unsigned long long)s->fig.orphans,
+			(unsigned long long)s->fig.gaps);
+		print_us(out, 11, latency_percentile(&all, 50));
+		print_us(out, 11, all.max);
+		if (s->handshake_rtt_ns >= 0)
+			print_us(out, 11, (uint64_t)s->handshake_rtt_ns);
+		else
+			fprintf(out, " %11s", "-");
+		fputc('\n', out);
+		latency_free(&all);
+	}
+	free(list);
+}
+
+static void esessions(const struct analysis *a, FILE *out)
+{
+	if (esessions_live(a) == 0)
+		return;
+	fprintf(out, "\n9P2000.e sessions\n");
+	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
+	for (const struct esession *e = a->esessions; e != NULL; e = e->next) {
+		if (e->members == 0)
+			continue;
+		char key[9] = "-";
+		if (e->has_key)
+			key_fingerprint(e->key_hash, key);
+		char members[128] = "";
+		size_t used = 0;
+		struct session **list = sessions_sorted(a);
+		for (size_t i = 0; list[i] != NULL; i++) {
+			if (list[i]->esession != e || used + 24 >= sizeof members)
+				continue;
+			used += (size_t)snprintf(members + used, sizeof members - used, "%s%llu", used ? "," : "",
+						 (unsigned long long)list[i]->id);
+		}
+		free(list);
+		struct figures f;
+		figures_of_esession(a, e, &f);
+		struct latency_hist all;
+		latency_all_requests(&f, &all);
+		fprintf(out, "  %4llu  %-8s  %-20s %8llu %8llu", (unsigned long long)esession_display_number(a, e), key,
+			members, (unsigned long long)f.round_trips, (unsigned long long)f.errors);
+		print_us(out, 11, latency_percentile(&all, 50));
+		fputc('\n', out);
+		latency_free(&all);
+		figures_free(&f);
+	}
+}
+
+void report_text(const struct analysis *a, FILE *out)
+{
+	struct figures t;
+	figures_totals(a, &t);
+	fprintf(out, "ninep report\n\n");
+	summary(a, &t, out);
+	messages(&t, out);
+	latency_table(&t, out);
+	connections(a, out);
+	esessions(a, out);
+	figures_free(&t);
+}

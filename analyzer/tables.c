@@ -1,0 +1,200 @@
+/*
+ * Linear-probing tables with backward-shift deletion (no tombstones, so a
+ * long-lived connection never degrades), at most half full.
+ */
+#include "tables.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	INITIAL_CAP = 16,
+	MAX_ELEM_SIZE = 128,
+};
+
+static void *xmalloc_zero(size_t size)
+{
+	void *p = calloc(1, size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void u32map_init(struct u32map *m, size_t elem_size)
+{
+	memset(m, 0, sizeof *m);
+	m->elem_size = elem_size;
+}
+
+void u32map_free(struct u32map *m)
+{
+	for (uint32_t i = 0; i < m->cap; i++)
+		free(u32map_at(m, i)->text);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->count = 0;
+}
+
+static uint32_t home(const struct u32map *m, uint32_t key)
+{
+	return (key * 0x9E3779B1u) & (m->cap - 1);
+}
+
+void *u32map_find(const struct u32map *m, uint32_t key)
+{
+	if (m->cap == 0)
+		return NULL;
+	for (uint32_t i = home(m, key);; i = (i + 1) & (m->cap - 1)) {
+		struct slot *s = u32map_at(m, i);
+		if (!s->used)
+			return NULL;
+		if (s->key == key)
+			return s;
+	}
+}
+
+static void grow(struct u32map *m)
+{
+	struct u32map old = *m;
+	m->cap = old.cap ? old.cap * 2 : INITIAL_CAP;
+	m->slots = xmalloc_zero((size_t)m->cap * m->elem_size);
+	for (uint32_t i = 0; i < old.cap; i++) {
+		struct slot *s = u32map_at(&old, i);
+		if (!s->used) {
+			free(s->text);
+			continue;
+		}
+		uint32_t j = home(m, s->key);
+		while (u32map_at(m, j)->used)
+			j = (j + 1) & (m->cap - 1);
+		memcpy(u32map_at(m, j), s, m->elem_size);
+	}
+	free(old.slots);
+}
+
+static void empty_element(const struct u32map *m, struct slot *s)
+{
+	char *text = s->text;
+	uint32_t cap = s->text_cap;
+	memset(s, 0, m->elem_size);
+	s->text = text;
+	s->text_cap = cap;
+}
+
+void *u32map_insert(struct u32map *m, uint32_t key, int reset)
+{
+	struct slot *s = u32map_find(m, key);
+	if (s != NULL) {
+		if (reset) {
+			empty_element(m, s);
+			s->key = key;
+			s->used = 1;
+		}
+		return s;
+	}
+	if ((m->count + 1) * 2 > m->cap)
+		grow(m);
+	uint32_t i = home(m, key);
+	while (u32map_at(m, i)->used)
+		i = (i + 1) & (m->cap - 1);
+	s = u32map_at(m, i);
+	empty_element(m, s);
+	s->key = key;
+	s->used = 1;
+	m->count++;
+	return s;
+}
+
+static void swap_elements(const struct u32map *m, uint32_t a, uint32_t b)
+{
+	unsigned char tmp[MAX_ELEM_SIZE];
+	memcpy(tmp, u32map_at(m, a), m->elem_size);
+	memcpy(u32map_at(m, a), u32map_at(m, b), m->elem_size);
+	memcpy(u32map_at(m, b), tmp, m->elem_size);
+}
+
+void u32map_remove(struct u32map *m, void *elem)
+{
+	uint32_t mask = m->cap - 1;
+	uint32_t hole = (uint32_t)(((unsigned char *)elem - m->slots) / m->elem_size);
+	u32map_at(m, hole)->used = 0;
+	m->count--;
+	/* Shift later members of the probe run back into the hole, so that
+	 * lookups never stop early; the freed slot (and its buffer) moves to
+	 * where the run ends. */
+	for (uint32_t j = (hole + 1) & mask; u32map_at(m, j)->used; j = (j + 1) & mask) {
+		uint32_t h = home(m, u32map_at(m, j)->key);
+		if (((j - h) & mask) >= ((j - hole) & mask)) {
+			swap_elements(m, hole, j);
+			hole = j;
+		}
+	}
+}
+
+void u32map_clear(struct u32map *m)
+{
+	for (uint32_t i = 0; i < m->cap; i++)
+		u32map_at(m, i)->used = 0;
+	m->count = 0;
+}
+
+static void reserve_text(struct slot *s, size_t len)
+{
+	if (len + 1 <= s->text_cap)
+		return;
+	size_t cap = s->text_cap ? s->text_cap : 32;
+	while (cap < len + 1)
+		cap *= 2;
+	char *t = realloc(s->text, cap);
+	if (t == NULL)
+		abort();
+	s->text = t;
+	s->text_cap = (uint32_t)cap;
+}
+
+void slot_set_text(struct slot *s, const char *text, size_t len)
+{
+	reserve_text(s, len);
+	memcpy(s->text, text, len);
+	s->text[len] = '\0';
+	s->text_len = (uint32_t)len;
+}
+
+void slot_append_text(struct slot *s, const char *text, size_t len)
+{
+	reserve_text(s, s->text_len + len);
+	memcpy(s->text + s->text_len, text, len);
+	s->text_len += (uint32_t)len;
+	s->text[s->text_len] = '\0';
+}
+
+struct fidmap *fidmap_new(void)
+{
+	struct fidmap *f = xmalloc_zero(sizeof *f);
+	u32map_init(&f->map, sizeof(struct fid_entry));
+	return f;
+}
+
+void fidmap_free(struct fidmap *f)
+{
+	if (f == NULL)
+		return;
+	u32map_free(&f->map);
+	free(f);
+}
+
+struct fidmap *fidmap_clone(const struct fidmap *f)
+{
+	struct fidmap *copy = fidmap_new();
+	for (uint32_t i = 0; i < f->map.cap; i++) {
+		const struct fid_entry *from = (const struct fid_entry *)u32map_at(&f->map, i);
+		if (!from->head.used)
+			continue;
+		struct fid_entry *to = u32map_insert(&copy->map, from->head.key, 1);
+		to->walked = from->walked;
+		to->opened = from->opened;
+		to->round_trips = from->round_trips;
+		slot_set_text(&to->head, from->head.text ? from->head.text : "", from->head.text_len);
+	}
+	return copy;
+}

@@ -1,0 +1,75 @@
+/*
+ * Small open-addressing tables keyed by a 32-bit number: outstanding
+ * requests by tag and fids by number, per connection.
+ *
+ * Each element starts with struct slot, whose text buffer (a path) stays
+ * with the slot when the element is removed and is reused by the next one,
+ * so a connection in steady state allocates nothing per message.
+ */
+#ifndef NINEP_ANALYZER_TABLES_H
+#define NINEP_ANALYZER_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct slot {
+	uint32_t key;
+	uint8_t used;
+	char *text;
+	uint32_t text_len, text_cap;
+};
+
+struct u32map {
+	unsigned char *slots;
+	size_t elem_size;
+	uint32_t cap, count; /* cap is 0 or a power of two */
+};
+
+void u32map_init(struct u32map *m, size_t elem_size);
+void u32map_free(struct u32map *m);
+void *u32map_find(const struct u32map *m, uint32_t key);
+/* The element for key, made empty (payload zeroed, text emptied) if new or
+ * `reset` is set. */
+void *u32map_insert(struct u32map *m, uint32_t key, int reset);
+void u32map_remove(struct u32map *m, void *elem);
+void u32map_clear(struct u32map *m);
+/* Iteration: elements 0..cap-1, skipping those not used. */
+static inline struct slot *u32map_at(const struct u32map *m, uint32_t i)
+{
+	return (struct slot *)(m->slots + (size_t)i * m->elem_size);
+}
+
+/* Replace a slot's text; text_append adds "/name" style pieces. */
+void slot_set_text(struct slot *s, const char *text, size_t len);
+void slot_append_text(struct slot *s, const char *text, size_t len);
+
+/* An outstanding request. */
+struct pending {
+	struct slot head; /* key: tag; text: the path it concerns */
+	uint8_t type;
+	uint8_t has_key;
+	uint16_t nwname, oldtag;
+	uint32_t size;
+	uint32_t fid, newfid;
+	int64_t time_ns;
+	uint64_t seq;      /* order among the connection's requests */
+	uint64_t key_hash; /* Tsession, or the MUMBLE record of a Twrite */
+};
+
+/* A fid known on a connection. */
+struct fid_entry {
+	struct slot head; /* key: fid; text: its path */
+	uint8_t walked;   /* made by a Twalk: a file access starts */
+	uint8_t opened;
+	uint32_t round_trips; /* spent on it since the walk */
+};
+
+struct fidmap {
+	struct u32map map;
+};
+
+struct fidmap *fidmap_new(void);
+void fidmap_free(struct fidmap *f);
+struct fidmap *fidmap_clone(const struct fidmap *f);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * Inputs: pcap in microseconds and nanoseconds, either byte order; pcapng
+ * with two interfaces of different link types and resolutions, either byte
+ * order; standard input; BPF filters; max_packets and *stop; and the
+ * failures: not a capture, empty, missing, damaged header, truncated pcap
+ * and pcapng (everything before the damage delivered, -1 with a message
+ * naming the file).
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAXPKT = 32, PKTSZ = 512 };
+
+static const int64_t T0 = 1700000000LL * 1000000000 + 123456789; /* ns */
+
+struct trace {
+	uint8_t frame[MAXPKT][PKTSZ];
+	struct rec_pkt p[MAXPKT];
+	size_t n;
+};
+
+/* Conversation k (0, 1, ...): its own ports, link type and address family. */
+static void add_conv(struct trace *t, int k, int linktype, int family, int ifid)
+{
+	const char *c = family == 6 ? "fd00::1" : "10.0.0.1", *s = family == 6 ? "fd00::2" : "10.0.0.2";
+	uint16_t cp = (uint16_t)(30000 + k), sp = (uint16_t)(564 + k);
+	struct seg segs[] = {
+		{ family, c, s, cp, sp, 100, 0, F_SYN, NULL, 0 },
+		{ family, s, c, sp, cp, 900, 101, F_SYN | F_ACK, NULL, 0 },
+		{ family, c, s, cp, sp, 101, 901, F_ACK, NULL, 0 },
+		{ family, c, s, cp, sp, 101, 901, F_ACK | F_PSH, (const uint8_t *)"request", 7 },
+		{ family, s, c, sp, cp, 901, 108, F_ACK | F_PSH, (const uint8_t *)"response", 8 },
+		{ family, c, s, cp, sp, 108, 909, F_ACK | F_FIN, NULL, 0 },
+		{ family, s, c, sp, cp, 909, 109, F_ACK | F_FIN, NULL, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof segs / sizeof segs[0]; i++) {
+		uint8_t ip[PKTSZ];
+		size_t n = build_ip_tcp(&segs[i], ip, sizeof ip);
+		size_t at = t->n++;
+		size_t fl = wrap_link(linktype, 0, 0, ip, n, t->frame[at], PKTSZ);
+		t->p[at] = (struct rec_pkt){ T0 + (int64_t)at * 1000, ifid, t->frame[at], fl, fl };
+	}
+}
+
+/* Interleaves two conversations' packets: a0 b0 a1 b1 ... */
+static void interleave(struct trace *t, size_t half)
+{
+	struct rec_pkt v[MAXPKT];
+	size_t i;
+
+	for (i = 0; i < half; i++) {
+		v[2 * i] = t->p[i];
+		v[2 * i + 1] = t->p[half + i];
+	}
+	for (i = 0; i < 2 * half; i++) {
+		t->p[i] = v[i];
+		t->p[i].ts_ns = T0 + (int64_t)i * 1000;
+	}
+}
+
+struct result {
+	struct recorder rec;
+	struct capture_stats st;
+	int open_ok, rc;
+	int64_t last_ns;
+	double progress;
+	char err[512];
+};
+
+static void run(const char *path, const char *filter, uint64_t max_packets, struct result *res)
+{
+	struct capture_input *in;
+	struct reassembler *r;
+
+	memset(res, 0, sizeof *res);
+	recorder_init(&res->rec);
+	in = capture_open_file(path, filter, res->err, sizeof res->err);
+	res->open_ok = in != NULL;
+	if (in == NULL)
+		return;
+	r = reasm_new(NULL, &recorder_events, &res->rec);
+	res->rc = capture_run(in, r, max_packets, NULL, res->err, sizeof res->err);
+	res->st = *reasm_stats(r);
+	res->last_ns = capture_last_ns(in);
+	res->progress = capture_progress(in);
+	reasm_free(r, res->last_ns);
+	capture_close(in);
+}
+
+static int conv_ok(struct result *res, uint64_t id)
+{
+	return strcmp(rec_text(&res->rec, id, 0), "request") == 0 &&
+	       strcmp(rec_text(&res->rec, id, 1), "response") == 0 && res->rec.conn[id].reason == CLOSE_FIN;
+}
+
+static void test_pcap_variants(void)
+{
+	struct trace t;
+	struct result res;
+	int nsec, big;
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_ETHER, 4, 0);
+	for (nsec = 0; nsec < 2; nsec++) {
+		for (big = 0; big < 2; big++) {
+			const char *path = tmp_path("v.pcap");
+			int64_t want = T0 + 6000;
+			CHECK(write_pcap(path, LT_ETHER, nsec, big, t.p, t.n) == 0);
+			run(path, NULL, 0, &res);
+			CHECK(res.open_ok && res.rc == 0);
+			CHECK(conv_ok(&res, 1));
+			if (!nsec)
+				want -= want % 1000; /* microseconds: the nanoseconds are gone */
+			CHECK_EQ_U(res.last_ns, want);
+			CHECK_EQ_U(res.rec.conn[1].side[1].last_ts, want - 2000);
+			CHECK(res.progress == 1.0);
+			printf("  pcap %s %s-endian: ok\n", nsec ? "nanosecond" : "microsecond", big ? "big" : "little");
+			recorder_free(&res.rec);
+		}
+	}
+}
+
+static void test_pcapng_mixed(void)
+{
+	struct ng_if ifs[2] = { { LT_ETHER, 9 }, { LT_SLL2, -1 } };
+	struct trace t;
+	struct result res;
+	int big;
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_ETHER, 4, 0);
+	add_conv(&t, 1, LT_SLL2, 6, 1);
+	interleave(&t, 7);
+	for (big = 0; big < 2; big++) {
+		const char *path = tmp_path("mixed.pcapng");
+		CHECK(write_pcapng(path, big, ifs, 2, t.p, t.n) == 0);
+		run(path, NULL, 0, &res);
+		CHECK(res.open_ok && res.rc == 0);
+		if (!res.open_ok || res.rc != 0)
+			fprintf(stderr, "  %s\n", res.err);
+		CHECK_EQ_U(res.st.connections, 2);
+		CHECK_EQ_U(res.st.packets, 14);
+		CHECK(conv_ok(&res, 1) && conv_ok(&res, 2));
+		CHECK(res.rec.conn[2].snapshot.side[0].family == 6);
+		/* the last packet is on interface 1, in microseconds */
+		CHECK_EQ_U(res.last_ns, (T0 + 13000) / 1000 * 1000);
+		/* interface 0 keeps its nanoseconds */
+		CHECK_EQ_U(res.rec.conn[1].side[1].last_ts, T0 + 8000);
+		CHECK(res.progress == 1.0);
+		recorder_free(&res.rec);
+		/* a filter is compiled for each interface's link type */
+		run(path, "tcp port 565", 0, &res);
+		CHECK(res.open_ok && res.rc == 0);
+		CHECK_EQ_U(res.st.connections, 1);
+		CHECK_EQ_U(res.st.packets, 7);
+		CHECK(res.rec.conn[1].snapshot.side[0].family == 6);
+		recorder_free(&res.rec);
+		printf("  pcapng, Ethernet + SLL2 interfaces, %s-endian: ok\n", big ? "big" : "little");
+	}
+}
+
+static void test_stdin(void)
+{
+	struct trace t;
+	struct result res;
+	const char *path = tmp_path("stdin.pcap");
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_RAW, 4, 0);
+	CHECK(write_pcap(path, LT_RAW, 1, 0, t.p, t.n) == 0);
+	if (freopen(path, "rb", stdin) == NULL) {
+		CHECK(0);
+		return;
+	}
+	run("-", NULL, 0, &res);
+	CHECK(res.open_ok && res.rc == 0);
+	CHECK(conv_ok(&res, 1));
+	CHECK(res.progress == -1);
+	recorder_free(&res.rec);
+	printf("  standard input: ok\n");
+}
+
+/* libpcap reads standard input; it refuses a pcapng with mixed link types,
+ * and the message must say so rather than "damaged". */
+static void test_stdin_mixed(void)
+{
+	struct ng_if ifs[2] = { { LT_ETHER, 9 }, { LT_SLL2, -1 } };
+	struct trace t;
+	struct result res;
+	const char *path = tmp_path("stdin-mixed.pcapng");
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_ETHER, 4, 0);
+	add_conv(&t, 1, LT_SLL2, 6, 1);
+	CHECK(write_pcapng(path, 0, ifs, 2, t.p, t.n) == 0);
+	if (freopen(path, "rb", stdin) == NULL) {
+		CHECK(0);
+		return;
+	}
+	run("-", NULL, 0, &res);
+	CHECK(res.open_ok && res.rc == -1);
+	CHECK(strstr(res.err, "standard input") != NULL && strstr(res.err, "link type") != NULL);
+	/* (libpcap fails on the second interface block, before any packet) */
+	printf("  mixed pcapng on standard input: \"%s\"\n", res.err);
+	recorder_free(&res.rec);
+}
+
+static void test_filter_and_limits(void)
+{
+	struct trace t;
+	struct result res;
+	const char *path = tmp_path("two.pcap");
+	struct capture_input *in;
+	struct reassembler *r;
+	volatile sig_atomic_t stop = 1;
+	char err[256];
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_ETHER, 4, 0);
+	add_conv(&t, 1, LT_ETHER, 4, 0);
+	interleave(&t, 7);
+	CHECK(write_pcap(path, LT_ETHER, 0, 0, t.p, t.n) == 0);
+	run(path, "tcp port 564", 0, &res);
+	CHECK(res.open_ok && res.rc == 0);
+	CHECK_EQ_U(res.st.connections, 1);
+	CHECK_EQ_U(res.st.packets, 7);
+	recorder_free(&res.rec);
+	run(path, "tcp port", 0, &res);
+	CHECK(!res.open_ok);
+	CHECK(strstr(res.err, path) != NULL && strstr(res.err, "tcp port") != NULL);
+	printf("  bad filter: %s\n", res.err);
+	recorder_free(&res.rec);
+	/* max_packets, then the rest, then *stop */
+	in = capture_open_file(path, NULL, err, sizeof err);
+	r = reasm_new(NULL, NULL, NULL);
+	CHECK(capture_run(in, r, 3, NULL, err, sizeof err) == 0);
+	CHECK_EQ_U(reasm_stats(r)->packets, 3);
+	CHECK(capture_progress(in) > 0 && capture_progress(in) < 1);
+	CHECK(capture_run(in, r, 0, &stop, err, sizeof err) == 0);
+	CHECK_EQ_U(reasm_stats(r)->packets, 3);
+	CHECK(capture_run(in, r, 0, NULL, err, sizeof err) == 0);
+	CHECK_EQ_U(reasm_stats(r)->packets, 14);
+	CHECK_EQ_U(reasm_stats(r)->connections, 2);
+	reasm_free(r, capture_last_ns(in));
+	capture_close(in);
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (f == NULL)
+		exit(2);
+	fwrite(p, 1, n, f);
+	fclose(f);
+}
+
+/* Copies the first n bytes of src to a new file. */
+static const char *cut_copy(const char *src, long n, const char *name)
+{
+	static uint8_t buf[65536];
+	const char *dst = tmp_path(name);
+	FILE *f = fopen(src, "rb");
+	size_t got;
+
+	if (f == NULL)
+		exit(2);
+	got = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	write_bytes(dst, buf, (size_t)n < got ? (size_t)n : got);
+	return dst;
+}
+
+static long file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (f == NULL)
+		return -1;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+static void expect_open_error(const char *path, const char *words, const char *what)
+{
+	struct result res;
+
+	run(path, NULL, 0, &res);
+	CHECK(!res.open_ok);
+	CHECK(strstr(res.err, path) != NULL);
+	CHECK(strstr(res.err, words) != NULL);
+	printf("  %s: \"%s\"\n", what, res.err);
+	recorder_free(&res.rec);
+}
+
+static void test_errors(void)
+{
+	struct trace t;
+	struct result res;
+	const char *text = tmp_path("notes.txt"), *empty = tmp_path("empty.pcap");
+	const char *pcap = tmp_path("whole.pcap"), *ng = tmp_path("whole.pcapng"), *cut;
+	struct ng_if ifs[1] = { { LT_ETHER, 9 } };
+	long size;
+
+	write_bytes(text, "this is not a capture\n", 22);
+	expect_open_error(text, "not a capture", "text file");
+	write_bytes(empty, "", 0);
+	expect_open_error(empty, "empty", "empty file");
+	expect_open_error("/nonexistent/x.pcap", "No such file", "missing file");
+	cut = tmp_path("short.pcap");
+	write_bytes(cut, "\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00", 10);
+	expect_open_error(cut, "header", "pcap magic, then 6 bytes");
+
+	memset(&t, 0, sizeof t);
+	add_conv(&t, 0, LT_ETHER, 4, 0);
+	CHECK(write_pcap(pcap, LT_ETHER, 1, 0, t.p, t.n) == 0);
+	cut = cut_copy(pcap, 24 + 10, "hdr.pcap");
+	run(cut, NULL, 0, &res);
+	/* libpcap opens a file whose first record is cut, and fails on reading it */
+	CHECK((!res.open_ok || res.rc == -1) && strstr(res.err, cut) != NULL);
+	printf("  pcap cut in its first record: \"%s\"\n", res.err);
+	recorder_free(&res.rec);
+	cut = cut_copy(pcap, 20, "hdr2.pcap");
+	expect_open_error(cut, "pcap", "pcap cut in its file header");
+
+	/* cut in the middle of the 5th packet ("response"): four delivered */
+	size = 24;
+	for (int i = 0; i < 4; i++)
+		size += 16 + (long)t.p[i].cap_len;
+	cut = cut_copy(pcap, size + 16 + 30, "trunc.pcap");
+	run(cut, NULL, 0, &res);
+	CHECK(res.open_ok && res.rc == -1);
+	CHECK(strstr(res.err, cut) != NULL && strstr(res.err, "truncated") != NULL);
+	CHECK_EQ_U(res.st.packets, 4);
+	CHECK(strcmp(rec_text(&res.rec, 1, 0), "request") == 0);
+	CHECK(strcmp(rec_text(&res.rec, 1, 1), "") == 0);
+	printf("  truncated pcap: \"%s\"\n", res.err);
+	recorder_free(&res.rec);
+
+	CHECK(write_pcapng(ng, 0, ifs, 1, t.p, t.n) == 0);
+	size = file_size(ng);
+	cut = cut_copy(ng, size - 10, "trunc.pcapng");
+	run(cut, NULL, 0, &res);
+	CHECK(res.open_ok && res.rc == -1);
+	CHECK(strstr(res.err, cut) != NULL && strstr(res.err, "truncated") != NULL);
+	CHECK_EQ_U(res.st.packets, 6);
+	CHECK(conv_ok(&res, 1)); /* both FINs lost with the last packet: closed at the end */
+	printf("  truncated pcapng: \"%s\"\n", res.err);
+	recorder_free(&res.rec);
+	cut = cut_copy(ng, 20, "shb.pcapng");
+	expect_open_error(cut, "truncated", "pcapng cut in its section header");
+	cut = cut_copy(ng, 30, "idb.pcapng");
+	run(cut, NULL, 0, &res);
+	CHECK(res.open_ok && res.rc == -1 && strstr(res.err, cut) != NULL && strstr(res.err, "truncated") != NULL);
+	printf("  pcapng cut in its interface block: \"%s\"\n", res.err);
+	recorder_free(&res.rec);
+	/* a damaged block length */
+	{
+		static uint8_t buf[65536];
+		FILE *f = fopen(ng, "rb");
+		size_t got = fread(buf, 1, sizeof buf, f);
+		const char *bad = tmp_path("bad.pcapng");
+		fclose(f);
+		buf[28 + 4] = 0x7f; /* the first IDB's length */
+		write_bytes(bad, buf, got);
+		run(bad, NULL, 0, &res);
+		CHECK(res.open_ok && res.rc == -1 && strstr(res.err, bad) != NULL && strstr(res.err, "damaged") != NULL);
+		printf("  damaged pcapng: \"%s\"\n", res.err);
+		recorder_free(&res.rec);
+	}
+}
+
+int main(void)
+{
+	test_pcap_variants();
+	test_pcapng_mixed();
+	test_filter_and_limits();
+	test_errors();
+	test_stdin();
+	test_stdin_mixed();
+	return t_summary("analyzer.capture.input");
+}

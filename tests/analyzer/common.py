@@ -1,0 +1,37 @@
+"""Shared bits of the analyzer's test drivers."""
+import json
+import os
+import subprocess
+import sys
+
+import ninep_testlib  # noqa: F401  (PYTHONPATH from CTest)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def ninep_binary():
+    if len(sys.argv) < 2:
+        sys.exit("usage: %s PATH-TO-ninep" % sys.argv[0])
+    return sys.argv[1]
+
+
+def run(binary, *args, stdin=None, timeout=300):
+    """Run ninep; returns (returncode, stdout, stderr) as text."""
+    proc = subprocess.run([binary] + list(args), input=stdin, capture_output=True, timeout=timeout)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def report_json(binary, capture, *options):
+    code, out, err = run(binary, "report", "--json", "-q", *options, capture)
+    return code, json.loads(out) if out else None, err
+
+
+def message_names():
+    """Message number -> name, from the shared protocol description."""
+    import re
+    path = os.path.join(ninep_testlib.SOURCE_DIR, "include", "ninep", "messages.def")
+    names = {}
+    with open(path, encoding="utf-8") as f:
+        for m in re.finditer(r"^NINEP_MESSAGE\((\d+),\s*(\w+)\)", f.read(), re.M):
+            names[int(m.group(1))] = m.group(2)
+    return names

@@ -1,0 +1,403 @@
+/*
+ * analyzer.unit: the upper half driven through struct stream_events with
+ * hand-made 9P bytes, for the pathologies real captures rarely show (gaps,
+ * garbage, flushes, orphans, a capture starting mid-connection, Tversion
+ * resets), and the latency histogram's error bound.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "latency.h"
+#include "ninep/protocol.h"
+
+static int failures, checks;
+
+#define CHECK_EQ(what, got, want)                                                                          \
+	do {                                                                                               \
+		unsigned long long g_ = (unsigned long long)(got), w_ = (unsigned long long)(want);         \
+		checks++;                                                                                  \
+		if (g_ != w_) {                                                                            \
+			failures++;                                                                        \
+			printf("FAIL %s:%d %s: got %llu, want %llu\n", __FILE__, __LINE__, what, g_, w_); \
+		}                                                                                          \
+	} while (0)
+
+/* ---- building messages ---------------------------------------------------- */
+
+struct msg {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void put(struct msg *m, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		m->b[m->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_str(struct msg *m, const char *s)
+{
+	size_t len = strlen(s);
+	put(m, len, 2);
+	memcpy(m->b + m->n, s, len);
+	m->n += len;
+}
+
+static struct msg start(unsigned type, unsigned tag)
+{
+	struct msg m = { { 0 }, 0 };
+	put(&m, 0, 4);
+	put(&m, type, 1);
+	put(&m, tag, 2);
+	return m;
+}
+
+static struct msg done(struct msg m)
+{
+	m.b[0] = (uint8_t)m.n;
+	m.b[1] = (uint8_t)(m.n >> 8);
+	return m;
+}
+
+static struct msg version(unsigned type, const char *v)
+{
+	struct msg m = start(type, NINEP_NOTAG);
+	put(&m, 8192, 4);
+	put_str(&m, v);
+	return done(m);
+}
+
+static struct msg tread(unsigned tag, uint32_t fid)
+{
+	struct msg m = start(NINEP_Tread, tag);
+	put(&m, fid, 4);
+	put(&m, 0, 8);
+	put(&m, 100, 4);
+	return done(m);
+}
+
+static struct msg rread(unsigned tag, const char *data)
+{
+	struct msg m = start(NINEP_Rread, tag);
+	put(&m, strlen(data), 4);
+	memcpy(m.b + m.n, data, strlen(data));
+	m.n += strlen(data);
+	return done(m);
+}
+
+static struct msg tflush(unsigned tag, unsigned oldtag)
+{
+	struct msg m = start(NINEP_Tflush, tag);
+	put(&m, oldtag, 2);
+	return done(m);
+}
+
+static struct msg empty(unsigned type, unsigned tag)
+{
+	return done(start(type, tag));
+}
+
+static struct msg tclunk(unsigned tag, uint32_t fid)
+{
+	struct msg m = start(NINEP_Tclunk, tag);
+	put(&m, fid, 4);
+	return done(m);
+}
+
+/* ---- a fake connection ---------------------------------------------------- */
+
+struct fake {
+	struct analysis a;
+	struct tcp_conn conn;
+	const struct stream_events *ev;
+	int64_t now;
+};
+
+static void fake_open(struct fake *f, int syn_seen)
+{
+	analysis_init(&f->a, NULL);
+	memset(&f->conn, 0, sizeof f->conn);
+	f->conn.id = 1;
+	f->conn.side[0].family = 4;
+	f->conn.side[0].addr[0] = 10;
+	f->conn.side[0].port = 40000;
+	f->conn.side[1].family = 4;
+	f->conn.side[1].addr[0] = 10;
+	f->conn.side[1].port = 564;
+	f->conn.syn_seen = syn_seen;
+	f->conn.handshake_rtt_ns = -1;
+	f->ev = analysis_events();
+	f->now = 1000000000;
+	f->ev->on_open(&f->a, &f->conn);
+}
+
+/* Sends bytes from a side, 1000 ns after the previous ones. */
+static void send_bytes(struct fake *f, int side, const void *data, size_t len)
+{
+	f->now += 1000;
+	if (!f->conn.ignored)
+		f->ev->on_data(&f->a, &f->conn, side, data, len, f->now);
+}
+
+static void send_msg(struct fake *f, int side, struct msg m)
+{
+	send_bytes(f, side, m.b, m.n);
+}
+
+static const struct figures *fake_close(struct fake *f)
+{
+	f->ev->on_close(&f->a, &f->conn, CLOSE_FIN, f->now);
+	static struct figures empty_figures;
+	return f->a.sessions ? &f->a.sessions->fig : &empty_figures;
+}
+
+static void handshake(struct fake *f)
+{
+	send_msg(f, 0, version(NINEP_Tversion, "9P2000"));
+	send_msg(f, 1, version(NINEP_Rversion, "9P2000"));
+}
+
+/* ---- scenarios --------------------------------------------------------- */
+
+static void test_out_of_order_and_latency(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 0, tread(1, 7)); /* t = +3000 */
+	send_msg(&f, 0, tread(2, 7)); /* +4000 */
+	send_msg(&f, 1, rread(2, "b")); /* +5000: latency 1000 */
+	send_msg(&f, 1, rread(1, "a")); /* +6000: latency 3000 */
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("round trips", fig->round_trips, 3);
+	CHECK_EQ("unanswered", fig->unanswered, 0);
+	const struct latency_hist *h = fig->latency[NINEP_Tread / 2];
+	CHECK_EQ("Tread latencies", h ? h->count : 0, 2);
+	CHECK_EQ("Tread min", h ? h->min : 0, 1000);
+	CHECK_EQ("Tread max", h ? h->max : 0, 3000);
+	CHECK_EQ("Tversion latency", fig->latency[NINEP_Tversion / 2]->min, 1000);
+	analysis_free(&f.a);
+}
+
+static void test_one_message_in_pieces_and_many_in_one(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	struct msg tv = version(NINEP_Tversion, "9P2000");
+	for (size_t i = 0; i < tv.n; i++)
+		send_bytes(&f, 0, tv.b + i, 1);
+	send_msg(&f, 1, version(NINEP_Rversion, "9P2000"));
+	uint8_t both[128];
+	struct msg a = tread(1, 1), b = tread(2, 1);
+	memcpy(both, a.b, a.n);
+	memcpy(both + a.n, b.b, b.n);
+	send_bytes(&f, 0, both, a.n + b.n);
+	send_msg(&f, 1, rread(1, "x"));
+	send_msg(&f, 1, rread(2, "y"));
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("pieces: requests", fig->requests, 3);
+	CHECK_EQ("pieces: round trips", fig->round_trips, 3);
+	/* Tversion completed by its last byte: sent one byte at a time, the
+	 * last at 1000 * tv.n after start; Rversion 1000 later. */
+	CHECK_EQ("pieces: Tversion latency from the completing packet", fig->latency[NINEP_Tversion / 2]->min, 1000);
+	analysis_free(&f.a);
+}
+
+static void test_flush(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 0, tread(1, 7));
+	send_msg(&f, 0, tflush(2, 1));
+	send_msg(&f, 1, empty(NINEP_Rflush, 2));
+	/* A flush whose request was answered first: nothing flushed. */
+	send_msg(&f, 0, tread(3, 7));
+	send_msg(&f, 0, tflush(4, 3));
+	send_msg(&f, 1, rread(3, "z"));
+	send_msg(&f, 1, empty(NINEP_Rflush, 4));
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("flush: flushed", fig->flushed, 1);
+	CHECK_EQ("flush: unanswered", fig->unanswered, 0);
+	CHECK_EQ("flush: round trips", fig->round_trips, 4);
+	CHECK_EQ("flush: orphans", fig->orphans, 0);
+	analysis_free(&f.a);
+}
+
+static void test_orphans_unanswered_and_version_reset(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 1, empty(NINEP_Rclunk, 9)); /* nothing asked */
+	send_msg(&f, 0, tread(1, 7));
+	send_msg(&f, 0, version(NINEP_Tversion, "9P2000")); /* drops tag 1 */
+	send_msg(&f, 1, version(NINEP_Rversion, "9P2000"));
+	send_msg(&f, 1, rread(1, "late")); /* tag 1 no longer outstanding */
+	send_msg(&f, 0, tclunk(5, 7)); /* never answered */
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("orphans", fig->orphans, 2);
+	CHECK_EQ("unanswered", fig->unanswered, 2);
+	CHECK_EQ("round trips", fig->round_trips, 2);
+	analysis_free(&f.a);
+}
+
+static void test_garbage_is_counted_and_nothing_lost(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 0, tread(1, 7));
+	static const char junk[] = "hello, world!";
+	send_bytes(&f, 0, junk, sizeof junk - 1);
+	send_msg(&f, 0, tclunk(2, 7));
+	send_msg(&f, 1, rread(1, "a"));
+	send_msg(&f, 1, empty(NINEP_Rclunk, 2));
+	static const char tail[] = "ramfs: mount eof: Success\n";
+	send_bytes(&f, 1, tail, sizeof tail - 1);
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("garbage: not 9P bytes", fig->not_9p_bytes, (sizeof junk - 1) + (sizeof tail - 1));
+	CHECK_EQ("garbage: round trips", fig->round_trips, 3);
+	CHECK_EQ("garbage: requests", fig->requests, 3);
+	analysis_free(&f.a);
+}
+
+static void test_gap_resync(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 0, tread(1, 7));
+	send_msg(&f, 0, tread(2, 7));
+	send_msg(&f, 0, tread(3, 7));
+	struct msg r1 = rread(1, "0123456789"), r2 = rread(2, "abcdefghij"), r3 = rread(3, "klmnopqrst");
+	send_msg(&f, 1, r1);
+	/* The first 10 bytes of Rread(2) were never captured. */
+	send_bytes(&f, 1, r2.b, 5);
+	f.ev->on_gap(&f.a, &f.conn, 1, 10, f.now);
+	send_bytes(&f, 1, r2.b + 15, r2.n - 15);
+	send_msg(&f, 1, r3);
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("gap: gaps", fig->gaps, 1);
+	CHECK_EQ("gap: gap bytes", fig->gap_bytes, 10);
+	/* The 5 bytes before the gap (no whole header) are part of the lost
+	 * message; the rest of it after the gap is skipped as not 9P. */
+	CHECK_EQ("gap: resync bytes (the rest of Rread after the gap)", fig->resync_bytes, r2.n - 15);
+	CHECK_EQ("gap: round trips", fig->round_trips, 3);
+	CHECK_EQ("gap: unanswered", fig->unanswered, 1);
+	CHECK_EQ("gap: lost exchanges", fig->exchanges_lost, 1);
+	analysis_free(&f.a);
+}
+
+static void test_mid_stream_roles_from_messages(void)
+{
+	struct fake f;
+	fake_open(&f, 0);
+	/* Side 0 is the server here: the capture starts with the tail of a
+	 * reply, then replies and requests follow. */
+	struct msg r0 = rread(1, "0123456789");
+	send_bytes(&f, 0, r0.b + 9, r0.n - 9);
+	send_msg(&f, 1, tread(4, 7));
+	send_msg(&f, 0, rread(4, "abc"));
+	const struct figures *fig = fake_close(&f);
+	CHECK_EQ("mid-stream: a 9P connection", f.a.n_sessions, 1);
+	CHECK_EQ("mid-stream: client is side 1", f.a.sessions ? f.a.sessions->client.port : 0, 564);
+	CHECK_EQ("mid-stream: round trips", fig->round_trips, 1);
+	CHECK_EQ("mid-stream: skipped bytes", fig->resync_bytes, r0.n - 9);
+	analysis_free(&f.a);
+}
+
+static void test_not_9p(void)
+{
+	struct fake f;
+	fake_open(&f, 1);
+	static const char http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	send_bytes(&f, 0, http, sizeof http - 1);
+	CHECK_EQ("http: ignored", f.conn.ignored, 1);
+	fake_close(&f);
+	CHECK_EQ("http: no 9P connection", f.a.n_sessions, 0);
+	CHECK_EQ("http: another connection", f.a.other_connections, 1);
+	analysis_free(&f.a);
+}
+
+/* ---- the histogram ---------------------------------------------------- */
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void test_histogram(void)
+{
+	enum { N = 200000 };
+	uint64_t *v = malloc(N * sizeof *v);
+	struct latency_hist h;
+	latency_init(&h);
+	uint64_t state = 88172645463325252ull, sum = 0;
+	for (int i = 0; i < N; i++) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		/* log-uniform from 1 us to 10 s */
+		double u = (double)(state >> 11) / 9007199254740992.0;
+		v[i] = (uint64_t)(1000.0 * pow(10.0, 7.0 * u));
+		sum += v[i];
+		latency_add(&h, v[i]);
+	}
+	qsort(v, N, sizeof *v, compare_u64);
+	static const unsigned percents[] = { 50, 90, 99 };
+	for (int i = 0; i < 3; i++) {
+		uint64_t exact = v[(N * (uint64_t)percents[i] + 99) / 100 - 1];
+		uint64_t got = latency_percentile(&h, percents[i]);
+		double err = fabs((double)got - (double)exact) / (double)exact;
+		checks++;
+		if (err > 0.005) {
+			failures++;
+			printf("FAIL p%u: %llu vs exact %llu (%.4f%%)\n", percents[i], (unsigned long long)got,
+			       (unsigned long long)exact, err * 100);
+		}
+	}
+	CHECK_EQ("hist count", h.count, N);
+	CHECK_EQ("hist min", h.min, v[0]);
+	CHECK_EQ("hist max", h.max, v[N - 1]);
+	CHECK_EQ("hist mean", latency_mean(&h), (sum + N / 2) / N);
+	checks++;
+	if (h.n_buckets > 8000) {
+		failures++;
+		printf("FAIL histogram buckets %u: not bounded\n", h.n_buckets);
+	}
+	/* Small counts are exact. */
+	struct latency_hist s;
+	latency_init(&s);
+	for (uint64_t x = 1; x <= 10; x++)
+		latency_add(&s, x * 1234567);
+	CHECK_EQ("small p50", latency_percentile(&s, 50), 5 * 1234567);
+	CHECK_EQ("small p90", latency_percentile(&s, 90), 9 * 1234567);
+	CHECK_EQ("small p99", latency_percentile(&s, 99), 10 * 1234567);
+	/* Merging keeps counts and extremes. */
+	latency_merge(&s, &h);
+	CHECK_EQ("merge count", s.count, N + 10);
+	CHECK_EQ("merge max", s.max, v[N - 1] > 10 * 1234567 ? v[N - 1] : 10 * 1234567);
+	latency_free(&s);
+	latency_free(&h);
+	free(v);
+}
+
+int main(void)
+{
+	test_out_of_order_and_latency();
+	test_one_message_in_pieces_and_many_in_one();
+	test_flush();
+	test_orphans_unanswered_and_version_reset();
+	test_garbage_is_counted_and_nothing_lost();
+	test_gap_resync();
+	test_mid_stream_roles_from_messages();
+	test_not_9p();
+	test_histogram();
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
