@@ -1,0 +1,559 @@
+/*
+ * TCP framing, the content heuristic, and the tree and columns of each 9P
+ * message.  Decoding is the shared decoder's (include/ninep/decode.h): this
+ * file only turns its items into fields; tracking.c supplies what the first
+ * pass learnt (links, paths, sessions).
+ */
+#include "ninep-plugin.h"
+
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/proto_data.h>
+#include <epan/strutil.h>
+#include <epan/tap.h>
+
+#include <string.h>
+
+/* The heuristic only believes sizes up to this much. */
+enum { HEUR_MAX_SIZE = 1024 * 1024 };
+/* p_add_proto_data key in the packet pool: how many messages so far. */
+enum { KEY_MESSAGE_COUNT = 0, KEY_FIRST_MESSAGE = 1 };
+/* The decoder reports size, type and tag first. */
+enum { HEADER_ITEMS = 3 };
+/* Longest string quoted in the Info column. */
+enum { INFO_STRING_MAX = 40 };
+
+static const char MUMBLE_PREFIX[] = "MUMBLE:";
+
+static dissector_handle_t ninep_handle;
+
+void ninep_set_handle(dissector_handle_t handle)
+{
+	ninep_handle = handle;
+}
+
+/* The index of the next message within this frame: with several messages
+ * in one frame, per-frame state is kept per index. */
+static guint32 next_message_index(packet_info *pinfo)
+{
+	guint32 count = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ninep, KEY_MESSAGE_COUNT));
+	p_add_proto_data(pinfo->pool, pinfo, proto_ninep, KEY_MESSAGE_COUNT, GUINT_TO_POINTER(count + 1));
+	return count;
+}
+
+/* Could a message with this header come from this side, at this point? */
+static bool plausible_header(const guint8 *header, uint32_t max_size, int direction, uint32_t *size)
+{
+	if (ninep_frame(header, NINEP_HDRSZ, max_size, size) == NINEP_MALFORMED)
+		return false;
+	guint8 type = header[NINEP_SIZESZ];
+	if (ninep_message_name(type) == NULL)
+		return false;
+	return ninep_is_request(type) == (direction == NINEP_DIR_C2S);
+}
+
+/* tcp_dissect_pdus' length callback: never throws (TCP guarantees the
+ * header's bytes).  A header that cannot be 9P claims the rest of the
+ * segment, which dissect_message then shows as not 9P.  Framing resumes at
+ * the next segment that starts with a plausible header: the rule of
+ * captures/generated/README.md ("Resynchronisation rule"), which the
+ * analyzer follows too; bytes in between are never decoded as 9P. */
+static guint get_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+	struct ninep_conv *conv = data;
+	const guint8 *header = tvb_get_ptr(tvb, offset, NINEP_HDRSZ);
+	uint32_t size = 0;
+	if (!plausible_header(header, ninep_conv_max_size(conv, pinfo->num), ninep_conv_direction(conv, pinfo), &size))
+		return (guint)tvb_reported_length_remaining(tvb, offset);
+	return size;
+}
+
+static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct ninep_conv *conv)
+{
+	guint len = tvb_reported_length_remaining(tvb, offset);
+	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, offset, -1, ENC_NA);
+	proto_item_append_text(ti, ", data that is not 9P");
+	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.message);
+
+	/* A header whose only fault is a size above msize is a malformed
+	 * message, not foreign bytes: say so on the size. */
+	if (tvb_captured_length_remaining(tvb, offset) >= NINEP_HDRSZ) {
+		uint32_t size = tvb_get_letohl(tvb, offset);
+		guint8 type = tvb_get_guint8(tvb, offset + NINEP_SIZESZ);
+		uint32_t max = ninep_conv_max_size(conv, pinfo->num);
+		int direction = ninep_conv_direction(conv, pinfo);
+		if (size > max && ninep_message_name(type) != NULL &&
+		    ninep_is_request(type) == (direction == NINEP_DIR_C2S)) {
+			const struct ninep_item size_item = { ninep_field_by_key("size"), NULL, (uint32_t)offset,
+							      NINEP_SIZESZ, size, 0 };
+			proto_item *si = ninep_add_item(sub, tvb, &size_item);
+			expert_add_info_format(pinfo, si, &ninep_ei.size_above_msize,
+					       "%s size %u is above the msize %u", ninep_message_name(type), size, max);
+		}
+	}
+	proto_item *data = proto_tree_add_item(sub, ninep_hf.not_9p, tvb, offset, -1, ENC_NA);
+	expert_add_info_format(pinfo, data, &ninep_ei.not_9p, "%u bytes that are not 9P: framing stops here", len);
+	col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Data (not 9P, %u bytes)", len);
+}
+
+/* The capture's snaplen cut the message: not invalid, just not all there. */
+static void show_truncated(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uint32_t size)
+{
+	guint8 type = tvb_get_guint8(tvb, NINEP_SIZESZ);
+	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, 0, -1, ENC_NA);
+	proto_item_append_text(ti, ", %s cut by the capture", ninep_type_name(type));
+	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.message);
+	proto_item *cut = proto_tree_add_item(sub, ninep_hf.truncated, tvb, 0, -1, ENC_NA);
+	expert_add_info_format(pinfo, cut, &ninep_ei.truncated, "%s of %u bytes: only %u captured",
+			       ninep_type_name(type), size, tvb_captured_length(tvb));
+	col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s (cut by the capture)", ninep_type_name(type));
+}
+
+/* ---- the tree ------------------------------------------------------------- */
+
+static const struct ninep_item *find_in(const struct ninep_msg *msg, const char *key)
+{
+	for (unsigned i = 0; i < msg->n_items; i++)
+		if (strcmp(msg->items[i].field->key, key) == 0)
+			return &msg->items[i];
+	return NULL;
+}
+
+/* Records of one kind back to back in data[count]: stat or dirent. */
+static void add_records(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *bytes,
+			const struct ninep_item *data, const char *record, unsigned dialects)
+{
+	bool is_stat = strcmp(record, "stat") == 0;
+	int hf = is_stat ? ninep_hf.stat_entry : ninep_hf.dirent;
+	gint ett = is_stat ? ninep_ett.stat : ninep_ett.dirent;
+	const char *name_key = is_stat ? "stat.name" : "dirent.name";
+	struct ninep_msg *scratch = wmem_new(pinfo->pool, struct ninep_msg);
+	uint32_t offset = data->offset;
+	uint32_t end = data->offset + data->length;
+	while (offset < end) {
+		size_t used = 0;
+		scratch->n_items = 0;
+		scratch->problem = NULL;
+		enum ninep_status status =
+			ninep_decode_struct(record, bytes + offset, end - offset, dialects, offset, scratch, &used);
+		if (status != NINEP_OK || used == 0) {
+			proto_item *bad = proto_tree_add_item(tree, ninep_hf.not_9p, tvb, offset, end - offset, ENC_NA);
+			expert_add_info_format(pinfo, bad, &ninep_ei.malformed, "%s record at offset %u: %s", record,
+					       offset, scratch->problem ? scratch->problem : ninep_status_name(status));
+			return;
+		}
+		proto_item *entry = proto_tree_add_item(tree, hf, tvb, offset, (gint)used, ENC_NA);
+		proto_tree *sub = proto_item_add_subtree(entry, ett);
+		for (unsigned i = 0; i < scratch->n_items; i++)
+			ninep_add_item(sub, tvb, &scratch->items[i]);
+		const struct ninep_item *name = find_in(scratch, name_key);
+		if (name != NULL)
+			proto_item_append_text(entry, ": %s",
+					       format_text(pinfo->pool, ninep_item_bytes(bytes, name), (size_t)name->value));
+		offset += (uint32_t)used;
+	}
+}
+
+/* The MUMBLE record: "MUMBLE:" base64(record) ":" written on the auth fid. */
+static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct ninep_conv *conv,
+		       const uint8_t *bytes, const struct ninep_item *data)
+{
+	size_t prefix = sizeof MUMBLE_PREFIX - 1;
+	if (data->length < prefix + 1 || memcmp(bytes + data->offset, MUMBLE_PREFIX, prefix) != 0)
+		return;
+	uint32_t text_offset = data->offset + (uint32_t)prefix;
+	uint32_t text_len = data->length - (uint32_t)prefix;
+	if (bytes[text_offset + text_len - 1] == ':')
+		text_len--;
+	gchar *text = wmem_strndup(pinfo->pool, (const char *)bytes + text_offset, text_len);
+	gsize record_len = 0;
+	guchar *decoded = g_base64_decode(text, &record_len);
+	if (decoded == NULL || record_len == 0) {
+		g_free(decoded);
+		return;
+	}
+	guint8 *record = wmem_memdup(pinfo->pool, decoded, record_len);
+	g_free(decoded);
+	tvbuff_t *record_tvb = tvb_new_child_real_data(tvb, record, (guint)record_len, (gint)record_len);
+	add_new_data_source(pinfo, record_tvb, "MUMBLE record");
+
+	proto_item *ti = proto_tree_add_item(tree, ninep_hf.mumble, tvb, data->offset, data->length, ENC_NA);
+	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.mumble);
+	proto_tree_add_item(sub, ninep_hf.mumble_text, tvb, text_offset, text_len, ENC_ASCII);
+
+	struct ninep_msg *scratch = wmem_new(pinfo->pool, struct ninep_msg);
+	scratch->n_items = 0;
+	scratch->problem = NULL;
+	size_t used = 0;
+	enum ninep_status status =
+		ninep_decode_struct("mumble", record, record_len, NINEP_DIALECT_E, 0, scratch, &used);
+	for (unsigned i = 0; i < scratch->n_items; i++) {
+		proto_item *item = ninep_add_item(sub, record_tvb, &scratch->items[i]);
+		if (strcmp(scratch->items[i].field->key, "mumble.key") == 0)
+			expert_add_info(pinfo, item, &ninep_ei.session_key_clear);
+	}
+	if (status != NINEP_OK || used != record_len) {
+		expert_add_info_format(pinfo, ti, &ninep_ei.malformed, "MUMBLE record: %s",
+				       scratch->problem ? scratch->problem : "bytes after the record");
+		return;
+	}
+	const struct ninep_item *key = find_in(scratch, "mumble.key");
+	if (key != NULL && !PINFO_FD_VISITED(pinfo))
+		ninep_track_session_key(conv, pinfo, key->value);
+}
+
+static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct ninep_conv *conv,
+		      const uint8_t *bytes, const struct ninep_msg *msg, const struct ninep_msginfo *info)
+{
+	proto_tree *record_tree = NULL;
+	for (unsigned i = 0; i < msg->n_items; i++) {
+		const struct ninep_item *it = &msg->items[i];
+		if (it->depth > 0) {
+			ninep_add_item(record_tree != NULL ? record_tree : tree, tvb, it);
+			continue;
+		}
+		record_tree = NULL;
+		proto_item *item = ninep_add_item(tree, tvb, it);
+		enum ninep_wire wire = it->element != NULL ? it->element->wire : NINEP_WIRE_UINT;
+		if (wire == NINEP_WIRE_STRUCT) {
+			record_tree = proto_item_add_subtree(item, ninep_ett.stat);
+		} else if (wire == NINEP_WIRE_DATA && it->length > 0) {
+			bool dir_read = msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read;
+			proto_tree *data_tree = proto_item_add_subtree(item, ninep_ett.data);
+			if (dir_read)
+				add_records(data_tree, tvb, pinfo, bytes, it, "stat", info->decode_dialects);
+			else if (msg->type == NINEP_Rreaddir)
+				add_records(data_tree, tvb, pinfo, bytes, it, "dirent", NINEP_DIALECT_L);
+			else if (msg->type == NINEP_Twrite &&
+				 (info->auth_write || (info->decode_dialects & NINEP_DIALECT_E)))
+				add_mumble(data_tree, tvb, pinfo, conv, bytes, it);
+		}
+		const char *filter = it->field->filter;
+		if (msg->type == NINEP_Rerror && strcmp(filter, "ename") == 0)
+			expert_add_info_format(pinfo, item, &ninep_ei.error_reply, "Rerror: %s",
+					       format_text(pinfo->pool, ninep_item_bytes(bytes, it), (size_t)it->value));
+		else if (msg->type == NINEP_Rlerror && strcmp(filter, "ecode") == 0) {
+			const char *name = ninep_errno_name((uint32_t)it->value);
+			expert_add_info_format(pinfo, item, &ninep_ei.error_reply, "Rlerror: %s (%u)",
+					       name ? name : "unknown errno", (unsigned)it->value);
+		} else if (strcmp(filter, "session_key") == 0)
+			expert_add_info(pinfo, item, &ninep_ei.session_key_clear);
+	}
+}
+
+/* The generated fields and the experts that come from tracking. */
+static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct ninep_msginfo *info,
+			 proto_item *msg_item)
+{
+	proto_item *pi;
+	if (info->path != NULL) {
+		pi = proto_tree_add_string(tree, ninep_hf.path, tvb, 0, 0, info->path);
+		proto_item_set_generated(pi);
+	}
+	if (info->session != 0) {
+		pi = proto_tree_add_uint(tree, ninep_hf.session, tvb, 0, 0, info->session);
+		proto_item_set_generated(pi);
+	}
+	if (info->key_frame != 0) {
+		pi = proto_tree_add_uint(tree, ninep_hf.session_key_frame, tvb, 0, 0, info->key_frame);
+		proto_item_set_generated(pi);
+	}
+	if (info->session_rejected)
+		expert_add_info(pinfo, msg_item, &ninep_ei.session_rejected);
+
+	if (ninep_is_request(info->type)) {
+		if (info->response != NULL) {
+			pi = proto_tree_add_uint(tree, ninep_hf.response_in, tvb, 0, 0, info->response->frame);
+			proto_item_set_generated(pi);
+		} else if (PINFO_FD_VISITED(pinfo) && info->flushed_by == 0) {
+			/* Only a later pass knows the whole capture: then a request
+			 * without a reply was never answered (within the capture).
+			 * A single-pass tshark cannot know and says nothing. */
+			expert_add_info(pinfo, msg_item, &ninep_ei.never_answered);
+		}
+		if (info->flushes != 0) {
+			pi = proto_tree_add_uint(tree, ninep_hf.flushes, tvb, 0, 0, info->flushes);
+			proto_item_set_generated(pi);
+		}
+		if (info->flushed_by != 0) {
+			pi = proto_tree_add_uint(tree, ninep_hf.flushed_by, tvb, 0, 0, info->flushed_by);
+			proto_item_set_generated(pi);
+			expert_add_info(pinfo, pi, &ninep_ei.flushed);
+		}
+		if (info->tag_reused_by != 0) {
+			pi = proto_tree_add_uint(tree, ninep_hf.tag_reused_by, tvb, 0, 0, info->tag_reused_by);
+			proto_item_set_generated(pi);
+		}
+		if (info->reuses_tag_of != 0)
+			expert_add_info_format(pinfo, msg_item, &ninep_ei.tag_reused,
+					       "Tag %u reused while the request in frame %u is outstanding", info->tag,
+					       info->reuses_tag_of);
+	} else if (info->request != NULL) {
+		pi = proto_tree_add_uint(tree, ninep_hf.request_in, tvb, 0, 0, info->request->frame);
+		proto_item_set_generated(pi);
+		nstime_t delta;
+		nstime_delta(&delta, &info->time, &info->request->time);
+		pi = proto_tree_add_time(tree, ninep_hf.time, tvb, 0, 0, &delta);
+		proto_item_set_generated(pi);
+		pi = proto_tree_add_uint(tree, ninep_hf.request_type, tvb, 0, 0, info->request->type);
+		proto_item_set_generated(pi);
+	} else {
+		expert_add_info(pinfo, msg_item, &ninep_ei.reply_without_request);
+	}
+	if (info->fid_unknown != NINEP_NOFID)
+		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_unknown, "Fid %u used before it exists",
+				       info->fid_unknown);
+	if (info->fid_reused != NINEP_NOFID)
+		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_reused, "Fid %u is already in use",
+				       info->fid_reused);
+}
+
+/* ---- the Info column ---------------------------------------------------- */
+
+static void append_info(packet_info *pinfo, const uint8_t *bytes, const struct ninep_msg *msg,
+			const struct ninep_msginfo *info)
+{
+	static const char *const shown[] = { "fid", "newfid", "afid", "dfid", "oldtag", "msize", "version",
+					     "uname", "aname", "wname", "name", "offset", "count", "ename", "ecode" };
+	wmem_strbuf_t *line = wmem_strbuf_new(pinfo->pool, ninep_type_name(msg->type));
+	if (msg->tag == NINEP_NOTAG)
+		wmem_strbuf_append(line, " tag=NOTAG");
+	else
+		wmem_strbuf_append_printf(line, " tag=%u", msg->tag);
+	for (unsigned i = HEADER_ITEMS; i < msg->n_items; i++) {
+		const struct ninep_item *it = &msg->items[i];
+		if (it->depth != 0)
+			continue;
+		const char *filter = it->field->filter;
+		bool wanted = false;
+		for (size_t s = 0; s < G_N_ELEMENTS(shown) && !wanted; s++)
+			wanted = strcmp(filter, shown[s]) == 0;
+		if (!wanted)
+			continue;
+		if (it->element != NULL && it->element->wire == NINEP_WIRE_STRING) {
+			size_t len = (size_t)it->value < INFO_STRING_MAX ? (size_t)it->value : INFO_STRING_MAX;
+			wmem_strbuf_append_printf(line, " %s='%s'", filter,
+						  format_text(pinfo->pool, ninep_item_bytes(bytes, it), len));
+		} else if (it->field->shown_as == NINEP_SHOW_ERRNO) {
+			const char *name = ninep_errno_name((uint32_t)it->value);
+			wmem_strbuf_append_printf(line, " %s=%s", filter, name ? name : "?");
+		} else if (it->field->shown_as == NINEP_SHOW_FID && it->value == NINEP_NOFID) {
+			wmem_strbuf_append_printf(line, " %s=NOFID", filter);
+		} else {
+			wmem_strbuf_append_printf(line, " %s=%" G_GINT64_MODIFIER "u", filter, it->value);
+		}
+	}
+	if (info->path != NULL)
+		wmem_strbuf_append_printf(line, " path=%s", info->path);
+	col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(line));
+}
+
+static const char *dialect_label(unsigned dialect)
+{
+	const char *name = ninep_dialect_name(dialect);
+	return strcmp(name, "unknown") == 0 ? "9P" : name;
+}
+
+static void queue_tap(packet_info *pinfo, const struct ninep_conv *conv, const struct ninep_msginfo *info)
+{
+	if (!have_tap_listener(ninep_tap))
+		return;
+	struct ninep_tap_info *tap = wmem_new0(pinfo->pool, struct ninep_tap_info);
+	tap->frame = pinfo->num;
+	tap->type = info->type;
+	tap->tag = info->tag;
+	tap->is_request = ninep_is_request(info->type);
+	tap->is_error = info->type == NINEP_Rerror || info->type == NINEP_Rlerror;
+	if (!tap->is_request && info->request != NULL) {
+		tap->matched = true;
+		tap->request_type = info->request->type;
+		tap->request_frame = info->request->frame;
+		tap->request_time = info->request->time;
+		nstime_delta(&tap->response_time, &info->time, &info->request->time);
+	}
+	tap->path = info->path;
+	tap->dialect = info->dialect;
+	tap->session = info->session;
+	tap->conversation = ninep_conv_label(conv);
+	tap_queue_packet(ninep_tap, pinfo, tap);
+}
+
+/* One whole message (or the rest of a segment that is not 9P). */
+static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+	struct ninep_conv *conv = data;
+	guint len = tvb_captured_length(tvb);
+	uint32_t size = 0;
+	int direction = ninep_conv_direction(conv, pinfo);
+	if (len < NINEP_HDRSZ ||
+	    !plausible_header(tvb_get_ptr(tvb, 0, NINEP_HDRSZ), ninep_conv_max_size(conv, pinfo->num), direction,
+			      &size)) {
+		show_not_9p(tvb, 0, pinfo, tree, conv);
+		return (int)tvb_reported_length(tvb);
+	}
+	if (len < size) {
+		show_truncated(tvb, pinfo, tree, size);
+		return (int)tvb_reported_length(tvb);
+	}
+
+	guint32 index = next_message_index(pinfo);
+	const uint8_t *bytes = tvb_get_ptr(tvb, 0, len);
+	struct ninep_msg *msg = wmem_new(pinfo->pool, struct ninep_msg);
+	struct ninep_msginfo *info = NULL;
+	enum ninep_status status;
+	if (!PINFO_FD_VISITED(pinfo)) {
+		bool guessed = false;
+		unsigned dialects = ninep_conv_dialect(conv, &guessed);
+		status = ninep_decode(bytes, len, dialects, msg);
+		info = ninep_track(conv, pinfo, bytes, msg, dialects, guessed, status == NINEP_OK);
+		p_add_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index, info);
+	} else {
+		info = p_get_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index);
+		if (info == NULL) {
+			/* Not seen on the first pass (should not happen): show it
+			 * without any tracking. */
+			info = wmem_new0(pinfo->pool, struct ninep_msginfo);
+			info->decode_dialects = info->dialect = NINEP_DIALECT_ANY;
+			info->fid_unknown = info->fid_reused = NINEP_NOFID;
+			info->frame = pinfo->num;
+			info->time = pinfo->abs_ts;
+		}
+		status = ninep_decode(bytes, len, info->decode_dialects, msg);
+		info->type = msg->type;
+		info->tag = msg->tag;
+	}
+	/* A type the connection's dialect lacks: decode it anyway, and say so. */
+	bool wrong_dialect = false;
+	if (status == NINEP_UNKNOWN_TYPE && info->decode_dialects != NINEP_DIALECT_ANY) {
+		wrong_dialect = true;
+		status = ninep_decode(bytes, len, NINEP_DIALECT_ANY, msg);
+	}
+
+	const char *name = ninep_type_name(msg->type);
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, dialect_label(info->dialect));
+	append_info(pinfo, bytes, msg, info);
+
+	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, 0, -1, ENC_NA);
+	proto_item_append_text(ti, ", %s, %s", dialect_label(info->dialect), name);
+	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.message);
+	proto_item *pi = proto_tree_add_string(sub, ninep_hf.message, tvb, NINEP_SIZESZ, NINEP_BIT8SZ, name);
+	proto_item_set_generated(pi);
+	pi = proto_tree_add_string(sub, ninep_hf.dialect, tvb, 0, 0, ninep_dialect_name(info->dialect));
+	proto_item_set_generated(pi);
+	if (info->dialect_guessed) {
+		pi = proto_tree_add_boolean(sub, ninep_hf.dialect_guessed, tvb, 0, 0, TRUE);
+		proto_item_set_generated(pi);
+		if (info->guess_note)
+			expert_add_info(pinfo, pi, &ninep_ei.dialect_guessed);
+	}
+	if (wrong_dialect)
+		expert_add_info_format(pinfo, ti, &ninep_ei.wrong_dialect, "%s is not a message of %s", name,
+				       ninep_dialect_name(info->decode_dialects));
+
+	add_items(sub, tvb, pinfo, conv, bytes, msg, info);
+	if (status != NINEP_OK) {
+		/* Point at the offending field's bytes, or at the end. */
+		uint32_t at = msg->problem_offset < len ? msg->problem_offset : len;
+		proto_item *bad = proto_tree_add_item(sub, ninep_hf.not_9p, tvb, at, len - at, ENC_NA);
+		expert_add_info_format(pinfo, bad, &ninep_ei.malformed, "%s: %s%s%s", name,
+				       msg->problem_field ? msg->problem_field : "",
+				       msg->problem_field ? ": " : "",
+				       msg->problem ? msg->problem : ninep_status_name(status));
+	}
+	add_tracking(sub, tvb, pinfo, info, ti);
+	queue_tap(pinfo, conv, info);
+	return (int)tvb_reported_length(tvb);
+}
+
+/* Which side is the client: the side the registered port is not on, or
+ * (found by the heuristic) the sender of a request. */
+static void decide_client(struct ninep_conv *conv, tvbuff_t *tvb, packet_info *pinfo, bool by_port)
+{
+	if (by_port && (pinfo->match_uint == pinfo->destport || pinfo->match_uint == pinfo->srcport)) {
+		ninep_conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
+		return;
+	}
+	if (tvb_captured_length(tvb) > NINEP_SIZESZ) {
+		guint8 type = tvb_get_guint8(tvb, NINEP_SIZESZ);
+		if (ninep_message_name(type) != NULL) {
+			ninep_conv_set_client(conv, pinfo, ninep_is_request(type));
+			return;
+		}
+	}
+	ninep_conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
+}
+
+int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+	struct ninep_conv *conv = ninep_conv_get(pinfo, true);
+	if (!ninep_conv_has_client(conv))
+		decide_client(conv, tvb, pinfo, true);
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, "9P");
+	col_clear(pinfo->cinfo, COL_INFO);
+
+	tcp_dissect_pdus(tvb, pinfo, tree, TRUE, NINEP_HDRSZ, get_message_len, dissect_message, conv);
+	return (int)tvb_captured_length(tvb);
+}
+
+/* ---- the heuristic -------------------------------------------------------- */
+
+/* A first message that continues past this segment: believe only types
+ * whose size the header and one count explain. */
+static bool plausible_partial(const guint8 *p, guint avail, uint32_t size)
+{
+	guint8 type = p[NINEP_SIZESZ];
+	enum { R_COUNT_AT = NINEP_HDRSZ, T_COUNT_AT = NINEP_HDRSZ + NINEP_BIT32SZ + NINEP_BIT64SZ };
+	switch (type) {
+	case NINEP_Rread:
+	case NINEP_Rsread:
+	case NINEP_Rreaddir:
+		return avail >= R_COUNT_AT + NINEP_BIT32SZ &&
+		       (uint64_t)ninep_get32(p + R_COUNT_AT) + R_COUNT_AT + NINEP_BIT32SZ == size;
+	case NINEP_Twrite:
+		return avail >= T_COUNT_AT + NINEP_BIT32SZ &&
+		       (uint64_t)ninep_get32(p + T_COUNT_AT) + T_COUNT_AT + NINEP_BIT32SZ == size;
+	default:
+		return false;
+	}
+}
+
+gboolean ninep_dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+	guint avail = tvb_captured_length(tvb);
+	if (avail < NINEP_HDRSZ)
+		return FALSE;
+	const guint8 *p = tvb_get_ptr(tvb, 0, avail);
+	struct ninep_msg *msg = wmem_new(pinfo->pool, struct ninep_msg);
+	/* Every message in the segment must be whole and fit a layout exactly,
+	 * all in one direction; only the last may continue past it. */
+	guint offset = 0;
+	int messages = 0;
+	int requests = 0;
+	while (avail - offset >= NINEP_HDRSZ) {
+		uint32_t size = 0;
+		enum ninep_status framing = ninep_frame(p + offset, avail - offset, HEUR_MAX_SIZE, &size);
+		if (framing == NINEP_MALFORMED || ninep_message_name(p[offset + NINEP_SIZESZ]) == NULL)
+			return FALSE;
+		requests += ninep_is_request(p[offset + NINEP_SIZESZ]) ? 1 : 0;
+		messages++;
+		if (framing == NINEP_INCOMPLETE) {
+			if (messages == 1 && !plausible_partial(p + offset, avail - offset, size))
+				return FALSE;
+			offset = avail;
+			break;
+		}
+		if (ninep_decode(p + offset, size, NINEP_DIALECT_ANY, msg) != NINEP_OK)
+			return FALSE;
+		offset += size;
+	}
+	if (offset != avail || (requests != 0 && requests != messages))
+		return FALSE;
+
+	conversation_t *conversation = find_or_create_conversation(pinfo);
+	conversation_set_dissector(conversation, ninep_handle);
+	struct ninep_conv *conv = ninep_conv_get(pinfo, true);
+	if (!ninep_conv_has_client(conv))
+		decide_client(conv, tvb, pinfo, false);
+	ninep_dissect_tcp(tvb, pinfo, tree, data);
+	return TRUE;
+}
