@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesses.h"
 #include "connection.h"
 
 enum {
@@ -37,6 +38,7 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 
 void analysis_free(struct analysis *a)
 {
+	accesses_free(a);
 	struct session *s = a->sessions;
 	while (s != NULL) {
 		struct session *next = s->next;

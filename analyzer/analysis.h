@@ -42,6 +42,8 @@ struct figures {
 
 struct esession;
 struct conn_state;
+struct access_tracker;
+struct access_log;
 
 /* One 9P connection as reported: survives the TCP connection. */
 struct session {
@@ -69,6 +71,7 @@ struct esession {
 	uint64_t key_hash; /* FNV-1a 64 of the key: the key itself is never kept */
 	struct fidmap *saved_fids; /* the fids of its last closed connection, for a Tsession to take over */
 	struct conn_state *live;   /* its connection still open, whose fids a Tsession copies */
+	struct access_tracker *saved_accesses; /* the live file accesses on saved_fids (accesses.c) */
 	struct esession *next;
 };
 
@@ -82,6 +85,7 @@ struct analysis_options {
 	uint16_t ports[MAX_PORTS]; /* -p: only these are 9P (server side) */
 	unsigned n_ports;
 	FILE *exchanges;           /* CSV rows as exchanges match, or NULL */
+	int timeline;              /* keep every exchange's times for the HTML charts */
 };
 
 struct analysis {
@@ -99,6 +103,7 @@ struct analysis {
 	int partial; /* an input failed or was damaged: the figures are of what was read */
 	int live;
 	uint64_t csv_rows;
+	struct access_log *access_log; /* file accesses (accesses.c) */
 };
 
 /* analysis.c: the stream_events glue and the lifetime of everything. */
@@ -112,6 +117,18 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 void figures_add(struct figures *into, const struct figures *from);
 void figures_free(struct figures *f);
 void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns);
+/* Latency samples of one live connection waiting to be recorded: a batch at
+ * a time touches each histogram once per batch rather than once per sample
+ * (the histograms of a thousand connections do not stay in cache).  The
+ * figures are complete only after figures_flush_latency. */
+enum { LATENCY_BATCH = 256 };
+struct latency_batch {
+	unsigned n;
+	uint8_t slot[LATENCY_BATCH];
+	uint64_t ns[LATENCY_BATCH];
+};
+void figures_queue_latency(struct figures *f, struct latency_batch *b, unsigned request_type, uint64_t ns);
+void figures_flush_latency(struct figures *f, struct latency_batch *b);
 /* Totals over every session, and over the members of one 9P2000.e session;
  * the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);

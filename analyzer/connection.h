@@ -58,6 +58,8 @@ struct conn_state {
 	int has_auth_fid;
 	uint32_t auth_fid;
 	int had_gap;
+	struct latency_batch latency; /* this connection's samples not yet in session->fig */
+	struct access_tracker *accesses; /* file accesses in progress (accesses.c) */
 };
 
 /* matcher.c */

@@ -7,16 +7,52 @@
 
 #include "analysis.h"
 
-void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns)
+static unsigned latency_slot(unsigned request_type)
 {
-	unsigned slot = (request_type / 2) % NINEP_REQUEST_SLOTS;
+	return (request_type / 2) % NINEP_REQUEST_SLOTS;
+}
+
+static struct latency_hist *latency_of(struct figures *f, unsigned slot)
+{
 	if (f->latency[slot] == NULL) {
 		f->latency[slot] = malloc(sizeof *f->latency[slot]);
 		if (f->latency[slot] == NULL)
 			abort();
 		latency_init(f->latency[slot]);
 	}
-	latency_add(f->latency[slot], ns);
+	return f->latency[slot];
+}
+
+void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns)
+{
+	latency_add(latency_of(f, latency_slot(request_type)), ns);
+}
+
+void figures_queue_latency(struct figures *f, struct latency_batch *b, unsigned request_type, uint64_t ns)
+{
+	if (b->n == LATENCY_BATCH)
+		figures_flush_latency(f, b);
+	b->slot[b->n] = (uint8_t)latency_slot(request_type);
+	b->ns[b->n++] = ns;
+}
+
+void figures_flush_latency(struct figures *f, struct latency_batch *b)
+{
+	/* Grouped by slot, in arrival order within each (a counting sort). */
+	unsigned at[NINEP_REQUEST_SLOTS + 1] = { 0 };
+	uint64_t grouped[LATENCY_BATCH];
+	for (unsigned i = 0; i < b->n; i++)
+		at[b->slot[i] + 1]++;
+	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
+		at[s + 1] += at[s];
+	unsigned start[NINEP_REQUEST_SLOTS + 1];
+	memcpy(start, at, sizeof start);
+	for (unsigned i = 0; i < b->n; i++)
+		grouped[at[b->slot[i]]++] = b->ns[i];
+	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
+		if (start[s + 1] > start[s])
+			latency_add_many(latency_of(f, s), grouped + start[s], start[s + 1] - start[s]);
+	b->n = 0;
 }
 
 void figures_add(struct figures *into, const struct figures *from)

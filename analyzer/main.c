@@ -4,6 +4,7 @@
  *   ninep report [--json] [options] FILE... [FILTER]
  *   ninep exchanges [options] FILE... [FILTER]
  *   ninep report -i IFACE [-c COUNT] [FILTER]
+ *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accesses.h"
 #include "analysis.h"
 
 enum {
@@ -38,7 +40,7 @@ static void on_sigint(int sig)
 	stop_requested = 1;
 }
 
-enum command { CMD_REPORT, CMD_EXCHANGES };
+enum command { CMD_REPORT, CMD_EXCHANGES, CMD_COMPARE };
 
 struct options {
 	enum command command;
@@ -48,6 +50,8 @@ struct options {
 	char filter[FILTER_MAX];
 	const char *files[ANALYSIS_MAX_INPUTS];
 	unsigned n_files;
+	unsigned n_before;    /* compare: files[0..n_before) are BEFORE, the rest AFTER */
+	const char *html;     /* --html: also write this self-contained HTML file */
 	struct analysis_options analysis;
 };
 
@@ -56,6 +60,7 @@ static void usage(FILE *out)
 	fputs("usage: ninep report [--json] [options] FILE... [FILTER]\n"
 	      "       ninep exchanges [options] FILE... [FILTER]\n"
 	      "       ninep report|exchanges [options] -i IFACE [FILTER]\n"
+	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	      "\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
 	      "latency, round trips, errors and losses per connection and 9P2000.e session.\n"
@@ -63,9 +68,12 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  report             a text report (--json: one JSON document)\n"
 	      "  exchanges          CSV, one row per round trip\n"
+	      "  compare            BEFORE against AFTER, side by side (one capture each, or\n"
+	      "                     several per side separated by the word vs or by --)\n"
 	      "\n"
 	      "options:\n"
 	      "  --json             report as JSON\n"
+	      "  --html OUT.html    also write a self-contained HTML report with charts\n"
 	      "  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
 	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
 	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
@@ -131,10 +139,38 @@ static int looks_like_file(const char *word)
 	return dot != NULL && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0 || strcmp(dot, ".cap") == 0);
 }
 
+/* compare: every word is a capture; "vs" splits BEFORE from AFTER. */
+static int compare_args(int argc, char **argv, struct options *o)
+{
+	int split = 0;
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "vs") == 0) {
+			if (split)
+				return usage_error("%s", "compare: vs given twice");
+			split = 1;
+			o->n_before = o->n_files;
+			continue;
+		}
+		if (o->n_files == ANALYSIS_MAX_INPUTS)
+			return usage_error("%s", "too many inputs");
+		o->files[o->n_files++] = argv[i];
+	}
+	if (!split && o->n_files == 2) {
+		o->n_before = 1;
+		split = 1;
+	}
+	if (!split || o->n_before == 0 || o->n_before == o->n_files)
+		return usage_error("%s", "compare needs BEFORE and AFTER: two captures, or BEFORE... vs AFTER...");
+	if (o->iface != NULL)
+		return usage_error("%s", "compare reads capture files, not -i");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -153,8 +189,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->command = CMD_REPORT;
 	else if (strcmp(argv[1], "exchanges") == 0)
 		o->command = CMD_EXCHANGES;
+	else if (strcmp(argv[1], "compare") == 0)
+		o->command = CMD_COMPARE;
 	else
-		return usage_error("unknown command '%s' (report or exchanges)", argv[1]);
+		return usage_error("unknown command '%s' (report, exchanges or compare)", argv[1]);
+	/* getopt would swallow "--": as the separator of compare it becomes "vs". */
+	for (int i = 2; o->command == CMD_COMPARE && i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			argv[i] = (char *)"vs";
 
 	argc--;
 	argv++;
@@ -163,9 +205,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((ch = getopt_long(argc, argv, ":p:f:i:c:qhV", long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
-			if (o->command != CMD_REPORT)
-				return usage_error("%s", "--json goes with report");
+			if (o->command == CMD_EXCHANGES)
+				return usage_error("%s", "--json goes with report or compare");
 			o->json = 1;
+			break;
+		case 'H':
+			if (o->command == CMD_EXCHANGES)
+				return usage_error("%s", "--html goes with report or compare");
+			o->html = optarg;
+			o->analysis.timeline = 1;
 			break;
 		case 'p':
 			if (parse_ports(&o->analysis, optarg) != 0)
@@ -204,6 +252,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->command == CMD_COMPARE)
+		return compare_args(argc, argv, o);
 	/* Inputs first, then (as with tcpdump) the words of a filter. */
 	int in_filter = o->iface != NULL;
 	for (int i = optind; i < argc; i++) {
@@ -330,6 +380,42 @@ static int run_input(struct analysis *a, const struct options *o, const char *na
 	return status;
 }
 
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "ninep: writing the output: %s\n", strerror(errno));
+		return EXIT_INPUT;
+	}
+	return status;
+}
+
+/* compare: `before` is already set up; AFTER gets an analysis of its own. */
+static int run_compare(const struct options *o, struct analysis *before)
+{
+	struct analysis *after = calloc(1, sizeof *after);
+	if (after == NULL)
+		return EXIT_INPUT;
+	analysis_init(after, &o->analysis);
+	int status = 0;
+	for (unsigned i = 0; i < o->n_files && !stop_requested; i++)
+		if (run_input(i < o->n_before ? before : after, o, o->files[i]) != 0)
+			status = EXIT_INPUT;
+	accesses_finish(before);
+	accesses_finish(after);
+	if (o->html != NULL && report_html(before, after, o->html) != 0)
+		status = EXIT_INPUT;
+	if (o->json)
+		compare_json(before, after, stdout);
+	else
+		compare_text(before, after, stdout);
+	status = finish_output(status);
+	analysis_free(before);
+	analysis_free(after);
+	free(before);
+	free(after);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -354,6 +440,8 @@ int main(int argc, char **argv)
 		exchanges_csv_header(stdout);
 
 	int status = 0;
+	if (o.command == CMD_COMPARE)
+		return run_compare(&o, a);
 	if (o.iface != NULL) {
 		a->live = 1;
 		status = run_input(a, &o, o.iface);
@@ -363,6 +451,9 @@ int main(int argc, char **argv)
 				status = EXIT_INPUT;
 	}
 
+	accesses_finish(a);
+	if (o.command == CMD_REPORT && o.html != NULL && report_html(a, NULL, o.html) != 0)
+		status = EXIT_INPUT;
 	if (o.command == CMD_REPORT) {
 		if (o.json)
 			report_json(a, stdout);

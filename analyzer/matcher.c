@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesses.h"
 #include "connection.h"
 
 enum {
@@ -21,8 +22,40 @@ enum {
 
 static const char MUMBLE_PREFIX[] = "MUMBLE:";
 
+/* The fields the matcher reads, resolved once to registry rows: finding
+ * one per message then compares pointers, not filter names.  Filled on the
+ * first matcher_init and constant after. */
+static struct {
+	int ready;
+	struct ninep_filter fid, newfid, nwname, afid, aname, wname, name, oldtag, session_key, data, msize, version,
+		ename, ecode, nwqid;
+} F;
+
+static void resolve_fields(void)
+{
+	if (F.ready)
+		return;
+	ninep_filter_resolve(&F.fid, "fid");
+	ninep_filter_resolve(&F.newfid, "newfid");
+	ninep_filter_resolve(&F.nwname, "nwname");
+	ninep_filter_resolve(&F.afid, "afid");
+	ninep_filter_resolve(&F.aname, "aname");
+	ninep_filter_resolve(&F.wname, "wname");
+	ninep_filter_resolve(&F.name, "name");
+	ninep_filter_resolve(&F.oldtag, "oldtag");
+	ninep_filter_resolve(&F.session_key, "session_key");
+	ninep_filter_resolve(&F.data, "data");
+	ninep_filter_resolve(&F.msize, "msize");
+	ninep_filter_resolve(&F.version, "version");
+	ninep_filter_resolve(&F.ename, "ename");
+	ninep_filter_resolve(&F.ecode, "ecode");
+	ninep_filter_resolve(&F.nwqid, "nwqid");
+	F.ready = 1;
+}
+
 void matcher_init(struct conn_state *c)
 {
+	resolve_fields();
 	u32map_init(&c->tags, sizeof(struct pending));
 	c->fids = fidmap_new();
 }
@@ -131,7 +164,7 @@ static void join_wnames(struct slot *s, const uint8_t *msg, const struct ninep_m
 {
 	for (unsigned i = 0; i < m->n_items; i++) {
 		const struct ninep_item *it = &m->items[i];
-		if (it->depth == 0 && strcmp(it->field->filter, "wname") == 0)
+		if (it->depth == 0 && ninep_filter_has(&F.wname, it->field))
 			path_join(s, ninep_item_bytes(msg, it), (size_t)it->value);
 	}
 }
@@ -256,9 +289,11 @@ static void join_esession(struct conn_state *c, uint64_t key_hash)
 		fidmap_free(c->fids);
 		c->fids = target->saved_fids;
 		target->saved_fids = NULL;
+		accesses_adopt(c, target);
 	} else if (target->live != NULL && target->live != c && target->live->fids != NULL) {
 		fidmap_free(c->fids);
 		c->fids = fidmap_clone(target->live->fids);
+		accesses_take_over(c, target->live);
 	}
 	target->live = c;
 }
@@ -267,9 +302,9 @@ static void join_esession(struct conn_state *c, uint64_t key_hash)
 
 static void early_match(struct conn_state *c, uint32_t key);
 
-static const struct ninep_item *item_named(const struct ninep_msg *m, const char *filter)
+static const struct ninep_item *item_named(const struct ninep_msg *m, const struct ninep_filter *field)
 {
-	return ninep_find(m, filter);
+	return ninep_find_filter(m, field);
 }
 
 static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, const struct ninep_msg *m, int64_t ts)
@@ -310,17 +345,17 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 	p->type = m->type;
 	p->time_ns = ts;
 	p->size = size;
-	p->fid = (uint32_t)ninep_find_uint(m, "fid", NINEP_NOFID);
-	p->newfid = (uint32_t)ninep_find_uint(m, "newfid", NINEP_NOFID);
-	p->nwname = (uint16_t)ninep_find_uint(m, "nwname", 0);
+	p->fid = (uint32_t)ninep_find_filter_uint(m, &F.fid, NINEP_NOFID);
+	p->newfid = (uint32_t)ninep_find_filter_uint(m, &F.newfid, NINEP_NOFID);
+	p->nwname = (uint16_t)ninep_find_filter_uint(m, &F.nwname, 0);
 
 	const struct ninep_item *it;
 	switch (m->type) {
 	case NINEP_Tauth:
-		p->fid = (uint32_t)ninep_find_uint(m, "afid", NINEP_NOFID);
+		p->fid = (uint32_t)ninep_find_filter_uint(m, &F.afid, NINEP_NOFID);
 		break;
 	case NINEP_Tattach:
-		it = item_named(m, "aname");
+		it = item_named(m, &F.aname);
 		if (it != NULL && it->value > 0)
 			slot_set_text(&p->head, (const char *)ninep_item_bytes(msg, it), (size_t)it->value);
 		else
@@ -335,15 +370,15 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 	case NINEP_Tcreate:
 	case NINEP_Tlcreate:
 		path_of_fid(c, &p->head, p->fid);
-		it = item_named(m, "name");
+		it = item_named(m, &F.name);
 		if (it != NULL)
 			path_join(&p->head, ninep_item_bytes(msg, it), (size_t)it->value);
 		break;
 	case NINEP_Tflush:
-		p->oldtag = (uint16_t)ninep_find_uint(m, "oldtag", NINEP_NOTAG);
+		p->oldtag = (uint16_t)ninep_find_filter_uint(m, &F.oldtag, NINEP_NOTAG);
 		break;
 	case NINEP_Tsession:
-		it = item_named(m, "session_key");
+		it = item_named(m, &F.session_key);
 		if (it != NULL) {
 			p->has_key = 1;
 			p->key_hash = fnv1a64(ninep_item_bytes(msg, it), it->length);
@@ -351,7 +386,7 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 		break;
 	case NINEP_Twrite:
 		if (c->has_auth_fid && p->fid == c->auth_fid) {
-			it = item_named(m, "data");
+			it = item_named(m, &F.data);
 			if (it != NULL)
 				p->has_key = (uint8_t)mumble_key(ninep_item_bytes(msg, it), (size_t)it->value,
 								 &p->key_hash);
@@ -363,6 +398,7 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 			path_of_fid(c, &p->head, p->fid);
 		break;
 	}
+	accesses_request(c, p, msg, m);
 	if (c->n_early > 0)
 		early_match(c, p->head.key);
 }
@@ -371,8 +407,8 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 
 static void on_version(struct conn_state *c, const uint8_t *msg, const struct ninep_msg *m)
 {
-	uint64_t msize = ninep_find_uint(m, "msize", 0);
-	const struct ninep_item *v = ninep_find(m, "version");
+	uint64_t msize = ninep_find_filter_uint(m, &F.msize, 0);
+	const struct ninep_item *v = ninep_find_filter(m, &F.version);
 	unsigned dialect = v ? ninep_dialect_from_version((const char *)ninep_item_bytes(msg, v), (size_t)v->value) : 0;
 	c->session->dialect = dialect;
 	c->dialects = dialect ? dialect : NINEP_DIALECT_ANY;
@@ -384,7 +420,7 @@ static void on_version(struct conn_state *c, const uint8_t *msg, const struct ni
 		own_esession(c);
 }
 
-/* A fid's life ends: a walked and opened one was a file access. */
+/* A fid's life ends (file accesses are counted by accesses.c). */
 static void end_fid(struct conn_state *c, uint32_t fid)
 {
 	struct fid_entry *f = fid_find(c, fid);
@@ -392,11 +428,6 @@ static void end_fid(struct conn_state *c, uint32_t fid)
 		c->has_auth_fid = 0;
 	if (f == NULL)
 		return;
-	f->round_trips++;
-	if (f->walked && f->opened) {
-		c->session->fig.file_accesses++;
-		c->session->fig.file_access_round_trips += f->round_trips;
-	}
 	u32map_remove(&c->fids->map, f);
 }
 
@@ -414,18 +445,12 @@ static void set_fid(struct conn_state *c, uint32_t fid, const struct pending *p,
 static void apply(struct conn_state *c, const struct pending *p, const uint8_t *msg, const struct ninep_msg *m,
 		  int is_error)
 {
-	struct figures *fig = &c->session->fig;
 	struct fid_entry *f;
 
 	switch (p->type) {
 	case NINEP_Tclunk:
 	case NINEP_Tremove:
 		end_fid(c, p->fid);
-		return;
-	case NINEP_Tsread:
-	case NINEP_Tswrite:
-		fig->file_accesses++;
-		fig->file_access_round_trips++;
 		return;
 	default:
 		break;
@@ -448,7 +473,7 @@ static void apply(struct conn_state *c, const struct pending *p, const uint8_t *
 		set_fid(c, p->fid, p, 0);
 		break;
 	case NINEP_Twalk:
-		if (ninep_find_uint(m, "nwqid", 0) == p->nwname)
+		if (ninep_find_filter_uint(m, &F.nwqid, 0) == p->nwname)
 			set_fid(c, p->newfid, p, 1);
 		break;
 	case NINEP_Tcreate:
@@ -496,12 +521,12 @@ static void error_text(const uint8_t *msg, const struct ninep_msg *m, char *buf,
 		       size_t *len)
 {
 	if (m->type == NINEP_Rerror) {
-		const struct ninep_item *it = ninep_find(m, "ename");
+		const struct ninep_item *it = ninep_find_filter(m, &F.ename);
 		*text = it ? (const char *)ninep_item_bytes(msg, it) : "";
 		*len = it ? (size_t)it->value : 0;
 		return;
 	}
-	uint64_t code = ninep_find_uint(m, "ecode", 0);
+	uint64_t code = ninep_find_filter_uint(m, &F.ecode, 0);
 	const char *name = ninep_errno_name((uint32_t)code);
 	if (name != NULL)
 		snprintf(buf, size, "%s", name);
@@ -524,7 +549,7 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 	}
 	fig->round_trips++;
 	int64_t latency = ts - p->time_ns;
-	figures_record_latency(fig, p->type, latency > 0 ? (uint64_t)latency : 0);
+	figures_queue_latency(fig, &c->latency, p->type, latency > 0 ? (uint64_t)latency : 0);
 	if (is_error) {
 		fig->errors++;
 		fig->errors_by_request[p->type]++;
@@ -540,6 +565,7 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 		c->a->csv_rows++;
 	}
 
+	accesses_exchange(c, p, size, msg, m, is_error, ts);
 	apply(c, p, msg, m, is_error);
 
 	int flush = p->type == NINEP_Tflush && m->type == NINEP_Rflush;
@@ -661,6 +687,7 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 
 void matcher_close(struct conn_state *c)
 {
+	figures_flush_latency(&c->session->fig, &c->latency);
 	drop_outstanding(c);
 	for (unsigned i = 0; c->early != NULL && i < EARLY_REPLIES_MAX; i++)
 		if (c->early[i].used)
@@ -675,8 +702,10 @@ void matcher_close(struct conn_state *c)
 		/* Keep the fids for a later connection that resumes the session. */
 		fidmap_free(e->saved_fids);
 		e->saved_fids = c->fids;
+		accesses_save(c, e);
 	} else {
 		fidmap_free(c->fids);
 	}
+	accesses_close(c);
 	c->fids = NULL;
 }

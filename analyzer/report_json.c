@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesses.h"
 #include "report_common.h"
 
 static void json_string(FILE *out, const char *s)
@@ -249,6 +250,7 @@ void report_json(const struct analysis *a, FILE *out)
 	figures_body(out, in, &t);
 	fprintf(out, "\n  },\n");
 	figures_free(&t);
+	chattiness_json(a, out);
 	sessions(a, out);
 	esessions(a, out);
 	fprintf(out, "}\n");

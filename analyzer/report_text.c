@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesses.h"
 #include "report_common.h"
 
 static void print_us(FILE *out, int width, uint64_t ns)
@@ -187,5 +188,6 @@ void report_text(const struct analysis *a, FILE *out)
 	latency_table(&t, out);
 	connections(a, out);
 	esessions(a, out);
+	chattiness_text(a, out);
 	figures_free(&t);
 }

@@ -43,7 +43,12 @@ enum close_reason {
 struct tcp_conn {
 	uint64_t id;              /* 1, 2, ... in order of first packet */
 	struct endpoint side[2];
-	int syn_seen;             /* the capture holds the connection's start */
+	/* The capture holds the connection's start.  Set before on_open when
+	 * the first packet is the client's SYN (the usual case); otherwise a
+	 * SYN may still come later (a retransmitted SYN after a captured
+	 * SYN+ACK), so it is final only from the first on_data or on_gap: a
+	 * SYN after those no longer sets it. */
+	int syn_seen;
 	int64_t handshake_rtt_ns; /* SYN to the ACK of SYN+ACK; -1 if not seen */
 	int64_t first_ns, last_ns;
 	uint64_t payload_bytes[2]; /* delivered in order, per side */
@@ -56,7 +61,10 @@ struct stream_events {
 	void (*on_open)(void *ctx, struct tcp_conn *conn);
 	/* In-order bytes from `side`; ts_ns is the time of the packet that
 	 * completed them (for out-of-order data, the packet that filled the
-	 * hole). */
+	 * hole).  Bytes held behind a hole that was given up (on_gap) come
+	 * piece by piece, each at the time of the packet that carried it (or
+	 * of a later-arriving piece before it in the stream): nothing filled
+	 * that hole. */
 	void (*on_data)(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts_ns);
 	/* `bytes` of `side` were never captured (a lost segment, or payload cut
 	 * by the snaplen); the next on_data continues after them. */

@@ -100,6 +100,7 @@ struct held_seg {
 	struct held_seg *next;
 	uint32_t seq;
 	uint32_t len;
+	int64_t ts;    /* of the packet that carried it: its time if a gap, not a fill, releases it */
 	uint8_t *data; /* points just after this struct (one allocation) */
 };
 
@@ -140,6 +141,7 @@ struct conn {
 	struct half half[2];
 	int64_t syn_ns;      /* -1 until the SYN is seen */
 	int synack_seen;
+	int told;            /* on_data or on_gap was called: pub.syn_seen is final */
 	int64_t closed_ns;
 };
 

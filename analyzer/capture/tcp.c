@@ -112,6 +112,7 @@ static void deliver_data(struct reassembler *r, struct conn *c, int side, const 
 	if (len == 0 || c->pub.ignored)
 		return;
 	remember(&c->half[side], data, len);
+	c->told = 1;
 	c->pub.payload_bytes[side] += len;
 	if (r->ev.on_data != NULL)
 		r->ev.on_data(r->ctx, &c->pub, side, data, len, ts);
@@ -121,6 +122,7 @@ static void deliver_gap(struct reassembler *r, struct conn *c, int side, uint64_
 {
 	if (bytes == 0 || c->pub.ignored)
 		return;
+	c->told = 1;
 	r->st.gaps++;
 	r->st.gap_bytes += bytes;
 	if (r->ev.on_gap != NULL)
@@ -170,7 +172,7 @@ static void compare_held(const uint8_t *held, const uint8_t *again, uint32_t n, 
 }
 
 static struct held_seg *new_seg(struct reassembler *r, struct half *h, uint32_t seq, const uint8_t *data,
-				uint32_t len)
+				uint32_t len, int64_t ts)
 {
 	size_t cost = held_cost(data != NULL ? len : 0);
 	struct held_seg *s = malloc(cost);
@@ -182,6 +184,7 @@ static struct held_seg *new_seg(struct reassembler *r, struct half *h, uint32_t 
 	s->next = NULL;
 	s->seq = seq;
 	s->len = len;
+	s->ts = ts;
 	s->data = NULL;
 	if (data != NULL) {
 		s->data = (uint8_t *)(s + 1);
@@ -195,7 +198,7 @@ static struct held_seg *new_seg(struct reassembler *r, struct half *h, uint32_t 
 /* Adds [seq, seq+len) to the held list; data NULL means "cut by the snaplen".
  * Parts already held keep their first copy. */
 static void hold(struct reassembler *r, struct half *h, uint32_t seq, const uint8_t *data, uint32_t len,
-		 struct repeat *rp)
+		 int64_t ts, struct repeat *rp)
 {
 	struct held_seg **pp = &h->held;
 
@@ -208,7 +211,7 @@ static void hold(struct reassembler *r, struct half *h, uint32_t seq, const uint
 			continue;
 		}
 		if (cur == NULL || seq_le(seq + len, cur->seq)) {
-			s = new_seg(r, h, seq, data, len);
+			s = new_seg(r, h, seq, data, len, ts);
 			if (s != NULL) {
 				s->next = cur;
 				*pp = s;
@@ -217,7 +220,7 @@ static void hold(struct reassembler *r, struct half *h, uint32_t seq, const uint
 		}
 		if (seq_lt(seq, cur->seq)) {
 			n = cur->seq - seq;
-			s = new_seg(r, h, seq, data, n);
+			s = new_seg(r, h, seq, data, n, ts);
 			if (s != NULL) {
 				s->next = cur;
 				*pp = s;
@@ -236,21 +239,40 @@ static void hold(struct reassembler *r, struct half *h, uint32_t seq, const uint
 	}
 }
 
-/* Delivers held ranges that have become next in line. */
-static void drain(struct reassembler *r, struct conn *c, int side, int64_t ts)
+/* How drain times what it delivers. */
+enum drain_time {
+	DRAIN_FILLED, /* a packet filled the hole: its time completed them all */
+	DRAIN_GAVE_UP, /* a hole was declared lost: nothing completed them then */
+};
+
+/*
+ * Delivers held ranges that have become next in line.  When a packet
+ * filled the hole, everything is delivered at its time `ts`.  When the
+ * hole was given up, each range is delivered at the time of the packet that
+ * carried it (or of an earlier-in-stream range that came later: a message
+ * across both was complete only then), never at the time of the packet that
+ * made us give up, which says nothing about these bytes.
+ */
+static void drain(struct reassembler *r, struct conn *c, int side, int64_t ts, enum drain_time how)
 {
 	struct half *h = &c->half[side];
 	struct held_seg *s;
+	int64_t carried = INT64_MIN;
 
 	while ((s = h->held) != NULL && seq_le(s->seq, h->next)) {
 		uint32_t skip = h->next - s->seq; /* 0 by construction; kept safe anyway */
 		h->held = s->next;
 		if (skip < s->len) {
 			uint32_t n = s->len - skip;
+			int64_t when = ts;
+			if (how == DRAIN_GAVE_UP) {
+				carried = s->ts > carried ? s->ts : carried;
+				when = carried;
+			}
 			if (s->data != NULL)
-				deliver_data(r, c, side, s->data + skip, n, ts);
+				deliver_data(r, c, side, s->data + skip, n, when);
 			else
-				deliver_gap(r, c, side, n, ts);
+				deliver_gap(r, c, side, n, when);
 			h->next += n;
 		}
 		unhold(r, h, s);
@@ -270,7 +292,7 @@ static void skip_hole(struct reassembler *r, struct conn *c, int side, int64_t t
 		deliver_gap(r, c, side, h->held->seq - h->next, ts);
 		h->next = h->held->seq;
 	}
-	drain(r, c, side, ts);
+	drain(r, c, side, ts, DRAIN_GAVE_UP);
 }
 
 /* Everything still held, and a FIN beyond what was delivered, become gaps. */
@@ -352,7 +374,7 @@ static void stream_data(struct reassembler *r, struct conn *c, int side, uint32_
 			if (check_ignored(r, c))
 				break;
 			if (lim == wire) {
-				drain(r, c, side, ts);
+				drain(r, c, side, ts, DRAIN_FILLED);
 				break;
 			}
 			seq += (uint32_t)lim;
@@ -382,10 +404,10 @@ static void stream_data(struct reassembler *r, struct conn *c, int side, uint32_
 		}
 		if (seq != h->next)
 			r->st.out_of_order++;
-		hold(r, h, seq, data, (uint32_t)cap, &rp);
+		hold(r, h, seq, data, (uint32_t)cap, ts, &rp);
 		if (wire > cap)
-			hold(r, h, seq + (uint32_t)cap, NULL, (uint32_t)(wire - cap), &rp);
-		drain(r, c, side, ts);
+			hold(r, h, seq + (uint32_t)cap, NULL, (uint32_t)(wire - cap), ts, &rp);
+		drain(r, c, side, ts, DRAIN_FILLED);
 		break;
 	}
 	count_repeat(r, &rp);
@@ -401,7 +423,7 @@ static void ack_gap(struct reassembler *r, struct conn *c, int side, uint32_t ac
 		uint32_t upto = seq_lt(ack, h->held->seq) ? ack : h->held->seq;
 		deliver_gap(r, c, side, upto - h->next, ts);
 		h->next = upto;
-		drain(r, c, side, ts);
+		drain(r, c, side, ts, DRAIN_GAVE_UP);
 	}
 }
 
@@ -433,8 +455,10 @@ static void expire_closed(struct reassembler *r, int64_t ts)
 	}
 }
 
+/* by_syn: the first packet is the client's SYN, so the upper half learns
+ * in on_open that the capture holds the connection's start. */
 static struct conn *open_conn(struct reassembler *r, const struct endpoint *client, const struct endpoint *server,
-			      int64_t ts)
+			      int by_syn, int64_t ts)
 {
 	struct conn *c;
 
@@ -455,7 +479,8 @@ static struct conn *open_conn(struct reassembler *r, const struct endpoint *clie
 	c->pub.id = ++r->next_id;
 	c->pub.handshake_rtt_ns = -1;
 	c->pub.first_ns = c->pub.last_ns = ts;
-	c->syn_ns = -1;
+	c->syn_ns = by_syn ? ts : -1;
+	c->pub.syn_seen = by_syn;
 	r->open_conns++;
 	r->st.connections++;
 	if (r->ev.on_open != NULL)
@@ -540,10 +565,10 @@ void tcp_input(struct reassembler *r, const struct endpoint *ipsrc, const struct
 			return; /* a lone RST carries no stream */
 		/* side 0 is the client when the handshake tells us who that is */
 		if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
-			c = open_conn(r, &dst, &src, ts);
+			c = open_conn(r, &dst, &src, 0, ts);
 			side = 1;
 		} else {
-			c = open_conn(r, &src, &dst, ts);
+			c = open_conn(r, &src, &dst, (flags & TCP_SYN) != 0, ts);
 			side = 0;
 		}
 		if (c == NULL)
@@ -562,7 +587,9 @@ void tcp_input(struct reassembler *r, const struct endpoint *ipsrc, const struct
 				h->next = seq + 1;
 			}
 		}
-		if (!(flags & TCP_ACK) && side == 0 && c->syn_ns < 0) {
+		/* Once the upper half has bytes it has decided how to read them
+		 * (from the start or mid-stream): a SYN after that changes nothing. */
+		if (!(flags & TCP_ACK) && side == 0 && c->syn_ns < 0 && !c->told) {
 			c->syn_ns = ts;
 			c->pub.syn_seen = 1;
 		}

@@ -53,5 +53,6 @@ case_fn case_tcp_coalesced, case_tcp_spanning, case_tcp_retransmit_same, case_tc
 case_fn case_ipv6_exthdr, case_vlan_one, case_vlan_two, case_ipv4_fragments, case_link_sll, case_link_sll2,
 	case_link_null_host, case_link_null_swapped, case_link_loop, case_link_raw_ipv4, case_link_raw_ipv6,
 	case_link_ipv4, case_link_ipv6, case_pcap_nsec, case_pcap_big_endian, case_pcapng;
+case_fn case_access_chains, case_access_cut;
 
 #endif

@@ -184,6 +184,14 @@ void ledger_write(const struct ledger *lg, const char *path, const char *capture
 	fprintf(f, "retransmission_conflicts %llu\n", (unsigned long long)lg->retransmission_conflicts);
 	if (lg->e_sessions >= 0)
 		fprintf(f, "e_sessions %d\n", lg->e_sessions);
+	if (lg->accesses_stated) {
+		static const char *const kind[LEDGER_ACCESS_KINDS] = { "read", "write", "create", "list", "stat", "other" };
+		fprintf(f, "file_accesses %llu\n", (unsigned long long)lg->file_accesses);
+		fprintf(f, "file_access_round_trips %llu\n", (unsigned long long)lg->file_access_round_trips);
+		fprintf(f, "accesses_open %llu\n", (unsigned long long)lg->accesses_open);
+		for (int k = 0; k < LEDGER_ACCESS_KINDS; k++)
+			fprintf(f, "accesses.%s %llu\n", kind[k], (unsigned long long)lg->accesses_kind[k]);
+	}
 	for (int type = 0; type < NUMBERS; type++)
 		if (t.count[type] > 0)
 			fprintf(f, "count.%s %llu\n", message_name[type], (unsigned long long)t.count[type]);

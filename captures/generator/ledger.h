@@ -13,6 +13,10 @@
 
 enum { LEDGER_MAX_MESSAGES = 512 };
 
+/* File access kinds, as analyzer/accesses.c names them. */
+enum { LEDGER_ACCESS_READ, LEDGER_ACCESS_WRITE, LEDGER_ACCESS_CREATE, LEDGER_ACCESS_LIST, LEDGER_ACCESS_STAT,
+       LEDGER_ACCESS_OTHER, LEDGER_ACCESS_KINDS };
+
 struct ledger_entry {
 	int conn;
 	int side;
@@ -30,6 +34,10 @@ struct ledger {
 	uint64_t not_9p_bytes;
 	uint64_t retransmissions, retransmission_conflicts;
 	int e_sessions; /* 9P2000.e only; -1 leaves the key out */
+	/* File accesses, stated by the access_* cases only (others leave the keys out). */
+	int accesses_stated;
+	uint64_t file_accesses, file_access_round_trips, accesses_open;
+	uint64_t accesses_kind[LEDGER_ACCESS_KINDS];
 	size_t n;
 	struct ledger_entry e[LEDGER_MAX_MESSAGES];
 };

@@ -49,6 +49,8 @@ static const struct {
 	{"pcap_nsec", case_pcap_nsec},
 	{"pcap_big_endian", case_pcap_big_endian},
 	{"pcapng", case_pcapng},
+	{"access_chains", case_access_chains},
+	{"access_cut", case_access_cut},
 };
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
  */
 #include "decode.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { MAX_CANDIDATES = 8 };
@@ -163,8 +164,11 @@ static enum ninep_status decode_element(struct cursor *c, const struct ninep_ele
 
 static enum ninep_status decode_layout(struct cursor *c, const struct ninep_layout *layout, uint8_t depth)
 {
-	/* The last value of each element, for counts and lengths read later. */
-	uint64_t values[NINEP_MAXELEMENTS] = { 0 };
+	/* The last value of each element, for counts and lengths read later.
+	 * Counts and lengths only ever refer to earlier elements (description.c
+	 * compiles them so), each of which is set below before it can be read:
+	 * no need to clear the array for every message. */
+	uint64_t values[NINEP_MAXELEMENTS];
 
 	for (unsigned i = 0; i < layout->n_elements; i++) {
 		const struct ninep_element *e = &layout->elements[i];
@@ -174,6 +178,7 @@ static enum ninep_status decode_layout(struct cursor *c, const struct ninep_layo
 			if (repeats > NINEP_MAXWELEM)
 				return fail(c, "more than 16 walk elements", layout->elements[e->repeat_from].name);
 		}
+		values[i] = 0; /* what a repeated element read zero times leaves */
 		for (uint64_t r = 0; r < repeats; r++) {
 			enum ninep_status status = decode_element(c, e, values, &values[i], depth);
 			if (status != NINEP_OK)
@@ -343,6 +348,21 @@ const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *fil
 		    strcmp(msg->items[i].field->filter, filter) == 0)
 			return &msg->items[i];
 	return NULL;
+}
+
+void ninep_filter_resolve(struct ninep_filter *out, const char *filter)
+{
+	out->n = 0;
+	for (size_t i = 0; i < ninep_field_count(); i++) {
+		const struct ninep_field *f = ninep_field_at(i);
+		if (strcmp(f->filter, filter) != 0)
+			continue;
+		/* More rows than the struct holds is a fields.def edit that needs a
+		 * larger NINEP_FILTER_MAX_FIELDS: a programmer error. */
+		if (out->n == NINEP_FILTER_MAX_FIELDS)
+			abort();
+		out->fields[out->n++] = f;
+	}
 }
 
 const char *ninep_status_name(enum ninep_status status)

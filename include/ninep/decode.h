@@ -103,6 +103,41 @@ enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size
 /* The first item of a field filter name ("fid", "newfid"), or NULL. */
 const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter);
 
+/*
+ * A filter name resolved once to the registry rows that carry it (a few
+ * names, like "ecode", belong to more than one row), so that a lookup per
+ * message compares pointers instead of strings.
+ */
+enum { NINEP_FILTER_MAX_FIELDS = 4 };
+struct ninep_filter {
+	unsigned n;
+	const struct ninep_field *fields[NINEP_FILTER_MAX_FIELDS];
+};
+/* A name no row carries resolves to a filter that matches nothing. */
+void ninep_filter_resolve(struct ninep_filter *out, const char *filter);
+/* Whether a registry row carries the filter's name. */
+static inline int ninep_filter_has(const struct ninep_filter *f, const struct ninep_field *field)
+{
+	for (unsigned k = 0; k < f->n; k++)
+		if (field == f->fields[k])
+			return 1;
+	return 0;
+}
+/* The same item as ninep_find(msg, the filter's name). */
+static inline const struct ninep_item *ninep_find_filter(const struct ninep_msg *msg, const struct ninep_filter *f)
+{
+	for (unsigned i = 0; i < msg->n_items; i++)
+		if (msg->items[i].depth == 0 && ninep_filter_has(f, msg->items[i].field))
+			return &msg->items[i];
+	return NULL;
+}
+static inline uint64_t ninep_find_filter_uint(const struct ninep_msg *msg, const struct ninep_filter *f,
+					      uint64_t absent)
+{
+	const struct ninep_item *it = ninep_find_filter(msg, f);
+	return it ? it->value : absent;
+}
+
 /* The item's value as an unsigned integer (0 when absent). */
 static inline uint64_t ninep_find_uint(const struct ninep_msg *msg, const char *filter, uint64_t absent)
 {

@@ -36,6 +36,10 @@ def value_of(doc, key):
         return doc["capture"][CAPTURE_KEYS[key]]
     if key == "partial":
         return int(doc["partial"])
+    if key == "accesses_open":
+        return doc["chattiness"]["accesses_open"]
+    if key.startswith("accesses."):
+        return doc["chattiness"]["by_kind"][key[len("accesses."):]]["accesses"]
     raise KeyError(key)
 
 

@@ -244,6 +244,125 @@ static void test_gap_on_close(void)
 	recorder_free(&REC);
 }
 
+/* Every on_data, with its time, on top of the recorder (test_gap_times). */
+enum { TIMED_MAX = 32 };
+static struct timed {
+	int side;
+	size_t len;
+	int64_t ts;
+} TIMED[TIMED_MAX];
+static unsigned N_TIMED;
+static int SYN_SEEN_AT_OPEN = -1;
+
+static void timed_open(void *ctx, struct tcp_conn *c)
+{
+	SYN_SEEN_AT_OPEN = c->syn_seen;
+	recorder_events.on_open(ctx, c);
+}
+
+static void timed_data(void *ctx, struct tcp_conn *c, int side, const uint8_t *data, size_t len, int64_t ts)
+{
+	if (N_TIMED < TIMED_MAX)
+		TIMED[N_TIMED++] = (struct timed){ side, len, ts };
+	recorder_events.on_data(ctx, c, side, data, len, ts);
+}
+
+static void timed_start(const struct reasm_limits *lim)
+{
+	static struct stream_events ev;
+	ev = recorder_events;
+	ev.on_open = timed_open;
+	ev.on_data = timed_data;
+	recorder_init(&REC);
+	REC.gap_marks = 1;
+	N_TIMED = 0;
+	SYN_SEEN_AT_OPEN = -1;
+	R = reasm_new(lim, &ev, &REC);
+	if (R == NULL)
+		exit(2);
+}
+
+static int timed_is(unsigned i, size_t len, int64_t ts)
+{
+	return i < N_TIMED && TIMED[i].side == 0 && TIMED[i].len == len && TIMED[i].ts == ts;
+}
+
+/*
+ * Bytes held behind a hole that is given up come each at the time of the
+ * packet that carried them, not of the packet that made us give up (an
+ * ACK, a ceiling, the close): nothing filled the hole.  A piece that arrived
+ * before an earlier-in-stream piece takes that piece's later time, since a
+ * message across both was complete only then.  A hole that is filled still
+ * delivers everything at the filling packet's time.
+ */
+static void test_gap_times(void)
+{
+	struct reasm_limits lim = { 4096, 1u << 20, 100 };
+	char seg[1001];
+
+	/* the ACK beyond the hole */
+	timed_start(NULL);
+	handshake(1000, 5000);
+	CHECK_EQ_U(SYN_SEEN_AT_OPEN, 1); /* known from on_open on */
+	pkt(1, 1001, 5001, F_ACK, "aaaa", 4000);
+	pkt(1, 1009, 5001, F_ACK, "cccc", 4200);  /* [1005,1009) lost */
+	pkt(1, 1017, 5001, F_ACK, "eeee", 4250);  /* arrives before... */
+	pkt(1, 1013, 5001, F_ACK, "dddd", 4300);  /* ...the piece before it */
+	pkt(0, 5001, 1021, F_ACK, NULL, 4900);    /* the server got it all */
+	CHECK(strcmp(rec_text(&REC, 1, 0), "aaaa####ccccddddeeee") == 0);
+	CHECK_EQ_U(N_TIMED, 4);
+	CHECK(timed_is(0, 4, 4000));
+	CHECK(timed_is(1, 4, 4200)); /* not 4900 */
+	CHECK(timed_is(2, 4, 4300));
+	CHECK(timed_is(3, 4, 4300)); /* carried at 4250, complete only at 4300 */
+	/* a filled hole: everything at the filling packet's time */
+	pkt(1, 1025, 5001, F_ACK, "gggg", 5000);
+	pkt(1, 1021, 5001, F_ACK, "ffff", 5100);
+	CHECK(timed_is(4, 4, 5100));
+	CHECK(timed_is(5, 4, 5100));
+	reasm_free(R, 6000);
+	CHECK_EQ_U(REC.order_violations, 0);
+	recorder_free(&REC);
+
+	/* the close */
+	timed_start(NULL);
+	handshake(1000, 5000);
+	pkt(1, 1001, 5001, F_ACK, "aaaa", 4000);
+	pkt(1, 1009, 5001, F_ACK, "cccc", 4200); /* [1005,1009) lost */
+	pkt(1, 1013, 5001, F_ACK | F_FIN, NULL, 4300);
+	pkt(0, 5001, 1005, F_ACK | F_FIN, NULL, 4400);
+	CHECK(REC.conn[1].closed);
+	CHECK(strcmp(rec_text(&REC, 1, 0), "aaaa####cccc") == 0);
+	CHECK_EQ_U(N_TIMED, 2);
+	CHECK(timed_is(1, 4, 4200)); /* not 4400 */
+	reasm_free(R, 5000);
+	recorder_free(&REC);
+
+	/* the per-stream ceiling */
+	timed_start(&lim);
+	handshake(1000, 5000);
+	for (uint32_t s = 0; s < 5; s++) { /* [1001,2001) lost */
+		memset(seg, 'a' + (int)s, 1000);
+		seg[1000] = 0;
+		pkt(1, 2001 + 1000 * s, 5001, F_ACK, seg, 4000 + s);
+	}
+	CHECK_EQ_U(stats()->gaps, 1);
+	CHECK(N_TIMED >= 3);
+	for (unsigned i = 0; i < N_TIMED && i < 5; i++)
+		CHECK(timed_is(i, 1000, 4000 + (int64_t)i));
+	reasm_free(R, 6000);
+	CHECK_EQ_U(REC.order_violations, 0);
+	recorder_free(&REC);
+
+	/* without the SYN, syn_seen is 0 at on_open and stays so */
+	timed_start(NULL);
+	pkt(1, 1001, 5001, F_ACK, "aaaa", 4000);
+	CHECK_EQ_U(SYN_SEEN_AT_OPEN, 0);
+	reasm_free(R, 5000);
+	CHECK_EQ_U(REC.conn[1].snapshot.syn_seen, 0);
+	recorder_free(&REC);
+}
+
 static void test_wraparound(void)
 {
 	uint32_t isn = 0xfffffff0u;
@@ -481,6 +600,7 @@ int main(void)
 	test_retransmission_prints();
 	test_gap_on_ack();
 	test_gap_on_close();
+	test_gap_times();
 	test_wraparound();
 	test_mid_stream();
 	test_snaplen();

@@ -1,0 +1,118 @@
+/*
+ * File accesses: the exchanges that serve one access to one file, grouped
+ * (the rules are at the top of accesses.c and in ninep.1), and what they
+ * say about chattiness: round trips per access, the time spent waiting,
+ * and what 9P2000.e's Tsread/Tswrite would have saved.
+ *
+ * matcher.c calls the accesses_* hooks; the reports read struct access_log
+ * and the summaries of chattiness.c.
+ */
+#ifndef NINEP_ANALYZER_ACCESSES_H
+#define NINEP_ANALYZER_ACCESSES_H
+
+#include <stdint.h>
+
+#include "analysis.h"
+
+enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_CREATE, ACCESS_LIST, ACCESS_STAT, ACCESS_OTHER, ACCESS_KINDS };
+
+enum {
+	ACCESS_RECORDS_MAX = 1 << 20,   /* kept for the reports; later ones are only counted */
+	TIMELINE_POINTS_MAX = 1 << 18,  /* exchanges kept for the timeline chart */
+};
+
+struct access_record {
+	struct session *session; /* the connection it started on */
+	char *path;
+	enum access_kind kind;
+	uint32_t round_trips, errors;
+	uint64_t bytes;      /* 9P messages both ways */
+	uint64_t data_bytes; /* file data read or written (directory data included) */
+	int64_t first_ns;    /* its first request */
+	int64_t last_ns;     /* its last reply */
+	uint64_t wait_ns;    /* the sum of its round trips' latencies */
+	uint64_t longest_ns; /* its longest round trip */
+	uint8_t open;        /* not ended by Tclunk/Tremove: the capture or connection ended, or Tversion */
+	uint8_t failed;      /* a walk that made no fid (error or partial) */
+	uint8_t macro;       /* one Tsread or Tswrite */
+	uint8_t fits_macro;  /* classic, and one Tsread/Tswrite could have served it */
+};
+
+/* One matched exchange, for the timeline chart. */
+struct timeline_point {
+	const struct session *session;
+	int64_t request_ns;
+	uint64_t latency_ns;
+	uint8_t type;
+	uint8_t error;
+};
+
+struct access_log {
+	struct access_record *rec;
+	size_t n, cap;
+	uint64_t not_kept;   /* accesses beyond ACCESS_RECORDS_MAX */
+	struct timeline_point *points;
+	size_t n_points, cap_points;
+	uint64_t points_not_kept;
+};
+
+struct conn_state;
+struct pending;
+struct ninep_msg;
+
+/* matcher.c's hooks. */
+void accesses_request(struct conn_state *c, const struct pending *p, const uint8_t *msg, const struct ninep_msg *m);
+void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t reply_size, const uint8_t *msg,
+		       const struct ninep_msg *m, int is_error, int64_t ts);
+/* The connection ends: a 9P2000.e connection whose fids the session keeps
+ * hands its live accesses to the session (save), others end them open. */
+void accesses_save(struct conn_state *c, struct esession *e);
+void accesses_adopt(struct conn_state *c, struct esession *e);
+/* A Tsession moved the fids of `from`, still open, to c. */
+void accesses_take_over(struct conn_state *c, struct conn_state *from);
+void accesses_close(struct conn_state *c);
+/* Every input read: accesses still kept by sessions end, open. */
+void accesses_finish(struct analysis *a);
+void accesses_free(struct analysis *a);
+
+const char *access_kind_name(enum access_kind k);
+
+/* ---- summaries (chattiness.c) ------------------------------------------ */
+
+enum { RT_HIST_MAX = 16 }; /* round trips per access: 1..15 exactly, then 16+ */
+
+struct access_totals {
+	uint64_t accesses, round_trips, open, failed, macro;
+	uint64_t bytes, data_bytes;
+	uint64_t wait_ns, wall_ns;
+	uint64_t by_kind[ACCESS_KINDS], rt_by_kind[ACCESS_KINDS], wait_by_kind[ACCESS_KINDS];
+	uint64_t rt_hist[RT_HIST_MAX + 1]; /* [n] accesses of n round trips, [RT_HIST_MAX] n >= RT_HIST_MAX */
+	/* what-if: classic accesses one Tsread/Tswrite could have served */
+	uint64_t whatif_accesses, whatif_round_trips, whatif_rt_saved, whatif_wait_ns, whatif_wait_saved_ns;
+	uint64_t all_wait_ns;  /* every round trip's latency, accesses or not */
+	uint64_t not_kept;
+};
+
+struct path_row {
+	const char *path;
+	uint64_t accesses, round_trips, wait_ns, bytes;
+};
+
+void access_totals(const struct analysis *a, struct access_totals *t);
+/* The paths with the most round trips (ties by name), up to max rows. */
+size_t access_hot_paths(const struct analysis *a, struct path_row *rows, size_t max);
+const struct access_log *access_log_of(const struct analysis *a);
+
+/* Text and JSON sections of `ninep report`. */
+void chattiness_text(const struct analysis *a, FILE *out);
+void chattiness_json(const struct analysis *a, FILE *out);
+/* "12.3%" of part in whole, or "-" when whole is 0. */
+void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole);
+
+/* report_html.c: one self-contained HTML file; after may be NULL. */
+int report_html(const struct analysis *before, const struct analysis *after, const char *path);
+/* compare.c */
+void compare_text(const struct analysis *before, const struct analysis *after, FILE *out);
+void compare_json(const struct analysis *before, const struct analysis *after, FILE *out);
+
+#endif

@@ -1,0 +1,298 @@
+/*
+ * Chattiness: the file accesses of accesses.c summed up (by kind, round
+ * trips per access, hottest paths, time spent waiting, the macro-op
+ * what-if), as sections of the text and JSON reports.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accesses.h"
+#include "report_common.h"
+
+enum {
+	HOT_PATHS_SHOWN = 10,
+	TEXT_ACCESSES_SHOWN = 25, /* the rest are in --json */
+};
+
+void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole)
+{
+	if (whole == 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.1f%%", 100.0 * (double)part / (double)whole);
+}
+
+void access_totals(const struct analysis *a, struct access_totals *t)
+{
+	memset(t, 0, sizeof *t);
+	struct figures f;
+	figures_totals(a, &f);
+	struct latency_hist all;
+	latency_all_requests(&f, &all);
+	t->all_wait_ns = all.sum;
+	latency_free(&all);
+	figures_free(&f);
+	const struct access_log *log = a->access_log;
+	if (log == NULL)
+		return;
+	t->not_kept = log->not_kept;
+	for (size_t i = 0; i < log->n; i++) {
+		const struct access_record *r = &log->rec[i];
+		t->accesses++;
+		t->round_trips += r->round_trips;
+		t->open += r->open;
+		t->failed += r->failed;
+		t->macro += r->macro;
+		t->bytes += r->bytes;
+		t->data_bytes += r->data_bytes;
+		t->wait_ns += r->wait_ns;
+		t->wall_ns += r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0;
+		t->by_kind[r->kind]++;
+		t->rt_by_kind[r->kind] += r->round_trips;
+		t->wait_by_kind[r->kind] += r->wait_ns;
+		t->rt_hist[r->round_trips < RT_HIST_MAX ? r->round_trips : RT_HIST_MAX]++;
+		if (r->fits_macro) {
+			t->whatif_accesses++;
+			t->whatif_round_trips += r->round_trips;
+			t->whatif_rt_saved += r->round_trips - 1;
+			t->whatif_wait_ns += r->wait_ns;
+			t->whatif_wait_saved_ns += r->wait_ns - r->longest_ns;
+		}
+	}
+}
+
+static int by_path(const void *x, const void *y)
+{
+	const struct access_record *a = *(const struct access_record *const *)x;
+	const struct access_record *b = *(const struct access_record *const *)y;
+	return strcmp(a->path, b->path);
+}
+
+static int by_round_trips(const void *x, const void *y)
+{
+	const struct path_row *a = x, *b = y;
+	if (a->round_trips != b->round_trips)
+		return a->round_trips > b->round_trips ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+size_t access_hot_paths(const struct analysis *a, struct path_row *rows, size_t max)
+{
+	const struct access_log *log = a->access_log;
+	if (log == NULL || log->n == 0 || max == 0)
+		return 0;
+	const struct access_record **sorted = malloc(log->n * sizeof *sorted);
+	struct path_row *all = calloc(log->n, sizeof *all);
+	if (sorted == NULL || all == NULL)
+		abort();
+	for (size_t i = 0; i < log->n; i++)
+		sorted[i] = &log->rec[i];
+	qsort(sorted, log->n, sizeof *sorted, by_path);
+	size_t n = 0;
+	for (size_t i = 0; i < log->n; i++) {
+		const struct access_record *r = sorted[i];
+		if (n == 0 || strcmp(all[n - 1].path, r->path) != 0)
+			all[n++].path = r->path;
+		struct path_row *row = &all[n - 1];
+		row->accesses++;
+		row->round_trips += r->round_trips;
+		row->wait_ns += r->wait_ns;
+		row->bytes += r->bytes;
+	}
+	qsort(all, n, sizeof *all, by_round_trips);
+	size_t shown = n < max ? n : max;
+	memcpy(rows, all, shown * sizeof *rows);
+	free(all);
+	free(sorted);
+	return shown;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void us_text(char *buf, size_t size, uint64_t ns)
+{
+	snprintf(buf, size, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+}
+
+static void per_access(char *buf, size_t size, uint64_t round_trips, uint64_t accesses)
+{
+	if (accesses == 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.2f", (double)round_trips / (double)accesses);
+}
+
+static void access_list_text(const struct analysis *a, FILE *out)
+{
+	const struct access_log *log = a->access_log;
+	fprintf(out, "\nAccesses (times in microseconds)\n");
+	fprintf(out, "  %4s  %-6s %6s %8s %11s %11s  %-6s  %s\n", "conn", "kind", "rtrips", "bytes", "wall", "wait",
+		"state", "path");
+	size_t shown = log->n < TEXT_ACCESSES_SHOWN ? log->n : TEXT_ACCESSES_SHOWN;
+	for (size_t i = 0; i < shown; i++) {
+		const struct access_record *r = &log->rec[i];
+		char wall[32], wait[32];
+		us_text(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
+		us_text(wait, sizeof wait, r->wait_ns);
+		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
+		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  %s\n", (unsigned long long)r->session->id,
+			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state,
+			r->path[0] ? r->path : "?");
+	}
+	if (log->n > shown)
+		fprintf(out, "  ... %llu more (all of them in --json)\n", (unsigned long long)(log->n - shown));
+}
+
+void chattiness_text(const struct analysis *a, FILE *out)
+{
+	struct access_totals t;
+	access_totals(a, &t);
+	char b1[32], b2[32], b3[32];
+	fprintf(out, "\nFile accesses\n");
+	fprintf(out, "  %-22s %llu (%llu open at the end, %llu failed walks, %llu macro-ops)\n", "accesses",
+		(unsigned long long)t.accesses, (unsigned long long)t.open, (unsigned long long)t.failed,
+		(unsigned long long)t.macro);
+	per_access(b1, sizeof b1, t.round_trips, t.accesses);
+	fprintf(out, "  %-22s %llu (%s per access)\n", "round trips", (unsigned long long)t.round_trips, b1);
+	fprintf(out, "  %-22s %llu (%llu of file data)\n", "bytes", (unsigned long long)t.bytes,
+		(unsigned long long)t.data_bytes);
+	us_text(b1, sizeof b1, t.wait_ns);
+	us_text(b2, sizeof b2, t.wall_ns);
+	percent_text(b3, sizeof b3, t.wait_ns, t.wall_ns);
+	fprintf(out, "  %-22s %s us of %s us wall time (%s)\n", "waiting on replies", b1, b2, b3);
+	us_text(b1, sizeof b1, t.all_wait_ns);
+	percent_text(b2, sizeof b2, t.wait_ns, t.all_wait_ns);
+	fprintf(out, "  %-22s %s us (%s of it in file accesses)\n", "all round trips wait", b1, b2);
+	if (t.not_kept)
+		fprintf(out, "  %-22s %llu (counted above only in totals)\n", "not kept",
+			(unsigned long long)t.not_kept);
+	if (t.accesses == 0)
+		return;
+
+	fprintf(out, "\nAccesses by kind\n");
+	fprintf(out, "  %-8s %8s %8s %9s %14s\n", "kind", "accesses", "rtrips", "rt/access", "wait us");
+	for (unsigned k = 0; k < ACCESS_KINDS; k++) {
+		if (t.by_kind[k] == 0)
+			continue;
+		per_access(b1, sizeof b1, t.rt_by_kind[k], t.by_kind[k]);
+		us_text(b2, sizeof b2, t.wait_by_kind[k]);
+		fprintf(out, "  %-8s %8llu %8llu %9s %14s\n", access_kind_name((enum access_kind)k),
+			(unsigned long long)t.by_kind[k], (unsigned long long)t.rt_by_kind[k], b1, b2);
+	}
+
+	fprintf(out, "\nRound trips per access\n");
+	fprintf(out, "  %6s %8s\n", "rtrips", "accesses");
+	for (unsigned n = 1; n <= RT_HIST_MAX; n++) {
+		if (t.rt_hist[n] == 0)
+			continue;
+		char label[16];
+		snprintf(label, sizeof label, n == RT_HIST_MAX ? "%u+" : "%u", n);
+		fprintf(out, "  %6s %8llu\n", label, (unsigned long long)t.rt_hist[n]);
+	}
+
+	struct path_row rows[HOT_PATHS_SHOWN];
+	size_t n = access_hot_paths(a, rows, HOT_PATHS_SHOWN);
+	fprintf(out, "\nHottest paths (by round trips)\n");
+	fprintf(out, "  %8s %8s %14s  %s\n", "accesses", "rtrips", "wait us", "path");
+	for (size_t i = 0; i < n; i++) {
+		us_text(b1, sizeof b1, rows[i].wait_ns);
+		fprintf(out, "  %8llu %8llu %14s  %s\n", (unsigned long long)rows[i].accesses,
+			(unsigned long long)rows[i].round_trips, b1, rows[i].path[0] ? rows[i].path : "?");
+	}
+
+	fprintf(out, "\nWhat-if: one Tsread/Tswrite for each whole-file read or overwrite\n");
+	uint64_t classic = t.accesses - t.macro - t.failed - t.open;
+	fprintf(out, "  %-22s %llu of %llu classic accesses\n", "could be one macro-op",
+		(unsigned long long)t.whatif_accesses, (unsigned long long)classic);
+	percent_text(b1, sizeof b1, t.whatif_rt_saved, t.round_trips);
+	fprintf(out, "  %-22s %llu -> %llu (%llu saved, %s of the accesses' round trips)\n", "round trips",
+		(unsigned long long)t.whatif_round_trips, (unsigned long long)t.whatif_accesses,
+		(unsigned long long)t.whatif_rt_saved, b1);
+	fprintf(out, "  %-22s %llu -> %llu\n", "all file accesses", (unsigned long long)t.round_trips,
+		(unsigned long long)(t.round_trips - t.whatif_rt_saved));
+	us_text(b1, sizeof b1, t.whatif_wait_saved_ns);
+	percent_text(b2, sizeof b2, t.whatif_wait_saved_ns, t.wait_ns);
+	us_text(b3, sizeof b3, t.wait_ns);
+	fprintf(out, "  %-22s %s us saved of %s us (%s)\n", "waiting on replies", b1, b3, b2);
+
+	access_list_text(a, out);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void json_text(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(out, "\\u%04x", *p); /* as report_json.c: bytes as Latin-1 code points */
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+void chattiness_json(const struct analysis *a, FILE *out)
+{
+	struct access_totals t;
+	access_totals(a, &t);
+	const char *in = "    ";
+	fprintf(out, "  \"chattiness\": {\n");
+	fprintf(out, "%s\"accesses\": %llu,\n%s\"round_trips\": %llu,\n%s\"accesses_open\": %llu,\n", in,
+		(unsigned long long)t.accesses, in, (unsigned long long)t.round_trips, in, (unsigned long long)t.open);
+	fprintf(out, "%s\"accesses_failed\": %llu,\n%s\"macro_ops\": %llu,\n%s\"accesses_not_kept\": %llu,\n", in,
+		(unsigned long long)t.failed, in, (unsigned long long)t.macro, in, (unsigned long long)t.not_kept);
+	fprintf(out, "%s\"bytes\": %llu,\n%s\"data_bytes\": %llu,\n%s\"wait_ns\": %llu,\n%s\"wall_ns\": %llu,\n", in,
+		(unsigned long long)t.bytes, in, (unsigned long long)t.data_bytes, in, (unsigned long long)t.wait_ns,
+		in, (unsigned long long)t.wall_ns);
+	fprintf(out, "%s\"all_round_trips_wait_ns\": %llu,\n", in, (unsigned long long)t.all_wait_ns);
+	fprintf(out, "%s\"by_kind\": {", in);
+	for (unsigned k = 0; k < ACCESS_KINDS; k++)
+		fprintf(out, "%s\n%s  \"%s\": {\"accesses\": %llu, \"round_trips\": %llu, \"wait_ns\": %llu}",
+			k ? "," : "", in, access_kind_name((enum access_kind)k), (unsigned long long)t.by_kind[k],
+			(unsigned long long)t.rt_by_kind[k], (unsigned long long)t.wait_by_kind[k]);
+	fprintf(out, "\n%s},\n%s\"round_trips_per_access\": {", in, in);
+	int first = 1;
+	for (unsigned n = 1; n <= RT_HIST_MAX; n++) {
+		if (t.rt_hist[n] == 0)
+			continue;
+		fprintf(out, "%s\"%u%s\": %llu", first ? "" : ", ", n, n == RT_HIST_MAX ? "+" : "",
+			(unsigned long long)t.rt_hist[n]);
+		first = 0;
+	}
+	fprintf(out, "},\n%s\"what_if\": {\"accesses\": %llu, \"round_trips\": %llu, \"round_trips_with_macro_ops\": "
+		     "%llu, \"round_trips_saved\": %llu, \"wait_ns\": %llu, \"wait_saved_ns\": %llu},\n",
+		in, (unsigned long long)t.whatif_accesses, (unsigned long long)t.whatif_round_trips,
+		(unsigned long long)t.whatif_accesses, (unsigned long long)t.whatif_rt_saved,
+		(unsigned long long)t.whatif_wait_ns, (unsigned long long)t.whatif_wait_saved_ns);
+	struct path_row rows[HOT_PATHS_SHOWN];
+	size_t n = access_hot_paths(a, rows, HOT_PATHS_SHOWN);
+	fprintf(out, "%s\"hot_paths\": [", in);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n%s  {\"path\": ", i ? "," : "", in);
+		json_text(out, rows[i].path);
+		fprintf(out, ", \"accesses\": %llu, \"round_trips\": %llu, \"wait_ns\": %llu, \"bytes\": %llu}",
+			(unsigned long long)rows[i].accesses, (unsigned long long)rows[i].round_trips,
+			(unsigned long long)rows[i].wait_ns, (unsigned long long)rows[i].bytes);
+	}
+	fprintf(out, "%s],\n%s\"list\": [", n ? "\n    " : "", in);
+	const struct access_log *log = a->access_log;
+	for (size_t i = 0; log != NULL && i < log->n; i++) {
+		const struct access_record *r = &log->rec[i];
+		fprintf(out, "%s\n%s  {\"connection\": %llu, \"path\": ", i ? "," : "", in,
+			(unsigned long long)r->session->id);
+		json_text(out, r->path);
+		fprintf(out,
+			", \"kind\": \"%s\", \"round_trips\": %u, \"errors\": %u, \"bytes\": %llu, \"data_bytes\": %llu, "
+			"\"first_ns\": %lld, \"last_ns\": %lld, \"wall_ns\": %llu, \"wait_ns\": %llu, \"open\": %s, "
+			"\"failed\": %s, \"macro_op\": %s, \"fits_macro_op\": %s}",
+			access_kind_name(r->kind), r->round_trips, r->errors, (unsigned long long)r->bytes,
+			(unsigned long long)r->data_bytes, (long long)r->first_ns, (long long)r->last_ns,
+			(unsigned long long)(r->last_ns > r->first_ns ? r->last_ns - r->first_ns : 0),
+			(unsigned long long)r->wait_ns, r->open ? "true" : "false", r->failed ? "true" : "false",
+			r->macro ? "true" : "false", r->fits_macro ? "true" : "false");
+	}
+	fprintf(out, "%s]\n  },\n", log != NULL && log->n ? "\n    " : "");
+}
