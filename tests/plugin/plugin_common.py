@@ -1,11 +1,8 @@
 """What the plugin test drivers share.  Each driver is run by CTest as
     python3 test_NAME.py PATH/TO/ninep.so
 """
-import atexit
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import ninep_testlib  # noqa: E402
@@ -25,35 +22,20 @@ def plugin_path():
     return os.path.abspath(sys.argv[1])
 
 
-_readable_dir = None
-
-
-def readable(pcap):
-    """tshark runs as nobody (see tests/tshark-with-plugin); two-pass reading
-    needs a seekable file, so give it a world-readable copy."""
-    global _readable_dir
-    if _readable_dir is None:
-        _readable_dir = tempfile.mkdtemp(prefix="ninep-plugin-test.")
-        os.chmod(_readable_dir, 0o755)
-        atexit.register(shutil.rmtree, _readable_dir, True)
-    copy = os.path.join(_readable_dir, os.path.basename(pcap))
-    if not os.path.exists(copy):
-        shutil.copyfile(pcap, copy)
-        os.chmod(copy, 0o644)
-    return copy
-
-
 def tshark(plugin, pcap, *options, two_pass=False, check=True):
     """Run tshark with the plugin; two_pass reads the file with -2 (state
     known after the fact, as the GUI shows it)."""
     if two_pass:
-        return ninep_testlib.tshark(plugin, None, "-r", readable(pcap), "-2", *options, check=check)
+        options = ("-2",) + options
     return ninep_testlib.tshark(plugin, pcap, *options, check=check)
 
 
-def fields(plugin, pcap, names, two_pass=False, display_filter=None):
-    """Per frame, a dict field -> list of occurrences (strings)."""
+def fields(plugin, pcap, names, two_pass=False, display_filter=None, preferences=()):
+    """Per frame, a dict field -> list of occurrences (strings).
+    preferences: tshark -o settings, "name:value"."""
     options = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=" + AGGREGATOR]
+    for preference in preferences:
+        options += ["-o", preference]
     if display_filter:
         options += ["-Y", display_filter]
     for name in names:
