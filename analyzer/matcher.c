@@ -152,11 +152,28 @@ static void path_of_fid(struct conn_state *c, struct slot *into, uint64_t fid)
 		slot_set_text(into, "?", 1); /* a fid made before the capture started */
 }
 
+/* Appends bytes to a path, cutting it at NINEP_PATH_MAX with the marker
+ * (protocol.h): a fid walked from itself without end, or a 65,535-byte
+ * name, must not grow a path (copied into every request on the fid) without
+ * bound.  A path already cut stays as it is. */
+static void path_append(struct slot *s, const char *text, size_t len)
+{
+	if (s->text_len > NINEP_PATH_MAX)
+		return;
+	size_t room = NINEP_PATH_MAX - s->text_len;
+	if (len <= room) {
+		slot_append_text(s, text, len);
+		return;
+	}
+	slot_append_text(s, text, room);
+	slot_append_text(s, NINEP_PATH_TRUNCATED, sizeof NINEP_PATH_TRUNCATED - 1);
+}
+
 static void path_join(struct slot *s, const uint8_t *name, size_t len)
 {
 	if (s->text_len == 0 || s->text[s->text_len - 1] != '/')
-		slot_append_text(s, "/", 1);
-	slot_append_text(s, (const char *)name, len);
+		path_append(s, "/", 1);
+	path_append(s, (const char *)name, len);
 }
 
 /* Join every wname of a walk-like message onto the path. */
@@ -356,10 +373,12 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 		break;
 	case NINEP_Tattach:
 		it = item_named(m, &F.aname);
-		if (it != NULL && it->value > 0)
-			slot_set_text(&p->head, (const char *)ninep_item_bytes(msg, it), (size_t)it->value);
-		else
+		if (it != NULL && it->value > 0) {
+			slot_set_text(&p->head, "", 0);
+			path_append(&p->head, (const char *)ninep_item_bytes(msg, it), (size_t)it->value);
+		} else {
 			slot_set_text(&p->head, "/", 1);
+		}
 		break;
 	case NINEP_Twalk:
 	case NINEP_Tsread:
@@ -414,7 +433,8 @@ static void on_version(struct conn_state *c, const uint8_t *msg, const struct ni
 	c->dialects = dialect ? dialect : NINEP_DIALECT_ANY;
 	if (msize >= NINEP_HDRSZ && msize <= UINT32_MAX) {
 		c->session->msize = (uint32_t)msize;
-		c->max_size = (uint32_t)msize;
+		/* A peer may agree to 4 GiB; the framer buffers at most the ceiling. */
+		c->max_size = msize < NINEP_FRAME_CEILING ? (uint32_t)msize : NINEP_FRAME_CEILING;
 	}
 	if (dialect == NINEP_DIALECT_E)
 		own_esession(c);

@@ -87,8 +87,10 @@ static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
 			const struct ninep_item size_item = { ninep_field_by_key("size"), NULL, (uint32_t)offset,
 							      NINEP_SIZESZ, size, 0 };
 			proto_item *si = ninep_add_item(sub, tvb, &size_item);
-			expert_add_info_format(pinfo, si, &ninep_ei.size_above_msize,
-					       "%s size %u is above the msize %u", ninep_message_name(type), size, max);
+			/* max is the msize, or the tools' ceiling when a peer agreed to more */
+			expert_add_info_format(pinfo, si, &ninep_ei.size_above_msize, "%s size %u is above the %s %u",
+					       ninep_message_name(type), size,
+					       max == NINEP_FRAME_CEILING ? "framing ceiling" : "msize", max);
 		}
 	}
 	proto_item *data = proto_tree_add_item(sub, ninep_hf.not_9p, tvb, offset, -1, ENC_NA);

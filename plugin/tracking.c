@@ -20,7 +20,7 @@
 #include <string.h>
 
 /* Framing ceiling when no Rversion has told the msize. */
-enum { UNKNOWN_MSIZE_CEILING = 16u * 1024 * 1024 };
+enum { UNKNOWN_MSIZE_CEILING = NINEP_FRAME_CEILING };
 
 struct ninep_fid {
 	const char *path; /* NULL when not known */
@@ -132,7 +132,9 @@ uint32_t ninep_conv_max_size(const struct ninep_conv *conv, uint32_t frame)
 	/* Looked up by frame so that every pass frames a message with the msize
 	 * that was in force when it was sent. */
 	void *msize = wmem_tree_lookup32_le(conv->msize_by_frame, frame);
-	return msize != NULL ? GPOINTER_TO_UINT(msize) : UNKNOWN_MSIZE_CEILING;
+	uint32_t max = msize != NULL ? GPOINTER_TO_UINT(msize) : UNKNOWN_MSIZE_CEILING;
+	/* A peer may agree to 4 GiB: never have TCP reassemble more than this. */
+	return max < NINEP_FRAME_CEILING ? max : NINEP_FRAME_CEILING;
 }
 
 unsigned ninep_conv_dialect(const struct ninep_conv *conv, bool *guessed)
@@ -150,20 +152,86 @@ unsigned ninep_conv_dialect(const struct ninep_conv *conv, bool *guessed)
 
 /* ---- paths ---------------------------------------------------------------- */
 
+/*
+ * Paths are built in a bounded buffer and copied into file scope once per
+ * message, and only when they changed: a fid walked from itself 16 names at
+ * a time, thousands of times, must neither grow a path without end nor
+ * leave a copy of every intermediate path behind.  A path longer than
+ * NINEP_PATH_MAX is cut there and ends in NINEP_PATH_TRUNCATED (protocol.h),
+ * so it is truncated exactly when it is longer than NINEP_PATH_MAX; names
+ * walked below a truncated path leave it as it is.
+ */
+struct path_buf {
+	char text[NINEP_PATH_MAX + sizeof NINEP_PATH_TRUNCATED];
+	size_t len;
+	bool changed;
+};
+
+static bool path_is_truncated(const struct path_buf *p)
+{
+	return p->len > NINEP_PATH_MAX;
+}
+
+static void path_start(struct path_buf *p, const char *base)
+{
+	size_t n = strlen(base);
+	if (n > NINEP_PATH_MAX + sizeof NINEP_PATH_TRUNCATED - 1)
+		n = NINEP_PATH_MAX + sizeof NINEP_PATH_TRUNCATED - 1; /* cannot happen: every path is built here */
+	memcpy(p->text, base, n);
+	p->text[n] = '\0';
+	p->len = n;
+	p->changed = false;
+}
+
+static void path_append(struct path_buf *p, const char *bytes, size_t len)
+{
+	if (path_is_truncated(p))
+		return;
+	size_t room = NINEP_PATH_MAX - p->len;
+	if (len <= room) {
+		memcpy(p->text + p->len, bytes, len);
+		p->len += len;
+	} else {
+		memcpy(p->text + p->len, bytes, room);
+		memcpy(p->text + NINEP_PATH_MAX, NINEP_PATH_TRUNCATED, sizeof NINEP_PATH_TRUNCATED);
+		p->len = NINEP_PATH_MAX + sizeof NINEP_PATH_TRUNCATED - 1;
+	}
+	p->text[p->len] = '\0';
+	p->changed = true;
+}
+
+static void path_join(struct path_buf *p, const uint8_t *name, size_t len)
+{
+	if (path_is_truncated(p) || len == 0 || (len == 1 && name[0] == '.'))
+		return;
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		const char *slash = strrchr(p->text, '/');
+		p->len = slash == NULL || slash == p->text ? 1 : (size_t)(slash - p->text);
+		if (p->len == 1)
+			p->text[0] = '/';
+		p->text[p->len] = '\0';
+		p->changed = true;
+		return;
+	}
+	if (p->len != 1 || p->text[0] != '/')
+		path_append(p, "/", 1);
+	path_append(p, (const char *)name, len);
+}
+
+/* The path in file scope: `base` itself when nothing changed. */
+static const char *path_finish(const struct path_buf *p, const char *base)
+{
+	return p->changed ? wmem_strndup(wmem_file_scope(), p->text, p->len) : base;
+}
+
 static const char *join_path(const char *base, const uint8_t *name, size_t len)
 {
 	if (base == NULL)
 		return NULL;
-	if (len == 0 || (len == 1 && name[0] == '.'))
-		return base;
-	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		const char *slash = strrchr(base, '/');
-		if (slash == NULL || slash == base)
-			return "/";
-		return wmem_strndup(wmem_file_scope(), base, (size_t)(slash - base));
-	}
-	bool root = strcmp(base, "/") == 0;
-	return wmem_strdup_printf(wmem_file_scope(), "%s%s%.*s", base, root ? "" : "/", (int)len, (const char *)name);
+	struct path_buf p;
+	path_start(&p, base);
+	path_join(&p, name, len);
+	return path_finish(&p, base);
 }
 
 /* The attach name as a path: "" is the server's root. */
@@ -172,22 +240,28 @@ static const char *attach_path(const uint8_t *bytes, const struct ninep_item *an
 	if (aname == NULL || aname->value == 0)
 		return "/";
 	const uint8_t *s = ninep_item_bytes(bytes, aname);
-	if (s[0] == '/')
-		return wmem_strndup(wmem_file_scope(), (const char *)s, (size_t)aname->value);
-	return join_path("/", s, (size_t)aname->value);
+	if (s[0] != '/')
+		return join_path("/", s, (size_t)aname->value);
+	struct path_buf p;
+	path_start(&p, "");
+	path_append(&p, (const char *)s, (size_t)aname->value);
+	return path_finish(&p, "");
 }
 
 /* The path reached from `base` through every item named `filter`. */
 static const char *walk_path(const char *base, const uint8_t *bytes, const struct ninep_msg *msg,
 			     const char *filter)
 {
-	const char *path = base;
-	for (unsigned i = 0; i < msg->n_items && path != NULL; i++) {
+	if (base == NULL)
+		return NULL;
+	struct path_buf p;
+	path_start(&p, base);
+	for (unsigned i = 0; i < msg->n_items; i++) {
 		const struct ninep_item *it = &msg->items[i];
 		if (it->depth == 0 && strcmp(it->field->filter, filter) == 0)
-			path = join_path(path, ninep_item_bytes(bytes, it), (size_t)it->value);
+			path_join(&p, ninep_item_bytes(bytes, it), (size_t)it->value);
 	}
-	return path;
+	return path_finish(&p, base);
 }
 
 static struct ninep_fid *fid_lookup(struct ninep_conv *conv, uint32_t fid)

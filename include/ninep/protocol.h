@@ -22,6 +22,22 @@ enum {
 	NINEP_SESSION_KEYSZ = 8,
 };
 
+/*
+ * Ceilings both tools apply to hostile input; not part of the protocol.
+ * NINEP_FRAME_CEILING: the largest message either tool frames, whatever
+ * msize a Rversion allows (a peer may agree to 4 GiB): a header claiming
+ * more is not 9P, so a size field never makes a tool buffer more than this.
+ * NINEP_PATH_MAX: the longest fid path either tool keeps.  A longer one is
+ * cut to its first NINEP_PATH_MAX bytes followed by NINEP_PATH_TRUNCATED,
+ * so a path is truncated exactly when it is longer than NINEP_PATH_MAX, and
+ * names walked below a truncated path leave it as it is.
+ */
+enum {
+	NINEP_FRAME_CEILING = 16 << 20,
+	NINEP_PATH_MAX = 4096,
+};
+#define NINEP_PATH_TRUNCATED "[...]"
+
 #define NINEP_NOTAG ((uint16_t)0xFFFF)
 #define NINEP_NOFID ((uint32_t)0xFFFFFFFFu)
 
