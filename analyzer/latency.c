@@ -1,5 +1,6 @@
 /*
- * Latency histogram: exact samples first, then sparse log-linear buckets.
+ * Latency histogram: exact samples first, then dense log-linear buckets
+ * over the range seen.
  * See latency.h for the error bound.
  */
 #include "latency.h"
@@ -11,8 +12,7 @@ enum {
 	SUB_BITS = 8,                  /* 256 buckets per power of two */
 	SUB_COUNT = 1 << SUB_BITS,
 	INITIAL_EXACT = 8,
-	INITIAL_BUCKETS = 16,
-	LATENCY_ADD_CHUNK = 256, /* samples sorted at once by latency_add_many */
+	RANGE_BLOCK = 64, /* the range of buckets grows by whole blocks */
 };
 
 static void *xrealloc(void *p, size_t size)
@@ -31,8 +31,7 @@ void latency_init(struct latency_hist *h)
 void latency_free(struct latency_hist *h)
 {
 	free(h->exact);
-	free(h->bucket_index);
-	free(h->bucket_count);
+	free(h->counts);
 	latency_init(h);
 }
 
@@ -63,116 +62,91 @@ static uint64_t bucket_midpoint(uint16_t index)
 	return lower + (((uint64_t)1 << shift) >> 1);
 }
 
-static void reserve_buckets(struct latency_hist *h, uint32_t need)
+/* Bucket numbers run up to this (2^64 - 1 ns falls in the last). */
+#define BUCKET_LIMIT ((64 - SUB_BITS + 1) * SUB_COUNT)
+
+static uint32_t count_at(const struct latency_hist *h, uint32_t i)
 {
-	if (need <= h->cap_buckets)
+	switch (h->width) {
+	case 1:
+		return ((const uint8_t *)h->counts)[i];
+	case 2:
+		return ((const uint16_t *)h->counts)[i];
+	default:
+		return ((const uint32_t *)h->counts)[i];
+	}
+}
+
+static void set_count(struct latency_hist *h, uint32_t i, uint32_t v)
+{
+	switch (h->width) {
+	case 1:
+		((uint8_t *)h->counts)[i] = (uint8_t)v;
+		break;
+	case 2:
+		((uint16_t *)h->counts)[i] = (uint16_t)v;
+		break;
+	default:
+		((uint32_t *)h->counts)[i] = v;
+		break;
+	}
+}
+
+/* Re-lays the counters as [lo, lo + span) of `width` bytes each. */
+static void relayout(struct latency_hist *h, uint32_t lo, uint32_t span, uint8_t width)
+{
+	void *counts = calloc(span, width);
+	if (counts == NULL)
+		abort();
+	struct latency_hist n = *h;
+	n.counts = counts;
+	n.lo = lo;
+	n.span = span;
+	n.width = width;
+	for (uint32_t i = 0; i < h->span; i++) {
+		uint32_t v = count_at(h, i);
+		if (v != 0)
+			set_count(&n, h->lo + i - lo, v);
+	}
+	free(h->counts);
+	*h = n;
+}
+
+/* Grows the range to take buckets [first, last], by whole blocks so that a
+ * spreading distribution does not reallocate for every new bucket. */
+static void cover(struct latency_hist *h, uint32_t first, uint32_t last)
+{
+	if (h->span != 0 && first >= h->lo && last < h->lo + h->span)
 		return;
-	uint32_t cap = h->cap_buckets ? h->cap_buckets : INITIAL_BUCKETS;
-	while (cap < need)
-		cap *= 2;
-	h->bucket_index = xrealloc(h->bucket_index, cap * sizeof *h->bucket_index);
-	h->bucket_count = xrealloc(h->bucket_count, cap * sizeof *h->bucket_count);
-	h->cap_buckets = cap;
+	uint32_t lo = h->span == 0 || first < h->lo ? first & ~(uint32_t)(RANGE_BLOCK - 1) : h->lo;
+	uint32_t hi = h->span == 0 || last >= h->lo + h->span ? (last + RANGE_BLOCK) & ~(uint32_t)(RANGE_BLOCK - 1)
+							       : h->lo + h->span;
+	if (hi > BUCKET_LIMIT)
+		hi = BUCKET_LIMIT;
+	relayout(h, lo, hi - lo, h->width ? h->width : 1);
 }
 
 static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
 {
-	const uint16_t *idx = h->bucket_index;
-	uint32_t lo = 0, hi = h->n_buckets;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (idx[mid] < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < h->n_buckets && idx[lo] == index) {
-		h->bucket_count[lo] += count;
-		return;
-	}
-	reserve_buckets(h, h->n_buckets + 1);
-	uint32_t after = h->n_buckets - lo;
-	memmove(&h->bucket_index[lo + 1], &h->bucket_index[lo], after * sizeof *h->bucket_index);
-	memmove(&h->bucket_count[lo + 1], &h->bucket_count[lo], after * sizeof *h->bucket_count);
-	h->bucket_index[lo] = index;
-	h->bucket_count[lo] = count;
-	h->n_buckets++;
-}
-
-/*
- * Adds n buckets (sorted, distinct indices) in one pass from the back, in
- * place: merging a whole histogram costs its length, not a search per
- * bucket.  The result is what bucket_add of each would give.
- */
-static void merge_buckets(struct latency_hist *h, const uint16_t *idx, const uint32_t *cnt, uint32_t n)
-{
-	enum { SEARCH_RATIO = 16 };
-	if ((uint64_t)n * SEARCH_RATIO < h->n_buckets) {
-		/* A few buckets into many (a connection into the totals): a
-		 * search each costs less than a pass over the many. */
-		for (uint32_t j = 0; j < n; j++)
-			bucket_add(h, idx[j], cnt[j]);
-		return;
-	}
-	uint32_t fresh = 0;
-	for (uint32_t i = 0, j = 0; j < n;) {
-		if (i < h->n_buckets && h->bucket_index[i] < idx[j]) {
-			i++;
-			continue;
-		}
-		if (i == h->n_buckets || h->bucket_index[i] != idx[j])
-			fresh++;
-		j++;
-	}
-	reserve_buckets(h, h->n_buckets + fresh);
-	uint16_t *hi = h->bucket_index;
-	uint32_t *hc = h->bucket_count;
-	uint32_t a = h->n_buckets, b = n, w = h->n_buckets + fresh;
-	/* w - a is how many of idx[0..b) are still to be placed as new buckets;
-	 * when b reaches 0, the rest of h is already where it belongs. */
-	while (b > 0) {
-		w--;
-		if (a > 0 && hi[a - 1] > idx[b - 1]) {
-			a--;
-			hi[w] = hi[a];
-			hc[w] = hc[a];
-		} else if (a > 0 && hi[a - 1] == idx[b - 1]) {
-			a--;
-			b--;
-			hi[w] = hi[a];
-			hc[w] = hc[a] + cnt[b];
-		} else {
-			b--;
-			hi[w] = idx[b];
-			hc[w] = cnt[b];
-		}
-	}
-	h->n_buckets += fresh;
+	cover(h, index, index);
+	uint32_t i = index - h->lo;
+	uint32_t old = count_at(h, i);
+	uint32_t v = old + count;
+	if (old == 0)
+		h->n_buckets++;
+	uint8_t width = h->width;
+	while (width < 4 && v > (width == 1 ? UINT8_MAX : UINT16_MAX))
+		width *= 2;
+	if (width != h->width)
+		relayout(h, h->lo, h->span, width);
+	set_count(h, i, v);
 }
 
 /* The exact samples no longer fit: move them into buckets for good. */
 static void spill_exact(struct latency_hist *h)
 {
-	uint16_t idx[LATENCY_EXACT_MAX];
-	uint32_t cnt[LATENCY_EXACT_MAX];
-	uint32_t n = 0;
-	/* Sorted bucket numbers with their counts, by insertion (at most 64). */
-	for (uint32_t i = 0; i < h->n_exact; i++) {
-		uint16_t b = bucket_of(h->exact[i]);
-		uint32_t at = n;
-		while (at > 0 && idx[at - 1] > b)
-			at--;
-		if (at > 0 && idx[at - 1] == b) {
-			cnt[at - 1]++;
-			continue;
-		}
-		memmove(&idx[at + 1], &idx[at], (n - at) * sizeof *idx);
-		memmove(&cnt[at + 1], &cnt[at], (n - at) * sizeof *cnt);
-		idx[at] = b;
-		cnt[at] = 1;
-		n++;
-	}
-	merge_buckets(h, idx, cnt, n);
+	for (uint32_t i = 0; i < h->n_exact; i++)
+		bucket_add(h, bucket_of(h->exact[i]), 1);
 	free(h->exact);
 	h->exact = NULL;
 	h->n_exact = h->cap_exact = 0;
@@ -204,73 +178,10 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 	bucket_add(h, bucket_of(ns), 1);
 }
 
-/* Sorts n bucket numbers: insertion for the few a histogram gets from one
- * batch, two byte-wise counting passes when there are many. */
-static void sort_indices(uint16_t *v, size_t n)
-{
-	enum { INSERTION_MAX = 32, RADIX = 256 };
-	if (n <= INSERTION_MAX) {
-		for (size_t i = 1; i < n; i++) {
-			uint16_t x = v[i];
-			size_t j = i;
-			for (; j > 0 && v[j - 1] > x; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-		return;
-	}
-	uint16_t tmp[LATENCY_ADD_CHUNK];
-	for (unsigned shift = 0; shift < 16; shift += 8) {
-		size_t at[RADIX] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			at[(v[i] >> shift) & (RADIX - 1)]++;
-		size_t sum = 0;
-		for (unsigned d = 0; d < RADIX; d++) {
-			size_t k = at[d];
-			at[d] = sum;
-			sum += k;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[at[(v[i] >> shift) & (RADIX - 1)]++] = v[i];
-		memcpy(v, tmp, n * sizeof *v);
-	}
-}
-
 void latency_add_many(struct latency_hist *h, const uint64_t *ns, size_t n)
 {
-	size_t i = 0;
-	/* Exact samples one by one: there are at most LATENCY_EXACT_MAX. */
-	while (i < n && using_exact(h) && h->n_exact < LATENCY_EXACT_MAX)
-		latency_add(h, ns[i++]);
-	while (i < n) {
-		uint16_t idx[LATENCY_ADD_CHUNK];
-		uint32_t cnt[LATENCY_ADD_CHUNK];
-		size_t m = n - i < LATENCY_ADD_CHUNK ? n - i : LATENCY_ADD_CHUNK;
-		for (size_t k = 0; k < m; k++) {
-			uint64_t v = ns[i + k];
-			if (h->count == 0 || v < h->min)
-				h->min = v;
-			if (v > h->max)
-				h->max = v;
-			h->count++;
-			h->sum += v;
-			idx[k] = bucket_of(v);
-		}
-		i += m;
-		if (h->exact != NULL)
-			spill_exact(h);
-		sort_indices(idx, m);
-		uint32_t d = 0;
-		for (size_t k = 0; k < m; k++) {
-			if (d > 0 && idx[d - 1] == idx[k]) {
-				cnt[d - 1]++;
-				continue;
-			}
-			idx[d] = idx[k];
-			cnt[d++] = 1;
-		}
-		merge_buckets(h, idx, cnt, d);
-	}
+	for (size_t i = 0; i < n; i++)
+		latency_add(h, ns[i]);
 }
 
 void latency_merge(struct latency_hist *into, const struct latency_hist *from)
@@ -290,7 +201,14 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 	into->sum += from->sum;
 	if (into->exact != NULL || into->n_buckets == 0)
 		spill_exact(into);
-	merge_buckets(into, from->bucket_index, from->bucket_count, from->n_buckets);
+	/* One reallocation for the whole range, not one per bucket outside it. */
+	if (from->span > 0)
+		cover(into, from->lo, from->lo + from->span - 1);
+	for (uint32_t i = 0; i < from->span; i++) {
+		uint32_t v = count_at(from, i);
+		if (v != 0)
+			bucket_add(into, (uint16_t)(from->lo + i), v);
+	}
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -315,10 +233,10 @@ uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
 		return sorted[rank - 1];
 	}
 	uint64_t seen = 0;
-	for (uint32_t i = 0; i < h->n_buckets; i++) {
-		seen += h->bucket_count[i];
+	for (uint32_t i = 0; i < h->span; i++) {
+		seen += count_at(h, i);
 		if (seen >= rank) {
-			uint64_t v = bucket_midpoint(h->bucket_index[i]);
+			uint64_t v = bucket_midpoint((uint16_t)(h->lo + i));
 			if (v < h->min)
 				v = h->min;
 			if (v > h->max)

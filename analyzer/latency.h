@@ -5,9 +5,9 @@
  * sessions get exact percentiles.  Beyond that the samples move into a
  * sparse log-linear histogram: values below 256 ns have a bucket each, larger
  * values 256 buckets per power of two, so a bucket's midpoint is within
- * 1/512 (0.2%) of every value in it.  Only buckets that were ever hit are
- * stored, so memory follows the spread of the distribution, not the number
- * of samples.  count, min, max and the sum (hence the mean) are always exact.
+ * 1/512 (0.2%) of every value in it.  Counters are kept for the range of
+ * buckets between the smallest and largest hit, so memory follows the
+ * spread of the distribution, not the number of samples.  count, min, max and the sum (hence the mean) are always exact.
  */
 #ifndef NINEP_ANALYZER_LATENCY_H
 #define NINEP_ANALYZER_LATENCY_H
@@ -23,12 +23,15 @@ struct latency_hist {
 	uint64_t min, max;
 	uint64_t *exact; /* the samples while count <= LATENCY_EXACT_MAX, else NULL */
 	uint32_t n_exact, cap_exact;
-	/* The buckets hit, as two parallel arrays: the per-sample binary search
-	 * reads only the 2-byte indices, a third of the cache lines that
-	 * (index, count) pairs would cost. */
-	uint16_t *bucket_index; /* sorted */
-	uint32_t *bucket_count;
-	uint32_t n_buckets, cap_buckets;
+	/* Buckets lo .. lo + span - 1, dense: one counter each, `width` bytes
+	 * wide (1, 2 or 4, widened when a count needs it).  Memory follows the
+	 * range of the latencies seen, not the number of samples, so a
+	 * connection's histograms stop growing once its latencies have shown
+	 * their spread; and adding a sample is an index, not a search. */
+	void *counts;
+	uint32_t lo, span;
+	uint8_t width;
+	uint32_t n_buckets; /* buckets with a count */
 };
 
 void latency_init(struct latency_hist *h);

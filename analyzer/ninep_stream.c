@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum {
+	FRAMER_IDLE_CAP = 4096, /* an empty buffer larger than this is freed */
+};
+
 static void append(struct framer *f, const uint8_t *data, size_t len)
 {
 	if (f->len + len > f->cap) {
@@ -118,7 +122,23 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 	}
 }
 
+static void feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts);
+
 void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts)
+{
+	feed(f, env, data, len, ts);
+	/* A buffer that once held a large partial message is given back when
+	 * it empties: otherwise every connection ends up keeping the largest
+	 * message it ever saw split across segments, and memory grows with
+	 * the length of the capture instead of with what is in flight. */
+	if (f->len == 0 && f->cap > FRAMER_IDLE_CAP) {
+		free(f->buf);
+		f->buf = NULL;
+		f->cap = 0;
+	}
+}
+
+static void feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts)
 {
 	f->ts = ts;
 	if (f->discard > 0) {
