@@ -91,6 +91,29 @@ struct access_tracker {
 	struct u32map notes; /* struct req_note by pending key */
 };
 
+/* The fields read here, resolved once to registry rows (as matcher.c's):
+ * finding one per message compares pointers, not filter names. */
+static struct {
+	int ready;
+	struct ninep_filter offset, count, open_mode, open_flags, nwqid, wname, name, wqid, qid;
+} AF;
+
+static void resolve_fields(void)
+{
+	if (AF.ready)
+		return;
+	ninep_filter_resolve(&AF.offset, "offset");
+	ninep_filter_resolve(&AF.count, "count");
+	ninep_filter_resolve(&AF.open_mode, "open_mode");
+	ninep_filter_resolve(&AF.open_flags, "open_flags");
+	ninep_filter_resolve(&AF.nwqid, "nwqid");
+	ninep_filter_resolve(&AF.wname, "wname");
+	ninep_filter_resolve(&AF.name, "name");
+	ninep_filter_resolve(&AF.wqid, "wqid");
+	ninep_filter_resolve(&AF.qid, "qid");
+	AF.ready = 1;
+}
+
 const char *access_kind_name(enum access_kind k)
 {
 	static const char *const names[ACCESS_KINDS] = { "read", "write", "create", "list", "stat", "other" };
@@ -115,6 +138,7 @@ const struct access_log *access_log_of(const struct analysis *a)
 static struct access_tracker *tracker(struct conn_state *c)
 {
 	if (c->accesses == NULL) {
+		resolve_fields();
 		c->accesses = calloc(1, sizeof *c->accesses);
 		if (c->accesses == NULL)
 			abort();
@@ -147,21 +171,6 @@ static void *grow(void *p, size_t *cap, size_t elem, size_t want)
 	return q;
 }
 
-static void record(struct analysis *a, const struct access_record *r)
-{
-	struct figures *fig = &r->session->fig;
-	fig->file_accesses++;
-	fig->file_access_round_trips += r->round_trips;
-	struct access_log *log = log_of(a);
-	if (log->n == ACCESS_RECORDS_MAX) {
-		log->not_kept++;
-		free(r->path);
-		return;
-	}
-	log->rec = grow(log->rec, &log->cap, sizeof *log->rec, log->n + 1);
-	log->rec[log->n++] = *r;
-}
-
 static char *copy_text(const char *text, size_t len)
 {
 	char *s = malloc(len + 1);
@@ -171,6 +180,221 @@ static char *copy_text(const char *text, size_t len)
 		memcpy(s, text, len);
 	s[len] = '\0';
 	return s;
+}
+
+/* ---- the hottest paths: space-saving top-K ------------------------------ */
+
+enum { HOT_INDEX_SLOTS = 2 * HOT_PATHS_MAX }; /* a power of two, at most half full */
+
+static void heap_swap(struct hot_paths *h, uint32_t i, uint32_t j)
+{
+	uint32_t x = h->heap[i];
+	h->heap[i] = h->heap[j];
+	h->heap[j] = x;
+	h->e[h->heap[i]].heap_at = i;
+	h->e[h->heap[j]].heap_at = j;
+}
+
+static void heap_up(struct hot_paths *h, uint32_t i)
+{
+	while (i > 0 && h->e[h->heap[(i - 1) / 2]].round_trips > h->e[h->heap[i]].round_trips) {
+		heap_swap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+/* Counts only grow: an entry can only move away from the root. */
+static void heap_down(struct hot_paths *h, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && h->e[h->heap[l]].round_trips < h->e[h->heap[m]].round_trips)
+			m = l;
+		if (r < h->n && h->e[h->heap[r]].round_trips < h->e[h->heap[m]].round_trips)
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(h, i, m);
+		i = m;
+	}
+}
+
+static int same_path(const struct hot_path *e, uint64_t hash, const char *path, size_t len)
+{
+	return e->hash == hash && strlen(e->path) == len && memcmp(e->path, path, len) == 0;
+}
+
+/* The index slot of path, or of the empty slot where it would go. */
+static uint32_t hot_slot(const struct hot_paths *h, uint64_t hash, const char *path, size_t len)
+{
+	uint32_t i = (uint32_t)hash & (HOT_INDEX_SLOTS - 1);
+	while (h->index[i] != 0 && !same_path(&h->e[h->index[i] - 1], hash, path, len))
+		i = (i + 1) & (HOT_INDEX_SLOTS - 1);
+	return i;
+}
+
+/* Linear probing's deletion: later members of the run move back. */
+static void hot_unindex(struct hot_paths *h, uint32_t entry)
+{
+	uint32_t i = (uint32_t)h->e[entry].hash & (HOT_INDEX_SLOTS - 1);
+	while (h->index[i] != entry + 1)
+		i = (i + 1) & (HOT_INDEX_SLOTS - 1);
+	uint32_t j = i;
+	for (;;) {
+		h->index[i] = 0;
+		for (;;) {
+			j = (j + 1) & (HOT_INDEX_SLOTS - 1);
+			if (h->index[j] == 0)
+				return;
+			uint32_t home = (uint32_t)h->e[h->index[j] - 1].hash & (HOT_INDEX_SLOTS - 1);
+			/* j's entry may move to i when home is not cyclically in (i, j]. */
+			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
+				break;
+		}
+		h->index[i] = h->index[j];
+		i = j;
+	}
+}
+
+static void hot_add(struct hot_paths *h, const char *path, size_t len, const struct access_record *r)
+{
+	if (h->e == NULL) {
+		h->e = calloc(HOT_PATHS_MAX, sizeof *h->e);
+		h->index = calloc(HOT_INDEX_SLOTS, sizeof *h->index);
+		h->heap = calloc(HOT_PATHS_MAX, sizeof *h->heap);
+		if (h->e == NULL || h->index == NULL || h->heap == NULL)
+			abort();
+	}
+	len = strnlen(path, len); /* the reports show a path up to a NUL */
+	uint64_t hash = fnv1a64((const uint8_t *)path, len);
+	uint32_t slot = hot_slot(h, hash, path, len);
+	struct hot_path *e;
+	if (h->index[slot] != 0) {
+		e = &h->e[h->index[slot] - 1];
+	} else if (h->n < HOT_PATHS_MAX) {
+		uint32_t at = h->n++;
+		e = &h->e[at];
+		e->path = copy_text(path, len);
+		e->hash = hash;
+		e->heap_at = at;
+		h->heap[at] = at;
+		h->index[slot] = at + 1;
+		heap_up(h, at);
+	} else {
+		/* Replace the path with the fewest round trips; the newcomer
+		 * starts from its count (so it is never under-counted). */
+		uint32_t victim = h->heap[0];
+		e = &h->e[victim];
+		hot_unindex(h, victim);
+		free(e->path);
+		uint64_t inherited = e->round_trips;
+		memset(e, 0, sizeof *e);
+		e->path = copy_text(path, len);
+		e->hash = hash;
+		e->round_trips = inherited;
+		e->heap_at = 0;
+		h->index[hot_slot(h, hash, path, len)] = victim + 1;
+		h->evicted++;
+	}
+	e->accesses++;
+	e->round_trips += r->round_trips;
+	e->wait_ns += r->wait_ns;
+	e->bytes += r->bytes;
+	heap_down(h, e->heap_at);
+}
+
+static void hot_free(struct hot_paths *h)
+{
+	for (uint32_t i = 0; i < h->n; i++)
+		free(h->e[i].path);
+	free(h->e);
+	free(h->index);
+	free(h->heap);
+	memset(h, 0, sizeof *h);
+}
+
+/* ---- an access ends ----------------------------------------------------- */
+
+static void sum(struct access_totals *t, const struct access_record *r)
+{
+	t->accesses++;
+	t->round_trips += r->round_trips;
+	t->open += r->open;
+	t->failed += r->failed;
+	t->macro += r->macro;
+	t->bytes += r->bytes;
+	t->data_bytes += r->data_bytes;
+	t->wait_ns += r->wait_ns;
+	t->wall_ns += r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0;
+	t->by_kind[r->kind]++;
+	t->rt_by_kind[r->kind] += r->round_trips;
+	t->wait_by_kind[r->kind] += r->wait_ns;
+	t->rt_hist[r->round_trips < RT_HIST_MAX ? r->round_trips : RT_HIST_MAX]++;
+	if (r->fits_macro) {
+		t->whatif_accesses++;
+		t->whatif_round_trips += r->round_trips;
+		t->whatif_rt_saved += r->round_trips - 1;
+		t->whatif_wait_ns += r->wait_ns;
+		t->whatif_wait_saved_ns += r->wait_ns - r->longest_ns;
+	}
+}
+
+static const char *state_name(const struct access_record *r)
+{
+	return r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
+}
+
+void accesses_csv_header(FILE *out)
+{
+	fputs("connection,client,server,kind,state,path,round_trips,errors,bytes,data_bytes,first_ns,last_ns,"
+	      "wall_ns,wait_ns,fits_macro_op\r\n",
+	      out);
+}
+
+static void csv_row(struct csv_out *w, const struct access_record *r, const char *path, size_t len)
+{
+	csv_session_prefix(w, r->session);
+	const char *kind = access_kind_name(r->kind), *state = state_name(r);
+	csv_bytes(w, kind, strlen(kind));
+	csv_char(w, ',');
+	csv_bytes(w, state, strlen(state));
+	csv_char(w, ',');
+	csv_field(w, path, len);
+	const uint64_t n[] = { r->round_trips, r->errors, r->bytes, r->data_bytes };
+	for (unsigned i = 0; i < sizeof n / sizeof n[0]; i++) {
+		csv_char(w, ',');
+		csv_u64(w, n[i]);
+	}
+	csv_char(w, ',');
+	csv_i64(w, r->first_ns);
+	csv_char(w, ',');
+	csv_i64(w, r->last_ns);
+	csv_char(w, ',');
+	csv_u64(w, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
+	csv_char(w, ',');
+	csv_u64(w, r->wait_ns);
+	csv_bytes(w, r->fits_macro ? ",true\r\n" : ",false\r\n", r->fits_macro ? 7 : 8);
+}
+
+/* Into the totals, the hottest paths, the list while it has room, and the
+ * CSV stream; r->path is not set yet. */
+static void record(struct analysis *a, struct access_record *r, const char *path, size_t len)
+{
+	struct figures *fig = &r->session->fig;
+	fig->file_accesses++;
+	fig->file_access_round_trips += r->round_trips;
+	struct access_log *log = log_of(a);
+	sum(&log->sums, r);
+	hot_add(&log->hot, path, len, r);
+	if (a->opt.accesses != NULL)
+		csv_row(&a->accesses_csv, r, path, len);
+	if (log->n == ACCESS_LIST_MAX) {
+		log->sums.not_kept++;
+		return;
+	}
+	r->path = copy_text(path, len);
+	log->rec = grow(log->rec, &log->cap, sizeof *log->rec, log->n + 1);
+	log->rec[log->n++] = *r;
 }
 
 static enum access_kind kind_of(const struct live_access *la)
@@ -207,7 +431,6 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	struct access_record r;
 	memset(&r, 0, sizeof r);
 	r.session = la->session;
-	r.path = copy_text(la->head.text ? la->head.text : "", la->head.text_len);
 	r.kind = kind_of(la);
 	r.round_trips = la->round_trips;
 	r.errors = la->errors;
@@ -219,7 +442,7 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	r.longest_ns = la->longest_ns;
 	r.open = (uint8_t)open;
 	r.fits_macro = (uint8_t)(!open && fits_macro(la, la->session->msize));
-	record(a, &r);
+	record(a, &r, la->head.text ? la->head.text : "", la->head.text_len);
 	u32map_remove(&t->live, la);
 }
 
@@ -236,11 +459,11 @@ static void end_all(struct analysis *a, struct access_tracker *t)
 	}
 }
 
-static uint32_t wname_bytes(const struct ninep_msg *m, const char *filter)
+static uint32_t wname_bytes(const struct ninep_msg *m, const struct ninep_filter *filter)
 {
 	uint32_t n = 0;
 	for (unsigned i = 0; i < m->n_items; i++)
-		if (m->items[i].depth == 0 && strcmp(m->items[i].field->filter, filter) == 0)
+		if (m->items[i].depth == 0 && ninep_filter_has(filter, m->items[i].field))
 			n += m->items[i].length;
 	return n;
 }
@@ -254,25 +477,25 @@ void accesses_request(struct conn_state *c, const struct pending *p, const uint8
 		return;
 	}
 	struct req_note *n = u32map_insert(&t->notes, p->head.key, 1);
-	n->offset = ninep_find_uint(m, "offset", 0);
-	n->count = (uint32_t)ninep_find_uint(m, "count", 0);
+	n->offset = ninep_find_filter_uint(m, &AF.offset, 0);
+	n->count = (uint32_t)ninep_find_filter_uint(m, &AF.count, 0);
 	switch (m->type) {
 	case NINEP_Twalk:
 	case NINEP_Tsread:
 	case NINEP_Tswrite:
-		n->name_bytes = wname_bytes(m, "wname");
+		n->name_bytes = wname_bytes(m, &AF.wname);
 		break;
 	case NINEP_Tcreate:
 	case NINEP_Tlcreate:
-		n->name_bytes = wname_bytes(m, "name");
+		n->name_bytes = wname_bytes(m, &AF.name);
 		n->trunc = 1;
 		break;
 	case NINEP_Topen:
-		n->trunc = (ninep_find_uint(m, "open_mode", 0) & NINEP_OTRUNC) != 0;
+		n->trunc = (ninep_find_filter_uint(m, &AF.open_mode, 0) & NINEP_OTRUNC) != 0;
 		break;
 	case NINEP_Tlopen:
-		n->trunc = (ninep_find_uint(m, "open_flags", 0) & L_O_TRUNC) != 0 &&
-			   (ninep_find_uint(m, "open_flags", 0) & L_O_ACCMODE) != 0;
+		n->trunc = (ninep_find_filter_uint(m, &AF.open_flags, 0) & L_O_TRUNC) != 0 &&
+			   (ninep_find_filter_uint(m, &AF.open_flags, 0) & L_O_ACCMODE) != 0;
 		break;
 	default:
 		break;
@@ -280,11 +503,11 @@ void accesses_request(struct conn_state *c, const struct pending *p, const uint8
 }
 
 /* The type bits of the last qid named `filter` in a reply, or 0. */
-static uint8_t last_qid_type(const uint8_t *msg, const struct ninep_msg *m, const char *filter)
+static uint8_t last_qid_type(const uint8_t *msg, const struct ninep_msg *m, const struct ninep_filter *filter)
 {
 	uint8_t type = 0;
 	for (unsigned i = 0; i < m->n_items; i++)
-		if (m->items[i].depth == 0 && strcmp(m->items[i].field->filter, filter) == 0 &&
+		if (m->items[i].depth == 0 && ninep_filter_has(filter, m->items[i].field) &&
 		    m->items[i].length >= 1)
 			type = ninep_item_bytes(msg, &m->items[i])[0];
 	return type;
@@ -324,7 +547,6 @@ static void single(struct conn_state *c, const struct pending *p, uint32_t reply
 	struct access_record r;
 	memset(&r, 0, sizeof r);
 	r.session = c->session;
-	r.path = copy_text(p->head.text ? p->head.text : "", p->head.text_len);
 	r.kind = kind;
 	r.round_trips = 1;
 	r.errors = is_error != 0;
@@ -335,7 +557,7 @@ static void single(struct conn_state *c, const struct pending *p, uint32_t reply
 	r.wait_ns = r.longest_ns = latency;
 	r.failed = (uint8_t)failed;
 	r.macro = (uint8_t)!failed;
-	record(c->a, &r);
+	record(c->a, &r, p->head.text ? p->head.text : "", p->head.text_len);
 }
 
 static void timeline(struct conn_state *c, const struct pending *p, int is_error, uint64_t latency)
@@ -360,7 +582,7 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 		    const struct req_note *note, uint32_t reply_size, const uint8_t *msg, const struct ninep_msg *m,
 		    int is_error, int64_t ts, uint64_t latency)
 {
-	int made = !is_error && ninep_find_uint(m, "nwqid", 0) == p->nwname;
+	int made = !is_error && ninep_find_filter_uint(m, &AF.nwqid, 0) == p->nwname;
 	struct live_access *la = p->newfid == p->fid ? u32map_find(&t->live, p->fid) : NULL;
 	if (la == NULL && !made) {
 		single(c, p, reply_size, is_error, ts, latency, ACCESS_OTHER, 0, 1);
@@ -374,7 +596,7 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 	if (made) {
 		la->name_bytes += note ? note->name_bytes : 0;
 		if (p->nwname > 0)
-			la->is_dir = (last_qid_type(msg, m, "wqid") & NINEP_QTDIR) != 0;
+			la->is_dir = (last_qid_type(msg, m, &AF.wqid) & NINEP_QTDIR) != 0;
 	}
 }
 
@@ -386,7 +608,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 	uint64_t latency = lat > 0 ? (uint64_t)lat : 0;
 	timeline(c, p, is_error, latency);
 	const struct req_note *note = u32map_find(&t->notes, p->head.key);
-	uint64_t count = ninep_find_uint(m, "count", 0);
+	uint64_t count = ninep_find_filter_uint(m, &AF.count, 0);
 
 	switch (p->type) {
 	case NINEP_Tversion:
@@ -421,7 +643,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 	case NINEP_Topenfd:
 		if (!is_error) {
 			la->trunc = note ? note->trunc : 0;
-			la->is_dir = (last_qid_type(msg, m, "qid") & NINEP_QTDIR) != 0;
+			la->is_dir = (last_qid_type(msg, m, &AF.qid) & NINEP_QTDIR) != 0;
 		}
 		return;
 	case NINEP_Tcreate:
@@ -531,6 +753,7 @@ void accesses_free(struct analysis *a)
 	for (size_t i = 0; i < log->n; i++)
 		free(log->rec[i].path);
 	free(log->rec);
+	hot_free(&log->hot);
 	free(log->points);
 	free(log);
 	a->access_log = NULL;

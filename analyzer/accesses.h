@@ -17,7 +17,13 @@
 enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_CREATE, ACCESS_LIST, ACCESS_STAT, ACCESS_OTHER, ACCESS_KINDS };
 
 enum {
-	ACCESS_RECORDS_MAX = 1 << 20,   /* kept for the reports; later ones are only counted */
+	/* The reports list the first ACCESS_LIST_MAX accesses, in the order they
+	 * ended; later ones are in every total and counted as not listed
+	 * (`ninep accesses` streams them all). */
+	ACCESS_LIST_MAX = 1000,
+	/* Paths followed for the hottest-paths table: exact while no more than
+	 * this many distinct paths were seen, a space-saving top-K beyond. */
+	HOT_PATHS_MAX = 8192,
 	TIMELINE_POINTS_MAX = 1 << 18,  /* exchanges kept for the timeline chart */
 };
 
@@ -47,10 +53,44 @@ struct timeline_point {
 	uint8_t error;
 };
 
+enum { RT_HIST_MAX = 16 }; /* round trips per access: 1..15 exactly, then 16+ */
+
+struct access_totals {
+	uint64_t accesses, round_trips, open, failed, macro;
+	uint64_t bytes, data_bytes;
+	uint64_t wait_ns, wall_ns;
+	uint64_t by_kind[ACCESS_KINDS], rt_by_kind[ACCESS_KINDS], wait_by_kind[ACCESS_KINDS];
+	uint64_t rt_hist[RT_HIST_MAX + 1]; /* [n] accesses of n round trips, [RT_HIST_MAX] n >= RT_HIST_MAX */
+	/* what-if: classic accesses one Tsread/Tswrite could have served */
+	uint64_t whatif_accesses, whatif_round_trips, whatif_rt_saved, whatif_wait_ns, whatif_wait_saved_ns;
+	uint64_t all_wait_ns;  /* every round trip's latency, accesses or not */
+	uint64_t not_kept;     /* accesses beyond the ACCESS_LIST_MAX listed (in the totals all the same) */
+};
+
+/* One path of the hottest-paths table. */
+struct hot_path {
+	char *path;
+	uint64_t hash;
+	uint64_t accesses, round_trips, wait_ns, bytes;
+	uint32_t heap_at; /* its place in hot_paths.heap */
+};
+
+/* Space-saving top-K by round trips (Metwally et al., weighted): a path not
+ * in a full table replaces the one with the fewest round trips and starts
+ * from its count, so a count may be over by at most what it inherited. */
+struct hot_paths {
+	struct hot_path *e;   /* HOT_PATHS_MAX, allocated on first use */
+	uint32_t n;
+	uint32_t *index;      /* open addressing, linear probing: entry + 1, 0 empty */
+	uint32_t *heap;       /* entries, fewest round trips first */
+	uint64_t evicted;     /* paths dropped to make room: the table is approximate */
+};
+
 struct access_log {
-	struct access_record *rec;
+	struct access_totals sums; /* of every access (all_wait_ns aside) */
+	struct access_record *rec; /* the first ACCESS_LIST_MAX */
 	size_t n, cap;
-	uint64_t not_kept;   /* accesses beyond ACCESS_RECORDS_MAX */
+	struct hot_paths hot;
 	struct timeline_point *points;
 	size_t n_points, cap_points;
 	uint64_t points_not_kept;
@@ -79,24 +119,15 @@ const char *access_kind_name(enum access_kind k);
 
 /* ---- summaries (chattiness.c) ------------------------------------------ */
 
-enum { RT_HIST_MAX = 16 }; /* round trips per access: 1..15 exactly, then 16+ */
-
-struct access_totals {
-	uint64_t accesses, round_trips, open, failed, macro;
-	uint64_t bytes, data_bytes;
-	uint64_t wait_ns, wall_ns;
-	uint64_t by_kind[ACCESS_KINDS], rt_by_kind[ACCESS_KINDS], wait_by_kind[ACCESS_KINDS];
-	uint64_t rt_hist[RT_HIST_MAX + 1]; /* [n] accesses of n round trips, [RT_HIST_MAX] n >= RT_HIST_MAX */
-	/* what-if: classic accesses one Tsread/Tswrite could have served */
-	uint64_t whatif_accesses, whatif_round_trips, whatif_rt_saved, whatif_wait_ns, whatif_wait_saved_ns;
-	uint64_t all_wait_ns;  /* every round trip's latency, accesses or not */
-	uint64_t not_kept;
-};
-
 struct path_row {
 	const char *path;
 	uint64_t accesses, round_trips, wait_ns, bytes;
 };
+
+/* The hottest-paths table is approximate: more distinct paths than it holds. */
+int access_hot_paths_approximate(const struct analysis *a);
+/* `ninep accesses`: the CSV header, and one row per access as it ends. */
+void accesses_csv_header(FILE *out);
 
 void access_totals(const struct analysis *a, struct access_totals *t);
 /* The paths with the most round trips (ties by name), up to max rows. */

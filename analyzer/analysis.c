@@ -34,15 +34,28 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 	memset(a, 0, sizeof *a);
 	if (opt != NULL)
 		a->opt = *opt;
+	if (a->opt.exchanges != NULL)
+		csv_open(&a->exchanges_csv, a->opt.exchanges);
+	if (a->opt.accesses != NULL)
+		csv_open(&a->accesses_csv, a->opt.accesses);
+}
+
+void analysis_flush(struct analysis *a)
+{
+	csv_flush(&a->exchanges_csv);
+	csv_flush(&a->accesses_csv);
 }
 
 void analysis_free(struct analysis *a)
 {
 	accesses_free(a);
+	csv_close(&a->exchanges_csv);
+	csv_close(&a->accesses_csv);
 	struct session *s = a->sessions;
 	while (s != NULL) {
 		struct session *next = s->next;
 		figures_free(&s->fig);
+		free(s->csv_prefix);
 		free(s);
 		s = next;
 	}

@@ -24,11 +24,21 @@ enum {
 	ANALYSIS_MAX_INPUTS = 256,
 };
 
-/* Counters that add up: per connection, per 9P2000.e session, in total. */
+/* What one message number has: a connection sees a dozen of the 256. */
+struct figures_type {
+	uint8_t type;
+	uint64_t messages;          /* of this number */
+	uint64_t errors;            /* Rerror/Rlerror answering it (a request) */
+	struct latency_hist *latency; /* its round trips (a request), lazily */
+};
+
+/* Counters that add up: per connection, per 9P2000.e session, in total.
+ * By message number they are sparse: slots only for the numbers seen, read
+ * through figures_messages, figures_errors and figures_latency. */
 struct figures {
-	uint64_t messages[NINEP_TYPES];          /* by message number */
-	uint64_t errors_by_request[NINEP_TYPES]; /* Rerror/Rlerror, by request number */
-	struct latency_hist *latency[NINEP_REQUEST_SLOTS]; /* by request number / 2, lazily */
+	uint16_t slot[NINEP_TYPES];    /* 1 + index in types, 0 when never seen */
+	uint16_t n_types, cap_types;
+	struct figures_type *types;
 	uint64_t requests, replies, round_trips, errors;
 	uint64_t unanswered, flushed, orphans;
 	uint64_t bytes_to_server, bytes_to_client; /* TCP payload, 9P or not */
@@ -39,6 +49,34 @@ struct figures {
 	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */
 	uint64_t file_accesses, file_access_round_trips;
 };
+
+/* The slot of a message number, made on first use (figures.c). */
+struct figures_type *figures_type_slot(struct figures *f, unsigned type);
+
+static inline struct figures_type *figures_type_of(struct figures *f, unsigned type)
+{
+	unsigned i = f->slot[type & (NINEP_TYPES - 1)];
+	return i != 0 ? &f->types[i - 1] : figures_type_slot(f, type & (NINEP_TYPES - 1));
+}
+
+static inline uint64_t figures_messages(const struct figures *f, unsigned type)
+{
+	unsigned i = type < NINEP_TYPES ? f->slot[type] : 0;
+	return i != 0 ? f->types[i - 1].messages : 0;
+}
+
+static inline uint64_t figures_errors(const struct figures *f, unsigned request_type)
+{
+	unsigned i = request_type < NINEP_TYPES ? f->slot[request_type] : 0;
+	return i != 0 ? f->types[i - 1].errors : 0;
+}
+
+/* The latencies of request type 2 * slot, or NULL. */
+static inline const struct latency_hist *figures_latency(const struct figures *f, unsigned slot)
+{
+	unsigned i = slot < NINEP_REQUEST_SLOTS ? f->slot[slot * 2] : 0;
+	return i != 0 ? f->types[i - 1].latency : NULL;
+}
 
 struct esession;
 struct conn_state;
@@ -60,6 +98,8 @@ struct session {
 	enum close_reason close_reason;
 	struct esession *esession; /* 9P2000.e connections only */
 	struct figures fig;
+	char *csv_prefix;         /* "connection,client,server," for CSV rows, once needed */
+	uint16_t csv_prefix_len;
 	struct session *next;
 };
 
@@ -85,7 +125,15 @@ struct analysis_options {
 	uint16_t ports[MAX_PORTS]; /* -p: only these are 9P (server side) */
 	unsigned n_ports;
 	FILE *exchanges;           /* CSV rows as exchanges match, or NULL */
+	FILE *accesses;            /* CSV rows as file accesses end, or NULL */
 	int timeline;              /* keep every exchange's times for the HTML charts */
+};
+
+/* Buffered CSV output (exchanges_csv.c). */
+struct csv_out {
+	FILE *file;
+	char *buf;
+	size_t len;
 };
 
 struct analysis {
@@ -104,12 +152,15 @@ struct analysis {
 	int live;
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c) */
+	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
 };
 
 /* analysis.c: the stream_events glue and the lifetime of everything. */
 void analysis_init(struct analysis *a, const struct analysis_options *opt);
 void analysis_free(struct analysis *a);
 const struct stream_events *analysis_events(void);
+/* Writes out the buffered CSV rows. */
+void analysis_flush(struct analysis *a);
 /* Adds the reassembler's counters of one finished input. */
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s);
 
@@ -149,8 +200,18 @@ void report_text(const struct analysis *a, FILE *out);
 void report_json(const struct analysis *a, FILE *out);
 
 /* exchanges_csv.c */
+void csv_open(struct csv_out *w, FILE *file);
+void csv_flush(struct csv_out *w);
+void csv_close(struct csv_out *w);
+void csv_bytes(struct csv_out *w, const char *s, size_t n);
+void csv_char(struct csv_out *w, char ch);
+void csv_field(struct csv_out *w, const char *s, size_t len); /* quoted when it needs to be */
+void csv_u64(struct csv_out *w, uint64_t v);
+void csv_i64(struct csv_out *w, int64_t v);
+void csv_session_prefix(struct csv_out *w, struct session *s);
+
 struct exchange_row {
-	const struct session *session;
+	struct session *session;
 	uint16_t tag;
 	unsigned request_type, reply_type;
 	const char *path;
@@ -161,6 +222,6 @@ struct exchange_row {
 	size_t error_len;
 };
 void exchanges_csv_header(FILE *out);
-void exchanges_csv_row(FILE *out, const struct exchange_row *row);
+void exchanges_csv_row(struct csv_out *w, const struct exchange_row *row);
 
 #endif

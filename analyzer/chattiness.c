@@ -25,47 +25,14 @@ void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole)
 void access_totals(const struct analysis *a, struct access_totals *t)
 {
 	memset(t, 0, sizeof *t);
-	struct figures f;
-	figures_totals(a, &f);
-	struct latency_hist all;
-	latency_all_requests(&f, &all);
-	t->all_wait_ns = all.sum;
-	latency_free(&all);
-	figures_free(&f);
 	const struct access_log *log = a->access_log;
-	if (log == NULL)
-		return;
-	t->not_kept = log->not_kept;
-	for (size_t i = 0; i < log->n; i++) {
-		const struct access_record *r = &log->rec[i];
-		t->accesses++;
-		t->round_trips += r->round_trips;
-		t->open += r->open;
-		t->failed += r->failed;
-		t->macro += r->macro;
-		t->bytes += r->bytes;
-		t->data_bytes += r->data_bytes;
-		t->wait_ns += r->wait_ns;
-		t->wall_ns += r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0;
-		t->by_kind[r->kind]++;
-		t->rt_by_kind[r->kind] += r->round_trips;
-		t->wait_by_kind[r->kind] += r->wait_ns;
-		t->rt_hist[r->round_trips < RT_HIST_MAX ? r->round_trips : RT_HIST_MAX]++;
-		if (r->fits_macro) {
-			t->whatif_accesses++;
-			t->whatif_round_trips += r->round_trips;
-			t->whatif_rt_saved += r->round_trips - 1;
-			t->whatif_wait_ns += r->wait_ns;
-			t->whatif_wait_saved_ns += r->wait_ns - r->longest_ns;
-		}
-	}
-}
-
-static int by_path(const void *x, const void *y)
-{
-	const struct access_record *a = *(const struct access_record *const *)x;
-	const struct access_record *b = *(const struct access_record *const *)y;
-	return strcmp(a->path, b->path);
+	if (log != NULL)
+		*t = log->sums;
+	/* The sum of every latency: no need to merge the histograms. */
+	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+		for (unsigned i = 0; i < s->fig.n_types; i++)
+			if (s->fig.types[i].latency != NULL)
+				t->all_wait_ns += s->fig.types[i].latency->sum;
 }
 
 static int by_round_trips(const void *x, const void *y)
@@ -79,32 +46,29 @@ static int by_round_trips(const void *x, const void *y)
 size_t access_hot_paths(const struct analysis *a, struct path_row *rows, size_t max)
 {
 	const struct access_log *log = a->access_log;
-	if (log == NULL || log->n == 0 || max == 0)
+	if (log == NULL || log->hot.n == 0 || max == 0)
 		return 0;
-	const struct access_record **sorted = malloc(log->n * sizeof *sorted);
-	struct path_row *all = calloc(log->n, sizeof *all);
-	if (sorted == NULL || all == NULL)
+	const struct hot_paths *h = &log->hot;
+	struct path_row *all = calloc(h->n, sizeof *all);
+	if (all == NULL)
 		abort();
-	for (size_t i = 0; i < log->n; i++)
-		sorted[i] = &log->rec[i];
-	qsort(sorted, log->n, sizeof *sorted, by_path);
-	size_t n = 0;
-	for (size_t i = 0; i < log->n; i++) {
-		const struct access_record *r = sorted[i];
-		if (n == 0 || strcmp(all[n - 1].path, r->path) != 0)
-			all[n++].path = r->path;
-		struct path_row *row = &all[n - 1];
-		row->accesses++;
-		row->round_trips += r->round_trips;
-		row->wait_ns += r->wait_ns;
-		row->bytes += r->bytes;
+	for (uint32_t i = 0; i < h->n; i++) {
+		all[i].path = h->e[i].path;
+		all[i].accesses = h->e[i].accesses;
+		all[i].round_trips = h->e[i].round_trips;
+		all[i].wait_ns = h->e[i].wait_ns;
+		all[i].bytes = h->e[i].bytes;
 	}
-	qsort(all, n, sizeof *all, by_round_trips);
-	size_t shown = n < max ? n : max;
+	qsort(all, h->n, sizeof *all, by_round_trips);
+	size_t shown = h->n < max ? h->n : max;
 	memcpy(rows, all, shown * sizeof *rows);
 	free(all);
-	free(sorted);
 	return shown;
+}
+
+int access_hot_paths_approximate(const struct analysis *a)
+{
+	return a->access_log != NULL && a->access_log->hot.evicted > 0;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -122,7 +86,7 @@ static void per_access(char *buf, size_t size, uint64_t round_trips, uint64_t ac
 		snprintf(buf, size, "%.2f", (double)round_trips / (double)accesses);
 }
 
-static void access_list_text(const struct analysis *a, FILE *out)
+static void access_list_text(const struct analysis *a, const struct access_totals *t, FILE *out)
 {
 	const struct access_log *log = a->access_log;
 	fprintf(out, "\nAccesses (times in microseconds)\n");
@@ -139,8 +103,11 @@ static void access_list_text(const struct analysis *a, FILE *out)
 			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state,
 			r->path[0] ? r->path : "?");
 	}
-	if (log->n > shown)
-		fprintf(out, "  ... %llu more (all of them in --json)\n", (unsigned long long)(log->n - shown));
+	if (t->accesses > shown && t->not_kept == 0)
+		fprintf(out, "  ... %llu more (all of them in --json)\n", (unsigned long long)(t->accesses - shown));
+	else if (t->accesses > shown)
+		fprintf(out, "  ... %llu more (the first %zu in --json, all of them with ninep accesses)\n",
+			(unsigned long long)(t->accesses - shown), log->n);
 }
 
 void chattiness_text(const struct analysis *a, FILE *out)
@@ -163,9 +130,6 @@ void chattiness_text(const struct analysis *a, FILE *out)
 	us_text(b1, sizeof b1, t.all_wait_ns);
 	percent_text(b2, sizeof b2, t.wait_ns, t.all_wait_ns);
 	fprintf(out, "  %-22s %s us (%s of it in file accesses)\n", "all round trips wait", b1, b2);
-	if (t.not_kept)
-		fprintf(out, "  %-22s %llu (counted above only in totals)\n", "not kept",
-			(unsigned long long)t.not_kept);
 	if (t.accesses == 0)
 		return;
 
@@ -199,6 +163,10 @@ void chattiness_text(const struct analysis *a, FILE *out)
 		fprintf(out, "  %8llu %8llu %14s  %s\n", (unsigned long long)rows[i].accesses,
 			(unsigned long long)rows[i].round_trips, b1, rows[i].path[0] ? rows[i].path : "?");
 	}
+	if (access_hot_paths_approximate(a))
+		fprintf(out, "  (approximate: more than %d distinct paths; the round trips of a path may include\n"
+			     "   some of paths it displaced, its other figures count from when it came in)\n",
+			HOT_PATHS_MAX);
 
 	fprintf(out, "\nWhat-if: one Tsread/Tswrite for each whole-file read or overwrite\n");
 	uint64_t classic = t.accesses - t.macro - t.failed - t.open;
@@ -215,7 +183,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 	us_text(b3, sizeof b3, t.wait_ns);
 	fprintf(out, "  %-22s %s us saved of %s us (%s)\n", "waiting on replies", b1, b3, b2);
 
-	access_list_text(a, out);
+	access_list_text(a, &t, out);
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -269,6 +237,8 @@ void chattiness_json(const struct analysis *a, FILE *out)
 		(unsigned long long)t.whatif_wait_ns, (unsigned long long)t.whatif_wait_saved_ns);
 	struct path_row rows[HOT_PATHS_SHOWN];
 	size_t n = access_hot_paths(a, rows, HOT_PATHS_SHOWN);
+	if (access_hot_paths_approximate(a))
+		fprintf(out, "%s\"hot_paths_approximate\": true,\n", in);
 	fprintf(out, "%s\"hot_paths\": [", in);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s\n%s  {\"path\": ", i ? "," : "", in);

@@ -121,7 +121,7 @@ void compare_text(const struct analysis *before, const struct analysis *after, F
 	fprintf(out, "  %-10s %6s %6s %11s %11s %11s %11s %11s %11s\n", "request", "count", "", "p50", "", "p90", "",
 		"p99", "");
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		const struct latency_hist *hb = b.fig.latency[i], *ha = a.fig.latency[i];
+		const struct latency_hist *hb = figures_latency(&b.fig, i), *ha = figures_latency(&a.fig, i);
 		uint64_t nb = hb ? hb->count : 0, na = ha ? ha->count : 0;
 		if (nb == 0 && na == 0)
 			continue;
@@ -226,7 +226,7 @@ void compare_json(const struct analysis *before, const struct analysis *after, F
 	int first = 1;
 	char name[16];
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		const struct latency_hist *hb = b.fig.latency[i], *ha = a.fig.latency[i];
+		const struct latency_hist *hb = figures_latency(&b.fig, i), *ha = figures_latency(&a.fig, i);
 		if ((hb == NULL || hb->count == 0) && (ha == NULL || ha->count == 0))
 			continue;
 		fprintf(out, "%s\n    \"%s\": {\"before\": ", first ? "" : ",", message_label(i * 2, name));

@@ -12,15 +12,35 @@ static unsigned latency_slot(unsigned request_type)
 	return (request_type / 2) % NINEP_REQUEST_SLOTS;
 }
 
+struct figures_type *figures_type_slot(struct figures *f, unsigned type)
+{
+	if (f->slot[type] != 0)
+		return &f->types[f->slot[type] - 1];
+	if (f->n_types == f->cap_types) {
+		unsigned cap = f->cap_types ? f->cap_types * 2u : 8u;
+		struct figures_type *t = realloc(f->types, cap * sizeof *t);
+		if (t == NULL)
+			abort();
+		f->types = t;
+		f->cap_types = (uint16_t)cap;
+	}
+	struct figures_type *t = &f->types[f->n_types++];
+	memset(t, 0, sizeof *t);
+	t->type = (uint8_t)type;
+	f->slot[type] = f->n_types;
+	return t;
+}
+
 static struct latency_hist *latency_of(struct figures *f, unsigned slot)
 {
-	if (f->latency[slot] == NULL) {
-		f->latency[slot] = malloc(sizeof *f->latency[slot]);
-		if (f->latency[slot] == NULL)
+	struct figures_type *t = figures_type_of(f, slot * 2);
+	if (t->latency == NULL) {
+		t->latency = malloc(sizeof *t->latency);
+		if (t->latency == NULL)
 			abort();
-		latency_init(f->latency[slot]);
+		latency_init(t->latency);
 	}
-	return f->latency[slot];
+	return t->latency;
 }
 
 void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns)
@@ -57,20 +77,13 @@ void figures_flush_latency(struct figures *f, struct latency_batch *b)
 
 void figures_add(struct figures *into, const struct figures *from)
 {
-	for (unsigned i = 0; i < NINEP_TYPES; i++) {
-		into->messages[i] += from->messages[i];
-		into->errors_by_request[i] += from->errors_by_request[i];
-	}
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		if (from->latency[i] == NULL)
-			continue;
-		if (into->latency[i] == NULL) {
-			into->latency[i] = malloc(sizeof *into->latency[i]);
-			if (into->latency[i] == NULL)
-				abort();
-			latency_init(into->latency[i]);
-		}
-		latency_merge(into->latency[i], from->latency[i]);
+	for (unsigned i = 0; i < from->n_types; i++) {
+		const struct figures_type *ft = &from->types[i];
+		struct figures_type *t = figures_type_of(into, ft->type);
+		t->messages += ft->messages;
+		t->errors += ft->errors;
+		if (ft->latency != NULL)
+			latency_merge(latency_of(into, ft->type / 2u), ft->latency);
 	}
 	into->requests += from->requests;
 	into->replies += from->replies;
@@ -93,13 +106,16 @@ void figures_add(struct figures *into, const struct figures *from)
 
 void figures_free(struct figures *f)
 {
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		if (f->latency[i] != NULL) {
-			latency_free(f->latency[i]);
-			free(f->latency[i]);
-			f->latency[i] = NULL;
+	for (unsigned i = 0; i < f->n_types; i++) {
+		if (f->types[i].latency != NULL) {
+			latency_free(f->types[i].latency);
+			free(f->types[i].latency);
 		}
 	}
+	free(f->types);
+	f->types = NULL;
+	f->n_types = f->cap_types = 0;
+	memset(f->slot, 0, sizeof f->slot);
 }
 
 void figures_totals(const struct analysis *a, struct figures *out)

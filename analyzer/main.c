@@ -3,6 +3,7 @@
  *
  *   ninep report [--json] [options] FILE... [FILTER]
  *   ninep exchanges [options] FILE... [FILTER]
+ *   ninep accesses [options] FILE... [FILTER]
  *   ninep report -i IFACE [-c COUNT] [FILTER]
  *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
  *
@@ -40,7 +41,7 @@ static void on_sigint(int sig)
 	stop_requested = 1;
 }
 
-enum command { CMD_REPORT, CMD_EXCHANGES, CMD_COMPARE };
+enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE };
 
 struct options {
 	enum command command;
@@ -59,7 +60,8 @@ static void usage(FILE *out)
 {
 	fputs("usage: ninep report [--json] [options] FILE... [FILTER]\n"
 	      "       ninep exchanges [options] FILE... [FILTER]\n"
-	      "       ninep report|exchanges [options] -i IFACE [FILTER]\n"
+	      "       ninep accesses [options] FILE... [FILTER]\n"
+	      "       ninep report|exchanges|accesses [options] -i IFACE [FILTER]\n"
 	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	      "\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
@@ -68,6 +70,7 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  report             a text report (--json: one JSON document)\n"
 	      "  exchanges          CSV, one row per round trip\n"
+	      "  accesses           CSV, one row per file access, as each ends\n"
 	      "  compare            BEFORE against AFTER, side by side (one capture each, or\n"
 	      "                     several per side separated by the word vs or by --)\n"
 	      "\n"
@@ -189,10 +192,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->command = CMD_REPORT;
 	else if (strcmp(argv[1], "exchanges") == 0)
 		o->command = CMD_EXCHANGES;
+	else if (strcmp(argv[1], "accesses") == 0)
+		o->command = CMD_ACCESSES;
 	else if (strcmp(argv[1], "compare") == 0)
 		o->command = CMD_COMPARE;
 	else
-		return usage_error("unknown command '%s' (report, exchanges or compare)", argv[1]);
+		return usage_error("unknown command '%s' (report, exchanges, accesses or compare)", argv[1]);
 	/* getopt would swallow "--": as the separator of compare it becomes "vs". */
 	for (int i = 2; o->command == CMD_COMPARE && i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
@@ -205,12 +210,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	while ((ch = getopt_long(argc, argv, ":p:f:i:c:qhV", long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
-			if (o->command == CMD_EXCHANGES)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES)
 				return usage_error("%s", "--json goes with report or compare");
 			o->json = 1;
 			break;
 		case 'H':
-			if (o->command == CMD_EXCHANGES)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES)
 				return usage_error("%s", "--html goes with report or compare");
 			o->html = optarg;
 			o->analysis.timeline = 1;
@@ -432,12 +437,16 @@ int main(int argc, char **argv)
 
 	if (o.command == CMD_EXCHANGES)
 		o.analysis.exchanges = stdout;
+	if (o.command == CMD_ACCESSES)
+		o.analysis.accesses = stdout;
 	struct analysis *a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return EXIT_INPUT;
 	analysis_init(a, &o.analysis);
 	if (o.command == CMD_EXCHANGES)
 		exchanges_csv_header(stdout);
+	if (o.command == CMD_ACCESSES)
+		accesses_csv_header(stdout);
 
 	int status = 0;
 	if (o.command == CMD_COMPARE)
@@ -452,6 +461,7 @@ int main(int argc, char **argv)
 	}
 
 	accesses_finish(a);
+	analysis_flush(a);
 	if (o.command == CMD_REPORT && o.html != NULL && report_html(a, NULL, o.html) != 0)
 		status = EXIT_INPUT;
 	if (o.command == CMD_REPORT) {

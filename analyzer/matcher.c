@@ -572,7 +572,7 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 	figures_queue_latency(fig, &c->latency, p->type, latency > 0 ? (uint64_t)latency : 0);
 	if (is_error) {
 		fig->errors++;
-		fig->errors_by_request[p->type]++;
+		figures_type_of(fig, p->type)->errors++;
 	}
 
 	if (c->a->opt.exchanges != NULL) {
@@ -581,7 +581,7 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 					    p->head.text_len, p->time_ns, latency, p->size, size, NULL, 0 };
 		if (is_error)
 			error_text(msg, m, errbuf, sizeof errbuf, &row.error, &row.error_len);
-		exchanges_csv_row(c->a->opt.exchanges, &row);
+		exchanges_csv_row(&c->a->exchanges_csv, &row);
 		c->a->csv_rows++;
 	}
 
@@ -698,7 +698,7 @@ static void reply(struct conn_state *c, const uint8_t *msg, uint32_t size, const
 void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
 		     const struct ninep_msg *m, int64_t ts)
 {
-	c->session->fig.messages[m->type]++;
+	figures_type_of(&c->session->fig, m->type)->messages++;
 	if (from_client)
 		request(c, msg, size, m, ts);
 	else

@@ -21,8 +21,8 @@ static inline void latency_all_requests(const struct figures *f, struct latency_
 {
 	latency_init(out);
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
-		if (f->latency[i] != NULL)
-			latency_merge(out, f->latency[i]);
+		if (figures_latency(f, i) != NULL)
+			latency_merge(out, figures_latency(f, i));
 }
 
 static inline const char *close_reason_name(enum close_reason r)

@@ -90,7 +90,7 @@ static void latency_chart(FILE *out, const struct figures *f[2], int sides)
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
 		int any = 0;
 		for (int s = 0; s < sides; s++) {
-			const struct latency_hist *h = f[s]->latency[i];
+			const struct latency_hist *h = figures_latency(f[s], i);
 			if (h == NULL || h->count == 0)
 				continue;
 			any = 1;
@@ -130,14 +130,14 @@ static void latency_chart(FILE *out, const struct figures *f[2], int sides)
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
 		int any = 0;
 		for (int s = 0; s < sides; s++)
-			any |= f[s]->latency[i] != NULL && f[s]->latency[i]->count > 0;
+			any |= figures_latency(f[s], i) != NULL && figures_latency(f[s], i)->count > 0;
 		if (!any)
 			continue;
 		int y0 = MARGIN_T + row * row_h;
 		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>\n", MARGIN_L - 8,
 			y0 + row_h / 2 + 4, message_label(i * 2, name));
 		for (int s = 0; s < sides; s++) {
-			const struct latency_hist *h = f[s]->latency[i];
+			const struct latency_hist *h = figures_latency(f[s], i);
 			if (h == NULL || h->count == 0)
 				continue;
 			double yc = y0 + (sides == 2 ? 9 + s * 15 : row_h / 2.0);

@@ -82,28 +82,28 @@ static void figures_body(FILE *out, const char *in, const struct figures *f)
 	fprintf(out, "%s\"messages\": {", in);
 	int first = 1;
 	for (unsigned t = 0; t < NINEP_TYPES; t++) {
-		if (f->messages[t] == 0)
+		if (figures_messages(f, t) == 0)
 			continue;
 		fprintf(out, "%s\"%s\": %llu", first ? "" : ", ", message_label(t, b),
-			(unsigned long long)f->messages[t]);
+			(unsigned long long)figures_messages(f, t));
 		first = 0;
 	}
 	fprintf(out, "},\n%s\"errors_by_request\": {", in);
 	first = 1;
 	for (unsigned t = 0; t < NINEP_TYPES; t++) {
-		if (f->errors_by_request[t] == 0)
+		if (figures_errors(f, t) == 0)
 			continue;
 		fprintf(out, "%s\"%s\": %llu", first ? "" : ", ", message_label(t, b),
-			(unsigned long long)f->errors_by_request[t]);
+			(unsigned long long)figures_errors(f, t));
 		first = 0;
 	}
 	fprintf(out, "},\n%s\"latency_ns\": {", in);
 	first = 1;
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		if (f->latency[i] == NULL || f->latency[i]->count == 0)
+		if (figures_latency(f, i) == NULL || figures_latency(f, i)->count == 0)
 			continue;
 		fprintf(out, "%s\n%s  \"%s\": ", first ? "" : ",", in, message_label(i * 2, b));
-		latency_object(out, f->latency[i]);
+		latency_object(out, figures_latency(f, i));
 		first = 0;
 	}
 	fprintf(out, "%s%s},\n", first ? "" : "\n", first ? "" : in);

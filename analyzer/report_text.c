@@ -65,24 +65,24 @@ static void messages(const struct figures *t, FILE *out)
 	fprintf(out, "  %-12s %8s  %-12s %8s %8s\n", "request", "count", "reply", "count", "errors");
 	for (unsigned type = 0; type < NINEP_TYPES; type += 2) {
 		unsigned reply = type + 1;
-		if (t->messages[type] == 0 && t->messages[reply] == 0)
+		if (figures_messages(t, type) == 0 && figures_messages(t, reply) == 0)
 			continue;
 		if (reply == NINEP_Rlerror || reply == NINEP_Rerror) {
 			/* no request of these numbers: error replies have their own line */
-			if (t->messages[type] == 0)
+			if (figures_messages(t, type) == 0)
 				continue;
-			fprintf(out, "  %-12s %8llu\n", message_label(type, b1), (unsigned long long)t->messages[type]);
+			fprintf(out, "  %-12s %8llu\n", message_label(type, b1), (unsigned long long)figures_messages(t, type));
 			continue;
 		}
 		fprintf(out, "  %-12s %8llu  %-12s %8llu %8llu\n", message_label(type, b1),
-			(unsigned long long)t->messages[type], message_label(reply, b2),
-			(unsigned long long)t->messages[reply], (unsigned long long)t->errors_by_request[type]);
+			(unsigned long long)figures_messages(t, type), message_label(reply, b2),
+			(unsigned long long)figures_messages(t, reply), (unsigned long long)figures_errors(t, type));
 	}
 	const unsigned errors[] = { NINEP_Rerror, NINEP_Rlerror };
 	for (unsigned i = 0; i < 2; i++)
-		if (t->messages[errors[i]] > 0)
+		if (figures_messages(t, errors[i]) > 0)
 			fprintf(out, "  %-12s %8s  %-12s %8llu\n", "", "", message_label(errors[i], b1),
-				(unsigned long long)t->messages[errors[i]]);
+				(unsigned long long)figures_messages(t, errors[i]));
 }
 
 static void latency_row(FILE *out, const char *label, const struct latency_hist *h)
@@ -104,8 +104,8 @@ static void latency_table(const struct figures *t, FILE *out)
 	fprintf(out, "  %-12s %8s %11s %11s %11s %11s %11s %11s\n", "request", "count", "min", "p50", "p90", "p99",
 		"max", "mean");
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
-		if (t->latency[i] != NULL && t->latency[i]->count > 0)
-			latency_row(out, message_label(i * 2, b), t->latency[i]);
+		if (figures_latency(t, i) != NULL && figures_latency(t, i)->count > 0)
+			latency_row(out, message_label(i * 2, b), figures_latency(t, i));
 	struct latency_hist all;
 	latency_all_requests(t, &all);
 	if (all.count > 0)

@@ -4,7 +4,11 @@ On the real LING pair: 10 accesses taking 45 round trips (classic) and 10
 (macro-ops), and the what-if on the classic one says 10 would do.  On the
 generated access_* captures the groupings equal the keys their .expected
 files state (file_accesses, file_access_round_trips, accesses_open,
-accesses.KIND)."""
+accesses.KIND).  On every capture, `ninep accesses` has one CSV row per
+access, the same as the report's list, in the same order."""
+import csv
+import glob
+import io
 import os
 import sys
 
@@ -70,7 +74,38 @@ def main():
         check.equal("%s: accesses_open" % name, c["accesses_open"], expected["accesses_open"])
         for kind, v in c["by_kind"].items():
             check.equal("%s: accesses.%s" % (name, kind), v["accesses"], expected["accesses." + kind])
+    check_csv(binary, check)
     check.finish()
+
+
+def check_csv(binary, check):
+    """`ninep accesses` against the JSON list, capture by capture."""
+    captures = sorted(glob.glob(os.path.join(CAPTURES_DIR, "*", "*.pcap*")))
+    check.true("captures found for the accesses CSV", len(captures) > 10, repr(len(captures)))
+    for capture in captures:
+        name = os.path.basename(capture)
+        code, out, err = run(binary, "accesses", "-q", capture)
+        jcode, doc, _ = report_json(binary, capture)
+        check.equal("%s: accesses exit status (%s)" % (name, err.strip()), code, jcode)
+        check.true("%s: CRLF rows" % name, out == "" or out.endswith("\r\n"), repr(out[-4:]))
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        c = doc["chattiness"]
+        check.equal("%s: a row per access" % name, len(rows), c["accesses"])
+        check.equal("%s: the list is every access here" % name, c["accesses_not_kept"], 0)
+        states = {"open": "open", "failed": "failed", "macro_op": "macro"}
+        for i, (row, a) in enumerate(zip(rows, c["list"])):
+            state = next((v for k, v in states.items() if a[k]), "error" if a["errors"] else "done")
+            got = (int(row["connection"]), row["path"], row["kind"], row["state"], int(row["round_trips"]),
+                   int(row["errors"]), int(row["bytes"]), int(row["data_bytes"]), int(row["first_ns"]),
+                   int(row["last_ns"]), int(row["wall_ns"]), int(row["wait_ns"]), row["fits_macro_op"])
+            want = (a["connection"], a["path"], a["kind"], state, a["round_trips"], a["errors"], a["bytes"],
+                    a["data_bytes"], a["first_ns"], a["last_ns"], a["wall_ns"], a["wait_ns"],
+                    "true" if a["fits_macro_op"] else "false")
+            if got != want:
+                check.equal("%s: access %d" % (name, i), got, want)
+                break
+    code, _, err = run(binary, "accesses", "--json", captures[0])
+    check.equal("accesses --json is a usage error", code, 1)
 
 
 if __name__ == "__main__":

@@ -174,11 +174,11 @@ static void test_out_of_order_and_latency(void)
 	const struct figures *fig = fake_close(&f);
 	CHECK_EQ("round trips", fig->round_trips, 3);
 	CHECK_EQ("unanswered", fig->unanswered, 0);
-	const struct latency_hist *h = fig->latency[NINEP_Tread / 2];
+	const struct latency_hist *h = figures_latency(fig, NINEP_Tread / 2);
 	CHECK_EQ("Tread latencies", h ? h->count : 0, 2);
 	CHECK_EQ("Tread min", h ? h->min : 0, 1000);
 	CHECK_EQ("Tread max", h ? h->max : 0, 3000);
-	CHECK_EQ("Tversion latency", fig->latency[NINEP_Tversion / 2]->min, 1000);
+	CHECK_EQ("Tversion latency", figures_latency(fig, NINEP_Tversion / 2)->min, 1000);
 	analysis_free(&f.a);
 }
 
@@ -202,7 +202,7 @@ static void test_one_message_in_pieces_and_many_in_one(void)
 	CHECK_EQ("pieces: round trips", fig->round_trips, 3);
 	/* Tversion completed by its last byte: sent one byte at a time, the
 	 * last at 1000 * tv.n after start; Rversion 1000 later. */
-	CHECK_EQ("pieces: Tversion latency from the completing packet", fig->latency[NINEP_Tversion / 2]->min, 1000);
+	CHECK_EQ("pieces: Tversion latency from the completing packet", figures_latency(fig, NINEP_Tversion / 2)->min, 1000);
 	analysis_free(&f.a);
 }
 
