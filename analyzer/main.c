@@ -32,13 +32,18 @@ enum {
 	PROGRESS_MIN_BYTES = 16 << 20,     /* inputs smaller than this need no progress */
 };
 
-/* The one global: set by SIGINT, read by capture_run. */
+/* The globals: set by SIGINT, read by capture_run; and the input being
+ * read, which SIGINT interrupts (libpcap would otherwise wait on). */
 static volatile sig_atomic_t stop_requested;
+static struct capture_input *volatile input_being_read;
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+	struct capture_input *in = input_being_read;
+	if (in != NULL)
+		capture_interrupt(in);
 }
 
 enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE };
@@ -370,7 +375,10 @@ static int run_input(struct analysis *a, const struct options *o, const char *na
 		return EXIT_INPUT;
 	}
 	int status = 0;
-	if (capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err) != 0) {
+	input_being_read = in;
+	int run_status = capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err);
+	input_being_read = NULL;
+	if (run_status != 0) {
 		record_failure(a, st, err[0] ? err : "damaged input");
 		status = EXIT_INPUT;
 	}

@@ -123,5 +123,11 @@ double capture_progress(const struct capture_input *in);
 /* Timestamp of the last packet read (for reasm_free). */
 int64_t capture_last_ns(const struct capture_input *in);
 void capture_close(struct capture_input *in);
+/*
+ * Make a capture_run in progress return as soon as it can.  Safe to call
+ * from a signal handler: a live capture on an idle interface is blocked in
+ * libpcap, which retries an interrupted wait unless told to break.
+ */
+void capture_interrupt(struct capture_input *in);
 
 #endif

@@ -227,6 +227,12 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 	return in;
 }
 
+void capture_interrupt(struct capture_input *in)
+{
+	if (in->pcap != NULL)
+		pcap_breakloop(in->pcap);
+}
+
 static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
 		    volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
