@@ -1,5 +1,5 @@
 /*
- * The JSON report (documented in README-json.md).  One document; every
+ * The JSON report (documented in the top-level README.md, "The JSON report").  One document; every
  * time is an integer number of nanoseconds; session keys appear only as
  * fingerprints.
  */

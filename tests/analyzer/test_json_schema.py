@@ -1,5 +1,5 @@
 """analyzer.json_schema: `ninep report --json` is one JSON document with the
-keys and types documented in analyzer/README-json.md, for every capture."""
+keys and types documented in README.md ("The JSON report"), for every capture."""
 import sys
 
 from ninep_testlib import Checker, all_captures
