@@ -103,10 +103,15 @@ static void relayout(struct latency_hist *h, uint32_t lo, uint32_t span, uint8_t
 	n.lo = lo;
 	n.span = span;
 	n.width = width;
-	for (uint32_t i = 0; i < h->span; i++) {
-		uint32_t v = count_at(h, i);
-		if (v != 0)
-			set_count(&n, h->lo + i - lo, v);
+	if (h->span > 0 && width == h->width) {
+		/* Only the range moves: one copy. */
+		memcpy((uint8_t *)counts + (size_t)(h->lo - lo) * width, h->counts, (size_t)h->span * width);
+	} else {
+		for (uint32_t i = 0; i < h->span; i++) {
+			uint32_t v = count_at(h, i);
+			if (v != 0)
+				set_count(&n, h->lo + i - lo, v);
+		}
 	}
 	free(h->counts);
 	*h = n;
@@ -201,20 +206,40 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 	into->sum += from->sum;
 	if (into->exact != NULL || into->n_buckets == 0)
 		spill_exact(into);
-	/* One reallocation for the whole range, not one per bucket outside it. */
-	if (from->span > 0)
-		cover(into, from->lo, from->lo + from->span - 1);
-	for (uint32_t i = 0; i < from->span; i++) {
-		uint32_t v = count_at(from, i);
-		if (v != 0)
-			bucket_add(into, (uint16_t)(from->lo + i), v);
+	if (from->span == 0)
+		return;
+	/* One reallocation for the whole range, not one per bucket outside it;
+	 * and a histogram merged into (a total) takes 4-byte counters at once,
+	 * so that the loop below adds without checking widths. */
+	cover(into, from->lo, from->lo + from->span - 1);
+	if (into->width != 4)
+		relayout(into, into->lo, into->span, 4);
+	uint32_t *to = (uint32_t *)into->counts + (from->lo - into->lo);
+	uint32_t added = 0;
+	/* A connection's histogram is mostly empty buckets: skip them a word
+	 * (8 bytes of counters) at a time. */
+	const uint8_t *c = from->counts;
+	uint32_t per_word = 8u / from->width;
+	uint32_t i = 0;
+	while (i < from->span) {
+		if (from->span - i >= per_word) {
+			uint64_t word;
+			memcpy(&word, c + (size_t)i * from->width, sizeof word);
+			if (word == 0) {
+				i += per_word;
+				continue;
+			}
+		}
+		uint32_t stop = from->span - i < per_word ? from->span : i + per_word;
+		for (; i < stop; i++) {
+			uint32_t v = count_at(from, i);
+			if (v == 0)
+				continue;
+			added += to[i] == 0;
+			to[i] += v;
+		}
 	}
-}
-
-static int compare_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	into->n_buckets += added;
 }
 
 uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
@@ -227,9 +252,16 @@ uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
 	if (rank == 0)
 		rank = 1;
 	if (using_exact(h)) {
+		/* At most LATENCY_EXACT_MAX samples: an insertion sort, without
+		 * qsort's call per comparison. */
 		uint64_t sorted[LATENCY_EXACT_MAX];
-		memcpy(sorted, h->exact, h->n_exact * sizeof *sorted);
-		qsort(sorted, h->n_exact, sizeof *sorted, compare_u64);
+		for (uint32_t i = 0; i < h->n_exact; i++) {
+			uint64_t v = h->exact[i];
+			uint32_t j = i;
+			for (; j > 0 && sorted[j - 1] > v; j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = v;
+		}
 		return sorted[rank - 1];
 	}
 	uint64_t seen = 0;

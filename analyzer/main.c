@@ -9,7 +9,7 @@
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
- * partial).
+ * partial; when no packet at all could be read, only the error).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -470,9 +470,13 @@ int main(int argc, char **argv)
 
 	accesses_finish(a);
 	analysis_flush(a);
-	if (o.command == CMD_REPORT && o.html != NULL && report_html(a, NULL, o.html) != 0)
+	/* Nothing could be read at all (not a capture, no such file): the
+	 * error says it all, an empty report would only hide it.  A damaged
+	 * input that gave some packets is reported, marked partial. */
+	int nothing_read = status != 0 && a->capture.packets == 0;
+	if (o.command == CMD_REPORT && !nothing_read && o.html != NULL && report_html(a, NULL, o.html) != 0)
 		status = EXIT_INPUT;
-	if (o.command == CMD_REPORT) {
+	if (o.command == CMD_REPORT && !nothing_read) {
 		if (o.json)
 			report_json(a, stdout);
 		else

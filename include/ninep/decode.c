@@ -202,30 +202,130 @@ enum ninep_status ninep_frame(const uint8_t *buf, size_t len, uint32_t max_size,
 	return NINEP_OK;
 }
 
+/*
+ * The fast path.  Most messages (Tclunk, Rread's header aside, Rlopen,
+ * Rgetattr, ...) have layouts made only of fixed-size fields: such a layout
+ * fits exactly when the body is as long as its fields, and decoding it is
+ * reading at offsets known in advance.  Computed once per message number
+ * from the same compiled layouts; anything else takes decode_layout.
+ */
+enum { NOT_FIXED = UINT32_MAX };
+
+static struct ninep_element header[3];
+
+static struct by_type {
+	uint8_t n;
+	const struct ninep_layout *layouts[MAX_CANDIDATES];
+	uint32_t fixed[MAX_CANDIDATES]; /* body bytes of an all-fixed layout, or NOT_FIXED */
+} by_type[256];
+static int fast_ready;
+
+static uint32_t fixed_body(const struct ninep_layout *l)
+{
+	uint32_t n = 0;
+	for (unsigned i = 0; i < l->n_elements; i++) {
+		const struct ninep_element *e = &l->elements[i];
+		if (e->repeat_from >= 0)
+			return NOT_FIXED;
+		switch (e->wire) {
+		case NINEP_WIRE_UINT:
+		case NINEP_WIRE_FIXED:
+			n += e->size;
+			break;
+		case NINEP_WIRE_QID:
+			n += NINEP_QIDSZ;
+			break;
+		default:
+			return NOT_FIXED;
+		}
+	}
+	return n;
+}
+
+static void fast_init(void)
+{
+	if (fast_ready)
+		return;
+	ninep_description_init();
+	static const char *const names[3] = { "size", "type", "tag" };
+	static const unsigned sizes[3] = { NINEP_SIZESZ, NINEP_BIT8SZ, NINEP_BIT16SZ };
+	for (int i = 0; i < 3; i++) {
+		strcpy(header[i].name, names[i]);
+		header[i].wire = NINEP_WIRE_UINT;
+		header[i].size = sizes[i];
+		header[i].length_from = -1;
+		header[i].repeat_from = -1;
+		header[i].field = ninep_field_by_key(names[i]);
+	}
+	for (unsigned t = 0; t < 256; t++) {
+		struct by_type *b = &by_type[t];
+		b->n = (uint8_t)ninep_layouts_of(t, b->layouts, MAX_CANDIDATES);
+		for (unsigned i = 0; i < b->n; i++)
+			b->fixed[i] = fixed_body(b->layouts[i]);
+	}
+	fast_ready = 1;
+}
+
+/* The items of an all-fixed layout that fits the message exactly. */
+static void fill_fixed(struct ninep_msg *m, const uint8_t *buf, const struct ninep_layout *l)
+{
+	uint32_t pos = NINEP_HDRSZ;
+	struct ninep_item *it = &m->items[3];
+	for (unsigned i = 0; i < l->n_elements; i++, it++) {
+		const struct ninep_element *e = &l->elements[i];
+		const uint8_t *p = buf + pos;
+		uint32_t size = e->wire == NINEP_WIRE_QID ? NINEP_QIDSZ : e->size;
+		uint64_t value = size;
+		if (e->wire == NINEP_WIRE_UINT) {
+			switch (size) {
+			case 1:
+				value = p[0];
+				break;
+			case 2:
+				value = ninep_get16(p);
+				break;
+			case 4:
+				value = ninep_get32(p);
+				break;
+			default:
+				value = ninep_get64(p);
+				break;
+			}
+		}
+		it->field = e->field;
+		it->element = e;
+		it->offset = pos;
+		it->length = size;
+		it->value = value;
+		it->depth = 0;
+		pos += size;
+	}
+	m->n_items = 3 + l->n_elements;
+}
+
 /* The header as items, so both tools show and filter it like any field. */
 static void push_header(struct cursor *c)
 {
-	static struct ninep_element header[3];
-	static const char *const names[3] = { "size", "type", "tag" };
-	static const unsigned sizes[3] = { NINEP_SIZESZ, NINEP_BIT8SZ, NINEP_BIT16SZ };
-	if (header[0].field == NULL) {
-		for (int i = 0; i < 3; i++) {
-			strcpy(header[i].name, names[i]);
-			header[i].wire = NINEP_WIRE_UINT;
-			header[i].size = sizes[i];
-			header[i].length_from = -1;
-			header[i].repeat_from = -1;
-			header[i].field = ninep_field_by_key(names[i]);
-		}
+	struct ninep_msg *m = c->msg;
+	uint64_t values[3] = { m->size, m->type, m->tag };
+	uint32_t offset = 0;
+	for (int i = 0; i < 3; i++) {
+		struct ninep_item *it = &m->items[i];
+		it->field = header[i].field;
+		it->element = &header[i];
+		it->offset = offset;
+		it->length = header[i].size;
+		it->value = values[i];
+		it->depth = 0;
+		offset += header[i].size;
 	}
-	uint64_t values[3] = { c->msg->size, c->msg->type, c->msg->tag };
-	for (int i = 0; i < 3; i++)
-		push(c, &header[i], header[i].size, values[i], 0);
+	m->n_items = 3;
+	c->pos = NINEP_HDRSZ;
 }
 
 enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg)
 {
-	ninep_description_init();
+	fast_init();
 	msg->n_items = 0;
 	msg->layout = NULL;
 	msg->problem = NULL;
@@ -253,8 +353,9 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 	msg->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
 	push_header(&c);
 
-	const struct ninep_layout *candidates[MAX_CANDIDATES];
-	size_t n = ninep_layouts_of(msg->type, candidates, MAX_CANDIDATES);
+	const struct by_type *b = &by_type[msg->type];
+	const struct ninep_layout *const *candidates = b->layouts;
+	size_t n = b->n;
 	if (n == 0) {
 		msg->problem = "unknown message type";
 		msg->problem_field = "type";
@@ -267,6 +368,14 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 	for (size_t i = 0; i < n; i++) {
 		if ((candidates[i]->dialects & dialects) == 0)
 			continue;
+		if (b->fixed[i] != NOT_FIXED && size - NINEP_HDRSZ == b->fixed[i]) {
+			fill_fixed(msg, buf, candidates[i]);
+			msg->layout = candidates[i];
+			msg->problem = NULL; /* an earlier layout's, if one was tried */
+			msg->problem_field = NULL;
+			msg->problem_offset = 0;
+			return NINEP_OK;
+		}
 		msg->n_items = 3;
 		c.pos = NINEP_HDRSZ;
 		status = decode_layout(&c, candidates[i], 0);

@@ -40,12 +40,18 @@ def main():
         code, out, err = run(binary, "report", text)
         check.equal("not a capture: exit", code, 2)
         check.true("not a capture: message names the file", "notes.pcap" in err, err)
+        check.equal("not a capture: no empty report", out, "")
+        code, out, err = run(binary, "report", "--json", text)
+        check.equal("not a capture json: exit", code, 2)
+        check.true("not a capture json: message names the file", "notes.pcap" in err, err)
+        check.equal("not a capture json: no empty report", out, "")
 
         # Missing file.
         missing = os.path.join(tmp, "missing.pcap")
         code, out, err = run(binary, "report", missing)
         check.equal("missing file: exit", code, 2)
         check.true("missing file: message names it", "missing.pcap" in err, err)
+        check.equal("missing file: no empty report", out, "")
 
         # A real capture cut short: what was read is reported, marked partial.
         source = os.path.join(REAL, "p9p_9p2000_9pserve_ramfs.pcap")
