@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Every generated message fits in this (the largest msize we negotiate). */
+enum { MSG_CEILING = 65536, MSG_MSIZE = 8192 };
+
 void build_tversion(struct buf *m, uint32_t msize, const char *version);
 void build_rversion(struct buf *m, uint32_t msize, const char *version);
 /* Tattach with n_uname (.u and .L) when dotu_or_l is set. */

@@ -6,40 +6,25 @@
 #include <stdlib.h>
 
 enum {
-	ETHERTYPE_IPV4 = 0x0800,
-	ETHERTYPE_IPV6 = 0x86DD,
 	ETHERTYPE_VLAN = 0x8100,  /* 802.1Q */
 	ETHERTYPE_QINQ = 0x88A8,  /* 802.1ad service tag */
 	VLAN_INNER_ID = 100,
 	VLAN_OUTER_ID = 200,
 	VLAN_PRIORITY_SHIFT = 13,
-	MAC_LEN = 6,
 	SLL_ADDR_LEN = 8,
 	ARPHRD_ETHER = 1,
 	PACKET_HOST = 0,     /* SLL packet type: addressed to the capturing host */
 	PACKET_OUTGOING = 4, /* sent by the capturing host (the client) */
 	SLL2_IFINDEX = 1,
 	BSD_AF_INET = 2,
-	IPV4_HDRLEN = 20,
-	IPV4_VERSION_IHL = 0x45,
-	IPV4_DF = 0x4000,
-	IPV4_MF = 0x2000,
-	IPV4_FRAG_UNIT = 8,
-	IPV6_HDRLEN = 40,
 	IPV6_VERSION_WORD = 0x60000000,
-	IP_TTL = 64,
 	IPPROTO_HOPOPTS = 0,
-	IPPROTO_TCP = 6,
 	IPPROTO_DSTOPTS = 60,
 	IPV6_EXT_LEN = 8, /* one extension header holding a 4-byte PadN */
 	IPV6_OPT_PADN = 1,
 	IPV6_PADN_LEN = 4,
-	TCP_HDRLEN = 20,
-	TCP_OPT_MSS = 2,
-	TCP_OPT_MSS_LEN = 4,
 	TCP_MSS = 1460,
 	TCP_WINDOW = 64240,
-	TCP_DATA_OFFSET_SHIFT = 2, /* header length / 4, in the high nibble: << 4 >> 2 */
 	FRAME_CEILING = 1u << 17,
 };
 
@@ -47,8 +32,8 @@ static const uint8_t mac[2][MAC_LEN] = {
 	{0x02, 0x00, 0x00, 0x00, 0x00, 0x01},
 	{0x02, 0x00, 0x00, 0x00, 0x00, 0x02},
 };
-static const uint8_t ipv4_addr[2][4] = {{10, 0, 0, 1}, {10, 0, 0, 2}};
-static const uint8_t ipv6_addr[2][16] = {
+static const uint8_t ipv4_addr[2][IPV4_ADDR_LEN] = {{10, 0, 0, 1}, {10, 0, 0, 2}};
+static const uint8_t ipv6_addr[2][IPV6_ADDR_LEN] = {
 	{0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01},
 	{0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02},
 };
@@ -62,23 +47,6 @@ void flow_init(struct flow *f, struct capfile *out, const struct flow_config *c,
 	f->ip_id[CLIENT] = 0x1000;
 	f->ip_id[SERVER] = 0x2000;
 	f->now_ns = start_ns;
-}
-
-/* The Internet checksum's running sum; fold and complement at the end. */
-static uint32_t sum_bytes(uint32_t sum, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n % 2 != 0)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static void link_header(struct flow *f, struct buf *fr, int side)
@@ -149,22 +117,6 @@ static void write_frame(struct flow *f, int side, const uint8_t *ip, size_t len)
 	buf_free(&fr);
 }
 
-static void ipv4_header(struct buf *b, int side, uint16_t id, uint16_t frag, size_t payload_len)
-{
-	size_t start = b->len;
-	buf_u8(b, IPV4_VERSION_IHL);
-	buf_u8(b, 0);
-	buf_be16(b, (uint16_t)(IPV4_HDRLEN + payload_len));
-	buf_be16(b, id);
-	buf_be16(b, frag);
-	buf_u8(b, IP_TTL);
-	buf_u8(b, IPPROTO_TCP);
-	buf_be16(b, 0);
-	buf_put(b, ipv4_addr[side], sizeof ipv4_addr[side]);
-	buf_put(b, ipv4_addr[!side], sizeof ipv4_addr[!side]);
-	buf_set_be16(b, start + 10, fold(sum_bytes(0, b->data + start, IPV4_HDRLEN)));
-}
-
 /* IPv4 datagram(s) around a TCP segment; fragmented when configured. */
 static void send_ipv4(struct flow *f, int side, const struct buf *tcp)
 {
@@ -174,7 +126,7 @@ static void send_ipv4(struct flow *f, int side, const struct buf *tcp)
 	buf_init(&ip, FRAME_CEILING);
 
 	if (unit == 0 || tcp->len <= unit) {
-		ipv4_header(&ip, side, id, IPV4_DF, tcp->len);
+		ipv4_header(buf_append(&ip, IPV4_HDRLEN), ipv4_addr[side], ipv4_addr[!side], id, IPV4_DF, tcp->len);
 		buf_put(&ip, tcp->data, tcp->len);
 		write_frame(f, side, ip.data, ip.len);
 		buf_free(&ip);
@@ -190,7 +142,7 @@ static void send_ipv4(struct flow *f, int side, const struct buf *tcp)
 		if (off + n < tcp->len)
 			frag |= IPV4_MF;
 		buf_reset(&ip);
-		ipv4_header(&ip, side, id, frag, n);
+		ipv4_header(buf_append(&ip, IPV4_HDRLEN), ipv4_addr[side], ipv4_addr[!side], id, frag, n);
 		buf_put(&ip, tcp->data + off, n);
 		write_frame(f, side, ip.data, ip.len);
 		if (off + n < tcp->len)
@@ -206,13 +158,13 @@ static void send_ipv6(struct flow *f, int side, const struct buf *tcp)
 	buf_init(&ip, FRAME_CEILING);
 	buf_be32(&ip, IPV6_VERSION_WORD);
 	buf_be16(&ip, (uint16_t)(ext + tcp->len));
-	buf_u8(&ip, f->c.ipv6_ext_headers ? IPPROTO_HOPOPTS : IPPROTO_TCP);
+	buf_u8(&ip, f->c.ipv6_ext_headers ? IPPROTO_HOPOPTS : IP_PROTOCOL_TCP);
 	buf_u8(&ip, IP_TTL);
 	buf_put(&ip, ipv6_addr[side], sizeof ipv6_addr[side]);
 	buf_put(&ip, ipv6_addr[!side], sizeof ipv6_addr[!side]);
 	if (f->c.ipv6_ext_headers) {
 		/* hop-by-hop, then destination options, each only padding */
-		const uint8_t next[2] = {IPPROTO_DSTOPTS, IPPROTO_TCP};
+		const uint8_t next[2] = {IPPROTO_DSTOPTS, IP_PROTOCOL_TCP};
 		for (int i = 0; i < 2; i++) {
 			buf_u8(&ip, next[i]);
 			buf_u8(&ip, 0); /* length in 8-byte units beyond the first */
@@ -226,54 +178,29 @@ static void send_ipv6(struct flow *f, int side, const struct buf *tcp)
 	buf_free(&ip);
 }
 
-static uint32_t pseudo_header_sum(const struct flow *f, int side, size_t tcp_len)
-{
-	uint32_t sum = 0;
-	if (f->c.ipv6) {
-		uint8_t tail[8] = {0};
-		sum = sum_bytes(sum, ipv6_addr[side], sizeof ipv6_addr[side]);
-		sum = sum_bytes(sum, ipv6_addr[!side], sizeof ipv6_addr[!side]);
-		tail[0] = (uint8_t)(tcp_len >> 24);
-		tail[1] = (uint8_t)(tcp_len >> 16);
-		tail[2] = (uint8_t)(tcp_len >> 8);
-		tail[3] = (uint8_t)tcp_len;
-		tail[7] = IPPROTO_TCP;
-		return sum_bytes(sum, tail, sizeof tail);
-	}
-	uint8_t tail[4] = {0, IPPROTO_TCP, (uint8_t)(tcp_len >> 8), (uint8_t)tcp_len};
-	sum = sum_bytes(sum, ipv4_addr[side], sizeof ipv4_addr[side]);
-	sum = sum_bytes(sum, ipv4_addr[!side], sizeof ipv4_addr[!side]);
-	return sum_bytes(sum, tail, sizeof tail);
-}
-
 static void segment_with_ack(struct flow *f, int side, uint32_t seq, uint32_t ack, uint8_t flags,
 			     const uint8_t *payload, size_t len)
 {
-	size_t hdrlen = TCP_HDRLEN + ((flags & TCP_SYN) ? TCP_OPT_MSS_LEN : 0);
-	uint16_t port[2] = {f->c.client_port, f->c.server_port};
+	struct tcp_fields t = {
+		.src_port = side == CLIENT ? f->c.client_port : f->c.server_port,
+		.dst_port = side == CLIENT ? f->c.server_port : f->c.client_port,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.window = TCP_WINDOW,
+		.mss = (flags & TCP_SYN) ? TCP_MSS : 0,
+	};
 	struct buf tcp;
 	buf_init(&tcp, FRAME_CEILING);
-	buf_be16(&tcp, port[side]);
-	buf_be16(&tcp, port[!side]);
-	buf_be32(&tcp, seq);
-	buf_be32(&tcp, ack);
-	buf_u8(&tcp, (uint8_t)(hdrlen << TCP_DATA_OFFSET_SHIFT));
-	buf_u8(&tcp, flags);
-	buf_be16(&tcp, TCP_WINDOW);
-	buf_be16(&tcp, 0); /* checksum, below */
-	buf_be16(&tcp, 0); /* urgent pointer */
-	if (flags & TCP_SYN) {
-		buf_u8(&tcp, TCP_OPT_MSS);
-		buf_u8(&tcp, TCP_OPT_MSS_LEN);
-		buf_be16(&tcp, TCP_MSS);
-	}
+	tcp_header(buf_append(&tcp, tcp_header_len(&t)), &t);
 	buf_put(&tcp, payload, len);
-	buf_set_be16(&tcp, 16, fold(sum_bytes(pseudo_header_sum(f, side, tcp.len), tcp.data, tcp.len)));
-
-	if (f->c.ipv6)
+	if (f->c.ipv6) {
+		tcp_checksum_ipv6(tcp.data, tcp.len, ipv6_addr[side], ipv6_addr[!side]);
 		send_ipv6(f, side, &tcp);
-	else
+	} else {
+		tcp_checksum_ipv4(tcp.data, tcp.len, ipv4_addr[side], ipv4_addr[!side]);
 		send_ipv4(f, side, &tcp);
+	}
 	buf_free(&tcp);
 	f->now_ns += FLOW_FRAME_GAP_NS;
 }

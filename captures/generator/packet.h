@@ -9,19 +9,12 @@
 #define CAPGEN_PACKET_H
 
 #include "capfile.h"
+#include "wire.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 enum { CLIENT = 0, SERVER = 1 };
-
-enum {
-	TCP_FIN = 0x01,
-	TCP_SYN = 0x02,
-	TCP_RST = 0x04,
-	TCP_PSH = 0x08,
-	TCP_ACK = 0x10,
-};
 
 /* The 9P well-known port, and the one used to exercise port heuristics. */
 enum { NINEP_PORT = 564, NINEP_ALT_PORT = 5640 };

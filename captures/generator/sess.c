@@ -1,6 +1,6 @@
 #include "sess.h"
 
-#include "msg.h"
+#include "msgs.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -19,13 +19,16 @@
  * connections, and the file's timestamps only ever grow.  All randomness
  * comes from one fixed-seed PRNG: the same arguments give the same bytes.
  *
- * The 9P messages are encoded here by hand, from the wire card
+ * The 9P messages are encoded by hand, from the wire card
  * (/work/shared/spec/9p-wire.md), not with the project's decoder: the
  * benchmark capture must also be valid for tshark's built-in dissector.
- * <ninep/protocol.h> is used for message numbers and wire sizes only.
+ * The encoding, the headers below 9P and the pcap file come from the
+ * capture writer all generators share (captures/generator/lib); the
+ * traffic model is this file's.
  *
- * Speed matters (20 million messages): one static frame buffer, one large
- * stdio buffer, no per-packet system calls, no per-byte data generation.
+ * Speed matters (20 million messages): one static frame buffer, one
+ * message buffer reused, the capture writer's large stdio buffer, no
+ * per-packet system calls, no per-byte data generation.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,43 +41,27 @@
 
 #include <ninep/protocol.h>
 
+#include "capfile.h"
+#include "msg.h"
+#include "wire.h"
+
 /* ---- sizes of everything below 9P ---------------------------------------- */
 enum {
-	PCAP_FILE_HDRSZ = 24,
-	PCAP_REC_HDRSZ = 16,
-	PCAP_VERSION_MAJOR = 2,
-	PCAP_VERSION_MINOR = 4,
 	PCAP_SNAPLEN = 65535,
-	LINKTYPE_ETHERNET = 1,
-	MAC_LEN = 6,
-	ETH_HDRSZ = 14,
-	ETHERTYPE_IPV4 = 0x0800,
-	IPV4_HDRSZ = 20,
-	IPV4_VERSION_IHL = 0x45,
-	IPV4_DF = 0x4000,
-	IPV4_TTL = 64,
-	IPPROTO_TCP_NUMBER = 6,
-	TCP_HDRSZ = 20,
-	TCP_DATA_OFFSET = (TCP_HDRSZ / 4) << 4,
 	TCP_WINDOW = 65535,
 	/* Ethernet MTU 1500 minus IPv4 and TCP headers with timestamps: what
 	 * Linux sends, so an 8 KiB read spans six segments. */
 	TCP_MSS = 1448,
-	FRAME_MAX = ETH_HDRSZ + IPV4_HDRSZ + TCP_HDRSZ + TCP_MSS,
 	NINEP_PORT = 564,
 	CLIENT_PORT_BASE = 40000,
 	CLIENTS_PER_SUBNET = 250, /* 10.1.x.1 .. 10.1.x.250 */
 	CLIENT_SUBNETS = 250,     /* 10.1.0.0 .. 10.1.249.0 */
 	MAX_CONNECTIONS = CLIENTS_PER_SUBNET * CLIENT_SUBNETS,
 	CLIENT_PORTS = 20000,
-	OUTPUT_BUFFER = 8 << 20,
 };
 
-#define PCAP_MAGIC_NSEC 0xa1b23c4du /* nanosecond timestamps */
 #define CAPTURE_START_SEC 1700000000u
 #define NSEC_PER_SEC 1000000000u
-
-enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_PSH = 0x08, TCP_ACK = 0x10 };
 
 /* ---- 9P parameters of the simulated clients and server ------------------- */
 enum {
@@ -182,11 +169,9 @@ static bool prng_percent(unsigned pct)
 
 /* ---- the output file ------------------------------------------------------ */
 struct capture_out {
-	FILE *file;
-	const char *path;
+	struct capfile *file;
 	uint64_t now_ns; /* capture clock: the current event, advanced per packet */
 	uint64_t packets;
-	uint64_t bytes;
 	uint64_t messages;
 };
 
@@ -194,55 +179,6 @@ static void die(const char *what, const char *detail)
 {
 	fprintf(stderr, "gen_bench_capture: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
 	exit(1);
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	put_le32(p, (uint32_t)v);
-	put_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
-static void write_bytes(struct capture_out *out, const void *p, size_t n)
-{
-	if (fwrite(p, 1, n, out->file) != n)
-		die(out->path, strerror(errno));
-	out->bytes += n;
-}
-
-static void write_file_header(struct capture_out *out)
-{
-	uint8_t h[PCAP_FILE_HDRSZ] = {0};
-	put_le32(h, PCAP_MAGIC_NSEC);
-	put_le16(h + 4, PCAP_VERSION_MAJOR);
-	put_le16(h + 6, PCAP_VERSION_MINOR);
-	/* thiszone and sigfigs stay 0 */
-	put_le32(h + 16, PCAP_SNAPLEN);
-	put_le32(h + 20, LINKTYPE_ETHERNET);
-	write_bytes(out, h, sizeof h);
 }
 
 /* ---- TCP connections ------------------------------------------------------ */
@@ -306,85 +242,37 @@ struct connection {
 static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 static const uint8_t server_ip[4] = {10, 0, 0, 1};
 
-static uint8_t frame[FRAME_MAX];
+static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(TCP_MSS)];
 static uint8_t data_block[DATA_BLOCK];
-static uint8_t message[MSIZE];
-
-/* One's-complement sum of a byte run, for the IPv4 and TCP checksums. */
-static uint32_t checksum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	for (; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		sum += (uint32_t)p[i] << 8;
-	return sum;
-}
-
-static uint16_t checksum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
+static struct buf message; /* the message being encoded, at most MSIZE */
 
 static void write_segment(struct capture_out *out, struct connection *c, enum direction dir, uint8_t flags,
 			  const uint8_t *payload, size_t len)
 {
-	const uint8_t *src_ip = dir == TO_SERVER ? c->client_ip : server_ip;
-	const uint8_t *dst_ip = dir == TO_SERVER ? server_ip : c->client_ip;
-	uint16_t src_port = dir == TO_SERVER ? c->client_port : NINEP_PORT;
-	uint16_t dst_port = dir == TO_SERVER ? NINEP_PORT : c->client_port;
 	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	size_t ip_len = IPV4_HDRSZ + TCP_HDRSZ + len;
-	size_t frame_len = ETH_HDRSZ + ip_len;
-
 	/* Ethernet: client MACs are 02:00:00:01:hi:lo */
 	uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(c->index >> 8), (uint8_t)c->index};
-	memcpy(frame, dir == TO_SERVER ? server_mac : client_mac, MAC_LEN);
-	memcpy(frame + MAC_LEN, dir == TO_SERVER ? client_mac : server_mac, MAC_LEN);
-	put_be16(frame + 2 * MAC_LEN, ETHERTYPE_IPV4);
-
-	uint8_t *ip = frame + ETH_HDRSZ;
-	ip[0] = IPV4_VERSION_IHL;
-	ip[1] = 0;
-	put_be16(ip + 2, (uint16_t)ip_len);
-	put_be16(ip + 4, c->ip_id[dir]++);
-	put_be16(ip + 6, IPV4_DF);
-	ip[8] = IPV4_TTL;
-	ip[9] = IPPROTO_TCP_NUMBER;
-	put_be16(ip + 10, 0);
-	memcpy(ip + 12, src_ip, 4);
-	memcpy(ip + 16, dst_ip, 4);
-	put_be16(ip + 10, checksum_fold(checksum_add(0, ip, IPV4_HDRSZ)));
-
-	uint8_t *tcp = ip + IPV4_HDRSZ;
-	put_be16(tcp, src_port);
-	put_be16(tcp + 2, dst_port);
-	put_be32(tcp + 4, c->next_seq[dir]);
-	put_be32(tcp + 8, (flags & TCP_ACK) ? c->next_seq[back] : 0);
-	tcp[12] = TCP_DATA_OFFSET;
-	tcp[13] = flags;
-	put_be16(tcp + 14, TCP_WINDOW);
-	put_be16(tcp + 16, 0);
-	put_be16(tcp + 18, 0);
-	memcpy(tcp + TCP_HDRSZ, payload, len);
-	/* pseudo-header: addresses, protocol, TCP length */
-	uint32_t sum = checksum_add(0, ip + 12, 8);
-	sum += IPPROTO_TCP_NUMBER + (uint32_t)(TCP_HDRSZ + len);
-	sum = checksum_add(sum, tcp, TCP_HDRSZ + len);
-	put_be16(tcp + 16, checksum_fold(sum));
+	struct eth_ipv4_tcp h = {
+		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
+		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
+		.src_ip = dir == TO_SERVER ? c->client_ip : server_ip,
+		.dst_ip = dir == TO_SERVER ? server_ip : c->client_ip,
+		.ip_id = c->ip_id[dir]++,
+		.tcp = {
+			.src_port = dir == TO_SERVER ? c->client_port : NINEP_PORT,
+			.dst_port = dir == TO_SERVER ? NINEP_PORT : c->client_port,
+			.seq = c->next_seq[dir],
+			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
+			.flags = flags,
+			.window = TCP_WINDOW,
+		},
+	};
+	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
 
 	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
 
 	out->now_ns += WIRE_GAP_NS + frame_len * WIRE_PS_PER_BYTE / PS_PER_NS;
-	uint8_t rec[PCAP_REC_HDRSZ];
-	put_le32(rec, (uint32_t)(out->now_ns / NSEC_PER_SEC));
-	put_le32(rec + 4, (uint32_t)(out->now_ns % NSEC_PER_SEC));
-	put_le32(rec + 8, (uint32_t)frame_len);
-	put_le32(rec + 12, (uint32_t)frame_len);
-	write_bytes(out, rec, sizeof rec);
-	write_bytes(out, frame, frame_len);
+	capfile_write(out->file, out->now_ns, frame, frame_len);
 	out->packets++;
 }
 
@@ -416,9 +304,12 @@ static void flush_pending(struct capture_out *out, struct connection *c)
  * last message of a write flushes.  Bytes never wait across a change of
  * direction: a reply must not precede its request.
  */
-static void send_message(struct capture_out *out, struct connection *c, enum direction dir, const uint8_t *msg,
-			 size_t len, bool more)
+static void send_message(struct capture_out *out, struct connection *c, enum direction dir, const struct buf *m,
+			 bool more)
 {
+	const uint8_t *msg = m->data;
+	size_t len = m->len;
+
 	if (c->pending_len > 0 && c->pending_dir != dir)
 		flush_pending(out, c);
 	c->pending_dir = dir;
@@ -438,61 +329,6 @@ static void send_message(struct capture_out *out, struct connection *c, enum dir
 }
 
 /* ---- 9P encoding ---------------------------------------------------------- */
-struct encoder {
-	uint8_t *buf;
-	size_t len;
-};
-
-/* Sizes are ours, never input: overflowing the buffer is a bug. */
-static uint8_t *enc_reserve(struct encoder *e, size_t n)
-{
-	if (n > MSIZE - e->len)
-		die("internal error", "9P message larger than msize");
-	uint8_t *p = e->buf + e->len;
-	e->len += n;
-	return p;
-}
-
-static void enc_u8(struct encoder *e, uint8_t v) { *enc_reserve(e, NINEP_BIT8SZ) = v; }
-static void enc_u16(struct encoder *e, uint16_t v) { put_le16(enc_reserve(e, NINEP_BIT16SZ), v); }
-static void enc_u32(struct encoder *e, uint32_t v) { put_le32(enc_reserve(e, NINEP_BIT32SZ), v); }
-static void enc_u64(struct encoder *e, uint64_t v) { put_le64(enc_reserve(e, NINEP_BIT64SZ), v); }
-
-static void enc_bytes(struct encoder *e, const void *p, size_t n)
-{
-	memcpy(enc_reserve(e, n), p, n);
-}
-
-static void enc_string(struct encoder *e, const char *s)
-{
-	size_t n = strlen(s);
-	enc_u16(e, (uint16_t)n);
-	enc_bytes(e, s, n);
-}
-
-static void enc_qid(struct encoder *e, uint8_t type, uint32_t version, uint64_t path)
-{
-	enc_u8(e, type);
-	enc_u32(e, version);
-	enc_u64(e, path);
-}
-
-/* size[4] type[1] tag[2]; the size is filled in by enc_end. */
-static struct encoder enc_begin(unsigned type, uint16_t tag)
-{
-	struct encoder e = {message, 0};
-	enc_u32(&e, 0);
-	enc_u8(&e, (uint8_t)type);
-	enc_u16(&e, tag);
-	return e;
-}
-
-static size_t enc_end(struct encoder *e)
-{
-	put_le32(e->buf, (uint32_t)e->len);
-	return e->len;
-}
-
 /* File contents: a window on a fixed random block, chosen by the file. */
 static const uint8_t *file_data(uint64_t qid_path, size_t n)
 {
@@ -578,180 +414,180 @@ static uint32_t lane_fid(const struct connection *c, const struct lane *l)
 	return LANE_FID_BASE + (uint32_t)(l - c->lanes);
 }
 
-static void enc_names(struct encoder *e, const struct lane *l)
+static void put_names(struct buf *m, const struct lane *l)
 {
-	enc_u16(e, l->n_names);
+	msg_u16(m, l->n_names);
 	for (unsigned i = 0; i < l->n_names; i++)
-		enc_string(e, walk_vocabulary[l->names[i]]);
+		msg_str(m, walk_vocabulary[l->names[i]]);
 }
 
-static size_t encode_request(const struct connection *c, const struct lane *l)
+static void encode_request(struct buf *m, const struct connection *c, const struct lane *l)
 {
 	uint32_t fid = lane_fid(c, l);
-	struct encoder e;
 	switch ((enum op)l->ops[l->pos]) {
 	case OP_WALK:
-		e = enc_begin(NINEP_Twalk, l->tag);
-		enc_u32(&e, ROOT_FID);
-		enc_u32(&e, fid);
-		enc_names(&e, l);
+		msg_begin(m, NINEP_Twalk, l->tag);
+		msg_u32(m, ROOT_FID);
+		msg_u32(m, fid);
+		put_names(m, l);
 		break;
 	case OP_LOPEN:
-		e = enc_begin(NINEP_Tlopen, l->tag);
-		enc_u32(&e, fid);
-		enc_u32(&e, l->is_dir ? LINUX_O_DIRECTORY : 0);
+		msg_begin(m, NINEP_Tlopen, l->tag);
+		msg_u32(m, fid);
+		msg_u32(m, l->is_dir ? LINUX_O_DIRECTORY : 0);
 		break;
 	case OP_OPEN:
-		e = enc_begin(NINEP_Topen, l->tag);
-		enc_u32(&e, fid);
-		enc_u8(&e, NINEP_OREAD);
+		msg_begin(m, NINEP_Topen, l->tag);
+		msg_u32(m, fid);
+		msg_u8(m, NINEP_OREAD);
 		break;
 	case OP_GETATTR:
-		e = enc_begin(NINEP_Tgetattr, l->tag);
-		enc_u32(&e, fid);
-		enc_u64(&e, GETATTR_BASIC);
+		msg_begin(m, NINEP_Tgetattr, l->tag);
+		msg_u32(m, fid);
+		msg_u64(m, GETATTR_BASIC);
 		break;
 	case OP_READ:
-		e = enc_begin(NINEP_Tread, l->tag);
-		enc_u32(&e, fid);
-		enc_u64(&e, (uint64_t)l->reads_done * IOUNIT);
-		enc_u32(&e, IOUNIT);
+		msg_begin(m, NINEP_Tread, l->tag);
+		msg_u32(m, fid);
+		msg_u64(m, (uint64_t)l->reads_done * IOUNIT);
+		msg_u32(m, IOUNIT);
 		break;
 	case OP_READDIR:
-		e = enc_begin(NINEP_Treaddir, l->tag);
-		enc_u32(&e, fid);
-		enc_u64(&e, l->reads_done ? l->n_dirents : 0); /* offset of the last entry */
-		enc_u32(&e, IOUNIT);
+		msg_begin(m, NINEP_Treaddir, l->tag);
+		msg_u32(m, fid);
+		msg_u64(m, l->reads_done ? l->n_dirents : 0); /* offset of the last entry */
+		msg_u32(m, IOUNIT);
 		break;
 	case OP_CLUNK:
-		e = enc_begin(NINEP_Tclunk, l->tag);
-		enc_u32(&e, fid);
+		msg_begin(m, NINEP_Tclunk, l->tag);
+		msg_u32(m, fid);
 		break;
 	case OP_SREAD:
-		e = enc_begin(NINEP_Tsread, l->tag);
-		enc_u32(&e, ROOT_FID);
-		enc_names(&e, l);
+		msg_begin(m, NINEP_Tsread, l->tag);
+		msg_u32(m, ROOT_FID);
+		put_names(m, l);
 		break;
 	case OP_SWRITE:
-		e = enc_begin(NINEP_Tswrite, l->tag);
-		enc_u32(&e, ROOT_FID);
-		enc_names(&e, l);
-		enc_u32(&e, l->file_size);
-		enc_bytes(&e, file_data(l->qid_path, l->file_size), l->file_size);
+		msg_begin(m, NINEP_Tswrite, l->tag);
+		msg_u32(m, ROOT_FID);
+		put_names(m, l);
+		msg_u32(m, l->file_size);
+		msg_bytes(m, file_data(l->qid_path, l->file_size), l->file_size);
 		break;
 	default:
 		die("internal error", "unknown op");
 	}
-	return enc_end(&e);
+	msg_end(m);
 }
 
 enum { STAT_TIMES = 4 };
 
-static void enc_rgetattr(struct encoder *e, const struct lane *l)
+static void put_rgetattr(struct buf *m, const struct lane *l)
 {
 	const uint64_t mtime = CAPTURE_START_SEC - (l->qid_path & 0xfffff);
-	enc_u64(e, GETATTR_BASIC);              /* valid */
-	enc_qid(e, NINEP_QTFILE, 1, l->qid_path);
-	enc_u32(e, REGULAR_FILE_MODE);          /* mode */
-	enc_u32(e, N_UNAME);                    /* uid */
-	enc_u32(e, N_UNAME);                    /* gid */
-	enc_u64(e, 1);                          /* nlink */
-	enc_u64(e, 0);                          /* rdev */
-	enc_u64(e, l->file_size);               /* size */
-	enc_u64(e, STAT_BLKSIZE);               /* blksize */
-	enc_u64(e, (l->file_size + STAT_BLOCK_UNIT - 1) / STAT_BLOCK_UNIT); /* blocks */
+	msg_u64(m, GETATTR_BASIC);              /* valid */
+	msg_qid(m, (struct qid){NINEP_QTFILE, 1, l->qid_path});
+	msg_u32(m, REGULAR_FILE_MODE);          /* mode */
+	msg_u32(m, N_UNAME);                    /* uid */
+	msg_u32(m, N_UNAME);                    /* gid */
+	msg_u64(m, 1);                          /* nlink */
+	msg_u64(m, 0);                          /* rdev */
+	msg_u64(m, l->file_size);               /* size */
+	msg_u64(m, STAT_BLKSIZE);               /* blksize */
+	msg_u64(m, (l->file_size + STAT_BLOCK_UNIT - 1) / STAT_BLOCK_UNIT); /* blocks */
 	for (unsigned t = 0; t < STAT_TIMES; t++) { /* atime, mtime, ctime, btime */
-		enc_u64(e, mtime);
-		enc_u64(e, (l->qid_path * DATA_STRIDE) % NSEC_PER_SEC); /* any nanoseconds */
+		msg_u64(m, mtime);
+		msg_u64(m, (l->qid_path * DATA_STRIDE) % NSEC_PER_SEC); /* any nanoseconds */
 	}
-	enc_u64(e, 0); /* gen */
-	enc_u64(e, 0); /* data_version */
+	msg_u64(m, 0); /* gen */
+	msg_u64(m, 0); /* data_version */
 }
 
 /* Rreaddir data: qid[13] offset[8] type[1] name[s] per entry. */
-static void enc_dirents(struct encoder *e, const struct lane *l)
+static void put_dirents(struct buf *m, const struct lane *l)
 {
-	uint8_t *count = enc_reserve(e, NINEP_BIT32SZ);
-	size_t start = e->len;
+	size_t count_at = m->len;
+	msg_u32(m, 0); /* count, patched below */
+	size_t start = m->len;
 	for (unsigned i = 0; i < l->n_dirents; i++) {
 		char name[DIRENT_NAME_MAX];
 		bool sub = i % DIRENT_SUBDIR_EVERY == 0;
 		snprintf(name, sizeof name, "%s%03u", sub ? "dir" : "file", i);
-		enc_qid(e, sub ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path + i + 1);
-		enc_u64(e, i + 1);          /* offset of the next entry */
-		enc_u8(e, sub ? DT_DIR_TYPE : DT_REG_TYPE);
-		enc_string(e, name);
+		msg_qid(m, (struct qid){sub ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path + i + 1});
+		msg_u64(m, i + 1);          /* offset of the next entry */
+		msg_u8(m, sub ? DT_DIR_TYPE : DT_REG_TYPE);
+		msg_str(m, name);
 	}
-	put_le32(count, (uint32_t)(e->len - start));
+	buf_set_le32(m, count_at, (uint32_t)(m->len - start));
 }
 
-static size_t encode_reply(const struct connection *c, const struct lane *l)
+static void encode_reply(struct buf *m, const struct connection *c, const struct lane *l)
 {
-	struct encoder e;
 	enum op op = (enum op)l->ops[l->pos];
 	if (l->fails) {
 		if (c->dialect == DIALECT_L) {
-			e = enc_begin(NINEP_Rlerror, l->tag);
-			enc_u32(&e, LINUX_ENOENT);
+			msg_begin(m, NINEP_Rlerror, l->tag);
+			msg_u32(m, LINUX_ENOENT);
 		} else {
-			e = enc_begin(NINEP_Rerror, l->tag);
-			enc_string(&e, "file does not exist");
+			msg_begin(m, NINEP_Rerror, l->tag);
+			msg_str(m, "file does not exist");
 		}
-		return enc_end(&e);
+		msg_end(m);
+		return;
 	}
 	switch (op) {
 	case OP_WALK:
-		e = enc_begin(NINEP_Rwalk, l->tag);
-		enc_u16(&e, l->n_names);
+		msg_begin(m, NINEP_Rwalk, l->tag);
+		msg_u16(m, l->n_names);
 		for (unsigned i = 0; i < l->n_names; i++) {
 			bool last = i + 1 == l->n_names;
 			uint8_t type = last && !l->is_dir ? NINEP_QTFILE : NINEP_QTDIR;
-			enc_qid(&e, type, 0, last ? l->qid_path : l->qid_path ^ (0x1000u + i));
+			msg_qid(m, (struct qid){type, 0, last ? l->qid_path : l->qid_path ^ (0x1000u + i)});
 		}
 		break;
 	case OP_LOPEN:
 	case OP_OPEN:
-		e = enc_begin(op == OP_LOPEN ? NINEP_Rlopen : NINEP_Ropen, l->tag);
-		enc_qid(&e, l->is_dir ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path);
-		enc_u32(&e, IOUNIT);
+		msg_begin(m, op == OP_LOPEN ? NINEP_Rlopen : NINEP_Ropen, l->tag);
+		msg_qid(m, (struct qid){l->is_dir ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path});
+		msg_u32(m, IOUNIT);
 		break;
 	case OP_GETATTR:
-		e = enc_begin(NINEP_Rgetattr, l->tag);
-		enc_rgetattr(&e, l);
+		msg_begin(m, NINEP_Rgetattr, l->tag);
+		put_rgetattr(m, l);
 		break;
 	case OP_READ: {
 		uint64_t offset = (uint64_t)l->reads_done * IOUNIT;
 		uint32_t n = offset >= l->file_size ? 0 : (uint32_t)(l->file_size - offset);
 		if (n > IOUNIT)
 			n = IOUNIT;
-		e = enc_begin(NINEP_Rread, l->tag);
-		enc_u32(&e, n);
-		enc_bytes(&e, file_data(l->qid_path + l->reads_done, n), n);
+		msg_begin(m, NINEP_Rread, l->tag);
+		msg_u32(m, n);
+		msg_bytes(m, file_data(l->qid_path + l->reads_done, n), n);
 		break;
 	}
 	case OP_READDIR:
-		e = enc_begin(NINEP_Rreaddir, l->tag);
+		msg_begin(m, NINEP_Rreaddir, l->tag);
 		if (l->reads_done == 0)
-			enc_dirents(&e, l);
+			put_dirents(m, l);
 		else
-			enc_u32(&e, 0);
+			msg_u32(m, 0);
 		break;
 	case OP_CLUNK:
-		e = enc_begin(NINEP_Rclunk, l->tag);
+		msg_begin(m, NINEP_Rclunk, l->tag);
 		break;
 	case OP_SREAD:
-		e = enc_begin(NINEP_Rsread, l->tag);
-		enc_u32(&e, l->file_size);
-		enc_bytes(&e, file_data(l->qid_path, l->file_size), l->file_size);
+		msg_begin(m, NINEP_Rsread, l->tag);
+		msg_u32(m, l->file_size);
+		msg_bytes(m, file_data(l->qid_path, l->file_size), l->file_size);
 		break;
 	case OP_SWRITE:
-		e = enc_begin(NINEP_Rswrite, l->tag);
-		enc_u32(&e, l->file_size);
+		msg_begin(m, NINEP_Rswrite, l->tag);
+		msg_u32(m, l->file_size);
 		break;
 	default:
 		die("internal error", "unknown op");
 	}
-	return enc_end(&e);
+	msg_end(m);
 }
 
 /* ---- one connection's life, one event at a time --------------------------- */
@@ -780,29 +616,32 @@ static uint64_t client_turnaround_ns(void)
 
 static void send_version(struct generator *g, struct connection *c, bool reply)
 {
-	struct encoder e = enc_begin(reply ? NINEP_Rversion : NINEP_Tversion, NINEP_NOTAG);
-	enc_u32(&e, MSIZE);
-	enc_string(&e, dialect_version[c->dialect]);
-	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, message, enc_end(&e), false);
+	struct buf *m = &message;
+	msg_begin(m, reply ? NINEP_Rversion : NINEP_Tversion, NINEP_NOTAG);
+	msg_u32(m, MSIZE);
+	msg_str(m, dialect_version[c->dialect]);
+	msg_end(m);
+	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, m, false);
 }
 
 static void send_attach(struct generator *g, struct connection *c, bool reply)
 {
 	const uint16_t tag = 0;
-	struct encoder e;
+	struct buf *m = &message;
 	if (reply) {
-		e = enc_begin(NINEP_Rattach, tag);
-		enc_qid(&e, NINEP_QTDIR, 0, 1);
+		msg_begin(m, NINEP_Rattach, tag);
+		msg_qid(m, (struct qid){NINEP_QTDIR, 0, 1});
 	} else {
-		e = enc_begin(NINEP_Tattach, tag);
-		enc_u32(&e, ROOT_FID);
-		enc_u32(&e, NINEP_NOFID);
-		enc_string(&e, "bench");
-		enc_string(&e, "/srv/bench");
+		msg_begin(m, NINEP_Tattach, tag);
+		msg_u32(m, ROOT_FID);
+		msg_u32(m, NINEP_NOFID);
+		msg_str(m, "bench");
+		msg_str(m, "/srv/bench");
 		if (c->dialect == DIALECT_L)
-			enc_u32(&e, N_UNAME);
+			msg_u32(m, N_UNAME);
 	}
-	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, message, enc_end(&e), false);
+	msg_end(m);
+	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, m, false);
 }
 
 /*
@@ -832,13 +671,15 @@ static void send_request(struct generator *g, struct connection *c, struct lane 
 	c->free_tags = (uint16_t)(c->free_tags & ~(1u << tag));
 	l->tag = (uint16_t)tag;
 	l->waiting = true;
-	send_message(&g->out, c, TO_SERVER, message, encode_request(c, l), more);
+	encode_request(&message, c, l);
+	send_message(&g->out, c, TO_SERVER, &message, more);
 	l->due_ns = g->out.now_ns + server_latency_ns();
 }
 
 static void send_reply(struct generator *g, struct connection *c, struct lane *l, bool more)
 {
-	send_message(&g->out, c, TO_CLIENT, message, encode_reply(c, l), more);
+	encode_reply(&message, c, l);
+	send_message(&g->out, c, TO_CLIENT, &message, more);
 	c->free_tags = (uint16_t)(c->free_tags | 1u << l->tag);
 	l->waiting = false;
 	if ((enum op)l->ops[l->pos] == OP_READ || (enum op)l->ops[l->pos] == OP_READDIR)
@@ -1096,13 +937,15 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	struct generator g = {0};
-	g.out.path = path;
+	const struct capfile_options pcap = {
+		.format = CAPFILE_PCAP,
+		.linktype = LINKTYPE_ETHERNET,
+		.snaplen = PCAP_SNAPLEN,
+		.nanosecond = 1,
+	};
 	g.out.now_ns = (uint64_t)CAPTURE_START_SEC * NSEC_PER_SEC;
-	g.out.file = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
-	if (g.out.file == NULL)
-		die(path, strerror(errno));
-	if (setvbuf(g.out.file, NULL, _IOFBF, OUTPUT_BUFFER) != 0)
-		die("setvbuf", "failed");
+	g.out.file = capfile_create(path, &pcap);
+	buf_init(&message, MSIZE);
 	for (size_t i = 0; i < DATA_BLOCK; i++)
 		data_block[i] = (uint8_t)(prng_next() >> 56);
 
@@ -1117,18 +960,18 @@ int main(int argc, char **argv)
 	}
 	g.heap_len = (uint32_t)n_conns;
 
-	write_file_header(&g.out);
 	run(&g);
-	if (fflush(g.out.file) != 0 || (g.out.file != stdout && fclose(g.out.file) != 0))
-		die(path, strerror(errno));
+	uint64_t bytes = capfile_bytes(g.out.file);
+	capfile_close(g.out.file);
 
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / NSEC_PER_SEC;
 	fprintf(stderr, "gen_bench_capture: %s: %" PRIu64 " messages, %" PRIu64 " packets, %" PRIu64
 			" connections, %" PRIu64 " bytes, %.1f s\n",
-		path, g.out.messages, g.out.packets, n_conns, g.out.bytes, seconds);
+		path, g.out.messages, g.out.packets, n_conns, bytes, seconds);
 	free(g.conns);
 	free(g.heap);
+	buf_free(&message);
 	return 0;
 }

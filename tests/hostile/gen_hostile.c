@@ -19,9 +19,10 @@
  * correct IP and TCP checksums, full SYN handshakes.  Deterministic: fixed
  * timestamps, addresses and ISNs, no randomness.  9P messages are encoded
  * by hand, with <ninep/protocol.h> for numbers and wire sizes only, so the
- * decoder under test plays no part in making its input.
+ * decoder under test plays no part in making its input.  The encoding, the
+ * headers below 9P and the pcap file come from the capture writer all
+ * generators share (captures/generator/lib); the cases are this file's.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,41 +32,28 @@
 
 #include <ninep/protocol.h>
 
+#include "bytes.h"
+#include "capfile.h"
+#include "msg.h"
+#include "wire.h"
+
 /* ---- sizes of everything below 9P ---------------------------------------- */
 enum {
-	PCAP_FILE_HDRSZ = 24,
-	PCAP_REC_HDRSZ = 16,
-	PCAP_VERSION_MAJOR = 2,
-	PCAP_VERSION_MINOR = 4,
 	PCAP_SNAPLEN = 65535,
-	LINKTYPE_ETHERNET = 1,
-	MAC_LEN = 6,
-	ETH_HDRSZ = 14,
-	ETHERTYPE_IPV4 = 0x0800,
-	IPV4_HDRSZ = 20,
-	IPV4_VERSION_IHL = 0x45,
-	IPV4_DF = 0x4000,
-	IPV4_TTL = 64,
-	IPPROTO_TCP_NUMBER = 6,
-	TCP_HDRSZ = 20,
-	TCP_DATA_OFFSET = (TCP_HDRSZ / 4) << 4,
 	TCP_WINDOW = 65535,
 	TCP_MSS = 1448,
-	FRAME_MAX = ETH_HDRSZ + IPV4_HDRSZ + TCP_HDRSZ + TCP_MSS,
 	SERVER_PORT = 564,
 	CLIENT_PORT_BASE = 40000,
 	CLIENT_PORTS = 20000,
-	OUTPUT_BUFFER = 4 << 20,
 };
 
-#define PCAP_MAGIC_USEC 0xa1b2c3d4u
 #define CAPTURE_START_SEC 1704067200u /* 2024-01-01T00:00:00Z, as captures/generated */
 #define USEC_PER_SEC 1000000u
+#define NSEC_PER_USEC 1000u
 #define PACKET_GAP_US 10u             /* between two frames */
 #define ISN_CLIENT 0x10000000u
 #define ISN_SERVER 0x20000000u
 
-enum { TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_PSH = 0x08, TCP_ACK = 0x10 };
 enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
 
 /* ---- 9P sizes used by the cases ------------------------------------------- */
@@ -90,8 +78,7 @@ static const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
 /* ---- output ----------------------------------------------------------------- */
 struct capture_out {
-	FILE *file;
-	const char *path;
+	struct capfile *file;
 	uint64_t now_us;
 	uint64_t packets;
 };
@@ -107,8 +94,8 @@ struct conn {
 };
 
 static struct capture_out out;
-static uint8_t frame[FRAME_MAX];
-static uint8_t message[MESSAGE_MAX];
+static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(TCP_MSS)];
+static struct buf message; /* the message being encoded, at most MESSAGE_MAX */
 static uint8_t queue[QUEUE_MAX];
 
 static void die(const char *what, const char *detail)
@@ -117,121 +104,33 @@ static void die(const char *what, const char *detail)
 	exit(1);
 }
 
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
-static void write_bytes(const void *p, size_t n)
-{
-	if (fwrite(p, 1, n, out.file) != n)
-		die(out.path, strerror(errno));
-}
-
-static void write_file_header(void)
-{
-	uint8_t h[PCAP_FILE_HDRSZ] = {0};
-	put_le32(h, PCAP_MAGIC_USEC);
-	put_le16(h + 4, PCAP_VERSION_MAJOR);
-	put_le16(h + 6, PCAP_VERSION_MINOR);
-	put_le32(h + 16, PCAP_SNAPLEN);
-	put_le32(h + 20, LINKTYPE_ETHERNET);
-	write_bytes(h, sizeof h);
-}
-
-static uint32_t checksum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	for (; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		sum += (uint32_t)p[i] << 8;
-	return sum;
-}
-
-static uint16_t checksum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* One TCP segment of at most TCP_MSS payload bytes, as captured. */
 static void segment(struct conn *c, enum direction dir, uint8_t flags, const uint8_t *payload, size_t len)
 {
 	if (len > TCP_MSS)
 		die("internal error", "segment above the MSS");
-	const uint8_t *src_ip = dir == TO_SERVER ? c->client_ip : c->server_ip;
-	const uint8_t *dst_ip = dir == TO_SERVER ? c->server_ip : c->client_ip;
-	uint16_t src_port = dir == TO_SERVER ? c->client_port : SERVER_PORT;
-	uint16_t dst_port = dir == TO_SERVER ? SERVER_PORT : c->client_port;
 	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	size_t ip_len = IPV4_HDRSZ + TCP_HDRSZ + len;
-	size_t frame_len = ETH_HDRSZ + ip_len;
-
-	memcpy(frame, dir == TO_SERVER ? server_mac : client_mac, MAC_LEN);
-	memcpy(frame + MAC_LEN, dir == TO_SERVER ? client_mac : server_mac, MAC_LEN);
-	put_be16(frame + 2 * MAC_LEN, ETHERTYPE_IPV4);
-
-	uint8_t *ip = frame + ETH_HDRSZ;
-	ip[0] = IPV4_VERSION_IHL;
-	ip[1] = 0;
-	put_be16(ip + 2, (uint16_t)ip_len);
-	put_be16(ip + 4, c->ip_id++);
-	put_be16(ip + 6, IPV4_DF);
-	ip[8] = IPV4_TTL;
-	ip[9] = IPPROTO_TCP_NUMBER;
-	put_be16(ip + 10, 0);
-	memcpy(ip + 12, src_ip, 4);
-	memcpy(ip + 16, dst_ip, 4);
-	put_be16(ip + 10, checksum_fold(checksum_add(0, ip, IPV4_HDRSZ)));
-
-	uint8_t *tcp = ip + IPV4_HDRSZ;
-	put_be16(tcp, src_port);
-	put_be16(tcp + 2, dst_port);
-	put_be32(tcp + 4, c->next_seq[dir]);
-	put_be32(tcp + 8, (flags & TCP_ACK) ? c->next_seq[back] : 0);
-	tcp[12] = TCP_DATA_OFFSET;
-	tcp[13] = flags;
-	put_be16(tcp + 14, TCP_WINDOW);
-	put_be16(tcp + 16, 0);
-	put_be16(tcp + 18, 0);
-	if (len > 0)
-		memcpy(tcp + TCP_HDRSZ, payload, len);
-	uint32_t sum = checksum_add(0, ip + 12, 8);
-	sum += IPPROTO_TCP_NUMBER + (uint32_t)(TCP_HDRSZ + len);
-	sum = checksum_add(sum, tcp, TCP_HDRSZ + len);
-	put_be16(tcp + 16, checksum_fold(sum));
+	struct eth_ipv4_tcp h = {
+		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
+		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
+		.src_ip = dir == TO_SERVER ? c->client_ip : c->server_ip,
+		.dst_ip = dir == TO_SERVER ? c->server_ip : c->client_ip,
+		.ip_id = c->ip_id++,
+		.tcp = {
+			.src_port = dir == TO_SERVER ? c->client_port : SERVER_PORT,
+			.dst_port = dir == TO_SERVER ? SERVER_PORT : c->client_port,
+			.seq = c->next_seq[dir],
+			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
+			.flags = flags,
+			.window = TCP_WINDOW,
+		},
+	};
+	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
 
 	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
 
 	out.now_us += PACKET_GAP_US;
-	uint8_t rec[PCAP_REC_HDRSZ];
-	put_le32(rec, (uint32_t)(out.now_us / USEC_PER_SEC));
-	put_le32(rec + 4, (uint32_t)(out.now_us % USEC_PER_SEC));
-	put_le32(rec + 8, (uint32_t)frame_len);
-	put_le32(rec + 12, (uint32_t)frame_len);
-	write_bytes(rec, sizeof rec);
-	write_bytes(frame, frame_len);
+	capfile_write(out.file, out.now_us * NSEC_PER_USEC, frame, frame_len);
 	out.packets++;
 }
 
@@ -300,138 +199,76 @@ static void finish(struct conn *c)
 }
 
 /* ---- 9P encoding ------------------------------------------------------------ */
-struct enc {
-	size_t len;
-};
-
-static void need(const struct enc *e, size_t n)
-{
-	if (e->len + n > MESSAGE_MAX)
-		die("internal error", "message above MESSAGE_MAX");
-}
-
-static void enc_u8(struct enc *e, uint8_t v)
-{
-	need(e, 1);
-	message[e->len++] = v;
-}
-
-static void enc_u16(struct enc *e, uint16_t v)
-{
-	need(e, NINEP_BIT16SZ);
-	put_le16(message + e->len, v);
-	e->len += NINEP_BIT16SZ;
-}
-
-static void enc_u32(struct enc *e, uint32_t v)
-{
-	need(e, NINEP_BIT32SZ);
-	put_le32(message + e->len, v);
-	e->len += NINEP_BIT32SZ;
-}
-
-static void enc_u64(struct enc *e, uint64_t v)
-{
-	enc_u32(e, (uint32_t)v);
-	enc_u32(e, (uint32_t)(v >> 32));
-}
-
 /* A string of `len` copies of `fill`. */
-static void enc_fill_string(struct enc *e, uint8_t fill, uint16_t len)
+static void fill_string(struct buf *m, uint8_t fill, uint16_t len)
 {
-	enc_u16(e, len);
-	need(e, len);
-	memset(message + e->len, fill, len);
-	e->len += len;
+	msg_u16(m, len);
+	buf_fill(m, fill, len);
 }
 
-static void enc_string(struct enc *e, const char *s)
+static struct qid qid(uint8_t type, uint64_t path)
 {
-	size_t n = strlen(s);
-	enc_u16(e, (uint16_t)n);
-	need(e, n);
-	memcpy(message + e->len, s, n);
-	e->len += n;
-}
-
-static void enc_qid(struct enc *e, uint8_t type, uint64_t path)
-{
-	enc_u8(e, type);
-	enc_u32(e, 0);
-	enc_u64(e, path);
-}
-
-static struct enc enc_begin(uint8_t type, uint16_t tag)
-{
-	struct enc e = { 0 };
-	enc_u32(&e, 0); /* size, filled by enc_end */
-	enc_u8(&e, type);
-	enc_u16(&e, tag);
-	return e;
-}
-
-static size_t enc_end(struct enc *e)
-{
-	put_le32(message, (uint32_t)e->len);
-	return e->len;
+	struct qid q = {type, 0, path};
+	return q;
 }
 
 /* Encodes into the message buffer and sends it. */
-static void send_message(struct conn *c, enum direction dir, struct enc *e)
+static void send_message(struct conn *c, enum direction dir, struct buf *m)
 {
-	send_bytes(c, dir, message, enc_end(e));
+	msg_end(m);
+	send_bytes(c, dir, m->data, m->len);
 }
 
 static void version(struct conn *c, uint32_t msize, const char *dialect)
 {
-	struct enc e = enc_begin(NINEP_Tversion, NINEP_NOTAG);
-	enc_u32(&e, msize);
-	enc_string(&e, dialect);
-	send_message(c, TO_SERVER, &e);
-	e = enc_begin(NINEP_Rversion, NINEP_NOTAG);
-	enc_u32(&e, msize);
-	enc_string(&e, dialect);
-	send_message(c, TO_CLIENT, &e);
+	msg_begin(&message, NINEP_Tversion, NINEP_NOTAG);
+	msg_u32(&message, msize);
+	msg_str(&message, dialect);
+	send_message(c, TO_SERVER, &message);
+	msg_begin(&message, NINEP_Rversion, NINEP_NOTAG);
+	msg_u32(&message, msize);
+	msg_str(&message, dialect);
+	send_message(c, TO_CLIENT, &message);
 }
 
 /* Tattach fid 0 (with n_uname for .L) and its Rattach. */
 static void attach(struct conn *c, bool dotl)
 {
-	struct enc e = enc_begin(NINEP_Tattach, 0);
-	enc_u32(&e, 0);
-	enc_u32(&e, NINEP_NOFID);
-	enc_string(&e, "hostile");
-	enc_string(&e, "/");
+	msg_begin(&message, NINEP_Tattach, 0);
+	msg_u32(&message, 0);
+	msg_u32(&message, NINEP_NOFID);
+	msg_str(&message, "hostile");
+	msg_str(&message, "/");
 	if (dotl)
-		enc_u32(&e, 0);
-	send_message(c, TO_SERVER, &e);
-	e = enc_begin(NINEP_Rattach, 0);
-	enc_qid(&e, NINEP_QTDIR, 1);
-	send_message(c, TO_CLIENT, &e);
+		msg_u32(&message, 0);
+	send_message(c, TO_SERVER, &message);
+	msg_begin(&message, NINEP_Rattach, 0);
+	msg_qid(&message, qid(NINEP_QTDIR, 1));
+	send_message(c, TO_CLIENT, &message);
 }
 
 static void clunk(struct conn *c, uint16_t tag, uint32_t fid)
 {
-	struct enc e = enc_begin(NINEP_Tclunk, tag);
-	enc_u32(&e, fid);
-	send_message(c, TO_SERVER, &e);
-	e = enc_begin(NINEP_Rclunk, tag);
-	send_message(c, TO_CLIENT, &e);
+	msg_begin(&message, NINEP_Tclunk, tag);
+	msg_u32(&message, fid);
+	send_message(c, TO_SERVER, &message);
+	msg_begin(&message, NINEP_Rclunk, tag);
+	send_message(c, TO_CLIENT, &message);
 }
 
 /* A Twalk of one name and its Rwalk of one qid. */
 static void walk_one(struct conn *c, uint16_t tag, uint32_t fid, uint32_t newfid, const char *name, uint64_t qpath)
 {
-	struct enc e = enc_begin(NINEP_Twalk, tag);
-	enc_u32(&e, fid);
-	enc_u32(&e, newfid);
-	enc_u16(&e, 1);
-	enc_string(&e, name);
-	send_message(c, TO_SERVER, &e);
-	e = enc_begin(NINEP_Rwalk, tag);
-	enc_u16(&e, 1);
-	enc_qid(&e, NINEP_QTFILE, qpath);
-	send_message(c, TO_CLIENT, &e);
+	msg_begin(&message, NINEP_Twalk, tag);
+	msg_u32(&message, fid);
+	msg_u32(&message, newfid);
+	msg_u16(&message, 1);
+	msg_str(&message, name);
+	send_message(c, TO_SERVER, &message);
+	msg_begin(&message, NINEP_Rwalk, tag);
+	msg_u16(&message, 1);
+	msg_qid(&message, qid(NINEP_QTFILE, qpath));
+	send_message(c, TO_CLIENT, &message);
 }
 
 /* ---- facts ------------------------------------------------------------------ */
@@ -496,10 +333,10 @@ static void case_tags_65535(void)
 	version(&c, MSIZE_SMALL, "9P2000.L");
 	attach(&c, true);
 	for (uint32_t tag = 0; tag < TAGS; tag++) {
-		struct enc e = enc_begin(NINEP_Tgetattr, (uint16_t)tag);
-		enc_u32(&e, 0);
-		enc_u64(&e, GETATTR_BASIC_MASK);
-		send_message(&c, TO_SERVER, &e);
+		msg_begin(&message, NINEP_Tgetattr, (uint16_t)tag);
+		msg_u32(&message, 0);
+		msg_u64(&message, GETATTR_BASIC_MASK);
+		send_message(&c, TO_SERVER, &message);
 	}
 	finish(&c);
 	fact("connections", 1);
@@ -547,15 +384,15 @@ static void case_no_boundary_100mb(void)
 	version(&c, HUGE_MSIZE, "9P2000.L");
 	attach(&c, true);
 	flush(&c);
-	struct enc e = enc_begin(NINEP_Twrite, 1);
-	enc_u32(&e, 0);
-	enc_u64(&e, 0);
-	enc_u32(&e, HUGE_TWRITE - TWRITE_HDRSZ);
-	put_le32(message, HUGE_TWRITE); /* the size claimed, not the bytes here */
+	msg_begin(&message, NINEP_Twrite, 1);
+	msg_u32(&message, 0);
+	msg_u64(&message, 0);
+	msg_u32(&message, HUGE_TWRITE - TWRITE_HDRSZ);
+	buf_set_le32(&message, 0, HUGE_TWRITE); /* the size claimed, not the bytes here */
 	uint8_t seg[TCP_MSS];
-	memcpy(seg, message, e.len);
-	size_t first = TCP_MSS - e.len;
-	fill_text(seg + e.len, first, 0);
+	memcpy(seg, message.data, message.len);
+	size_t first = TCP_MSS - message.len;
+	fill_text(seg + message.len, first, 0);
 	segment(&c, TO_SERVER, TCP_ACK | TCP_PSH, seg, TCP_MSS);
 	size_t sent = first;
 	while (sent < NO_BOUNDARY_BYTES) {
@@ -570,7 +407,7 @@ static void case_no_boundary_100mb(void)
 	fact("replies", 2);
 	fact("round_trips", 2);
 	fact("unanswered", 0);
-	fact("not_9p_bytes", e.len + NO_BOUNDARY_BYTES);
+	fact("not_9p_bytes", message.len + NO_BOUNDARY_BYTES);
 	fact("plugin_messages", 4);
 }
 
@@ -601,24 +438,24 @@ static void case_tiny_segments(void)
 	for (uint32_t i = 0; i < TINY_ROUNDS; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "file%u", i);
-		struct enc e = enc_begin(NINEP_Twalk, (uint16_t)(i % 4));
-		enc_u32(&e, 0);
-		enc_u32(&e, 1);
-		enc_u16(&e, 1);
-		enc_string(&e, name);
-		send_message(&c, TO_SERVER, &e);
+		msg_begin(&message, NINEP_Twalk, (uint16_t)(i % 4));
+		msg_u32(&message, 0);
+		msg_u32(&message, 1);
+		msg_u16(&message, 1);
+		msg_str(&message, name);
+		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		e = enc_begin(NINEP_Rwalk, (uint16_t)(i % 4));
-		enc_u16(&e, 1);
-		enc_qid(&e, NINEP_QTFILE, 1000 + i);
-		send_message(&c, TO_CLIENT, &e);
+		msg_begin(&message, NINEP_Rwalk, (uint16_t)(i % 4));
+		msg_u16(&message, 1);
+		msg_qid(&message, qid(NINEP_QTFILE, 1000 + i));
+		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
-		e = enc_begin(NINEP_Tclunk, 5);
-		enc_u32(&e, 1);
-		send_message(&c, TO_SERVER, &e);
+		msg_begin(&message, NINEP_Tclunk, 5);
+		msg_u32(&message, 1);
+		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		e = enc_begin(NINEP_Rclunk, 5);
-		send_message(&c, TO_CLIENT, &e);
+		msg_begin(&message, NINEP_Rclunk, 5);
+		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
 	}
 	finish(&c);
@@ -654,20 +491,20 @@ static void case_reorder_never_fills(void)
 	}
 	/* One Twrite of REORDER_WRITE bytes, repeated: its first segment is the
 	 * one lost. */
-	struct enc e = enc_begin(NINEP_Twrite, 1);
-	enc_u32(&e, 0);
-	enc_u64(&e, 0);
-	enc_u32(&e, REORDER_WRITE);
-	fill_text(message + e.len, REORDER_WRITE, 0);
-	e.len += REORDER_WRITE;
-	size_t msg_len = enc_end(&e);
+	msg_begin(&message, NINEP_Twrite, 1);
+	msg_u32(&message, 0);
+	msg_u64(&message, 0);
+	msg_u32(&message, REORDER_WRITE);
+	fill_text(buf_append(&message, REORDER_WRITE), REORDER_WRITE, 0);
+	msg_end(&message);
+	size_t msg_len = message.len;
 	for (uint32_t i = 0; i < REORDER_CONNECTIONS; i++)
 		lose(&conns[i], TO_SERVER, TCP_MSS);
 	for (size_t sent = TCP_MSS; sent < REORDER_BYTES; sent += TCP_MSS) {
 		for (uint32_t i = 0; i < REORDER_CONNECTIONS; i++) {
 			uint8_t seg[TCP_MSS];
 			for (size_t k = 0; k < TCP_MSS; k++)
-				seg[k] = message[(sent + k) % msg_len];
+				seg[k] = message.data[(sent + k) % msg_len];
 			segment(&conns[i], TO_SERVER, TCP_ACK | TCP_PSH, seg, TCP_MSS);
 		}
 	}
@@ -691,32 +528,34 @@ static void case_walk_65535_names(void)
 	attach(&c, true);
 	uint64_t bad_bytes = 0;
 	for (uint32_t i = 0; i < HUGE_WALKS; i++) {
-		struct enc e = enc_begin(NINEP_Twalk, 1);
-		enc_u32(&e, 0);
-		enc_u32(&e, 1);
-		enc_u16(&e, HUGE_NAMES);
+		msg_begin(&message, NINEP_Twalk, 1);
+		msg_u32(&message, 0);
+		msg_u32(&message, 1);
+		msg_u16(&message, HUGE_NAMES);
 		for (uint32_t k = 0; k < HUGE_NAMES; k++)
-			enc_fill_string(&e, 'a', 1);
-		bad_bytes += enc_end(&e);
-		send_message(&c, TO_SERVER, &e);
-		e = enc_begin(NINEP_Rlerror, 1);
-		enc_u32(&e, LINUX_EINVAL);
-		send_message(&c, TO_CLIENT, &e);
+			fill_string(&message, 'a', 1);
+		msg_end(&message);
+		bad_bytes += message.len;
+		send_message(&c, TO_SERVER, &message);
+		msg_begin(&message, NINEP_Rlerror, 1);
+		msg_u32(&message, LINUX_EINVAL);
+		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 2, 7);
 	}
 	/* A valid one-name walk answered by an Rwalk of 65,535 qids. */
-	struct enc e = enc_begin(NINEP_Twalk, 3);
-	enc_u32(&e, 0);
-	enc_u32(&e, 1);
-	enc_u16(&e, 1);
-	enc_string(&e, "x");
-	send_message(&c, TO_SERVER, &e);
-	e = enc_begin(NINEP_Rwalk, 3);
-	enc_u16(&e, HUGE_NAMES);
+	msg_begin(&message, NINEP_Twalk, 3);
+	msg_u32(&message, 0);
+	msg_u32(&message, 1);
+	msg_u16(&message, 1);
+	msg_str(&message, "x");
+	send_message(&c, TO_SERVER, &message);
+	msg_begin(&message, NINEP_Rwalk, 3);
+	msg_u16(&message, HUGE_NAMES);
 	for (uint32_t k = 0; k < HUGE_NAMES; k++)
-		enc_qid(&e, NINEP_QTFILE, k);
-	bad_bytes += enc_end(&e);
-	send_message(&c, TO_CLIENT, &e);
+		msg_qid(&message, qid(NINEP_QTFILE, k));
+	msg_end(&message);
+	bad_bytes += message.len;
+	send_message(&c, TO_CLIENT, &message);
 	clunk(&c, 4, 1);
 	finish(&c);
 	fact("connections", 1);
@@ -743,35 +582,36 @@ static void case_strings_65535(void)
 	version(&c, MSIZE_LARGE, "9P2000");
 	attach(&c, false);
 	for (uint32_t i = 0; i < LONG_STRING_ROUNDS; i++) {
-		struct enc e = enc_begin(NINEP_Twalk, 1);
-		enc_u32(&e, 0);
-		enc_u32(&e, 1);
-		enc_u16(&e, 1);
-		enc_fill_string(&e, (uint8_t)('a' + i % 26), STRING_MAX);
-		send_message(&c, TO_SERVER, &e);
-		e = enc_begin(NINEP_Rwalk, 1);
-		enc_u16(&e, 1);
-		enc_qid(&e, NINEP_QTFILE, 10 + i);
-		send_message(&c, TO_CLIENT, &e);
+		msg_begin(&message, NINEP_Twalk, 1);
+		msg_u32(&message, 0);
+		msg_u32(&message, 1);
+		msg_u16(&message, 1);
+		fill_string(&message, (uint8_t)('a' + i % 26), STRING_MAX);
+		send_message(&c, TO_SERVER, &message);
+		msg_begin(&message, NINEP_Rwalk, 1);
+		msg_u16(&message, 1);
+		msg_qid(&message, qid(NINEP_QTFILE, 10 + i));
+		send_message(&c, TO_CLIENT, &message);
 
-		e = enc_begin(NINEP_Tstat, 2);
-		enc_u32(&e, 1);
-		send_message(&c, TO_SERVER, &e);
+		msg_begin(&message, NINEP_Tstat, 2);
+		msg_u32(&message, 1);
+		send_message(&c, TO_SERVER, &message);
 		/* a different error text each time: nothing may keep them all */
-		e = enc_begin(NINEP_Rerror, 2);
-		enc_fill_string(&e, (uint8_t)('A' + i % 26), STRING_MAX);
-		put_le32(message + e.len - 4, i);
-		send_message(&c, TO_CLIENT, &e);
+		msg_begin(&message, NINEP_Rerror, 2);
+		fill_string(&message, (uint8_t)('A' + i % 26), STRING_MAX);
+		buf_set_le32(&message, message.len - 4, i);
+		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 3, 1);
 	}
-	struct enc e = enc_begin(NINEP_Tattach, 4);
-	enc_u32(&e, 2);
-	enc_u32(&e, NINEP_NOFID);
-	enc_u16(&e, STRING_MAX); /* uname claims 65,535 bytes; 10 follow */
+	msg_begin(&message, NINEP_Tattach, 4);
+	msg_u32(&message, 2);
+	msg_u32(&message, NINEP_NOFID);
+	msg_u16(&message, STRING_MAX); /* uname claims 65,535 bytes; 10 follow */
 	for (int k = 0; k < SHORT_UNAME; k++)
-		enc_u8(&e, 'u');
-	size_t bad = enc_end(&e);
-	send_message(&c, TO_SERVER, &e);
+		msg_u8(&message, 'u');
+	msg_end(&message);
+	size_t bad = message.len;
+	send_message(&c, TO_SERVER, &message);
 	finish(&c);
 	uint64_t decoded = 2 + 3 * LONG_STRING_ROUNDS;
 	fact("connections", 1);
@@ -799,27 +639,27 @@ static void case_nested_paths(void)
 	walk_one(&c, 1, 0, 1, "d", 2);
 	uint64_t requests = 3, getattrs = 0;
 	for (uint32_t i = 0; i < NESTED_WALKS; i++) {
-		struct enc e = enc_begin(NINEP_Twalk, 1);
-		enc_u32(&e, 1);
-		enc_u32(&e, 1);
-		enc_u16(&e, NESTED_NAMES);
+		msg_begin(&message, NINEP_Twalk, 1);
+		msg_u32(&message, 1);
+		msg_u32(&message, 1);
+		msg_u16(&message, NESTED_NAMES);
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
-			enc_fill_string(&e, (uint8_t)('a' + (i + k) % 26), NESTED_NAME_LEN);
-		send_message(&c, TO_SERVER, &e);
-		e = enc_begin(NINEP_Rwalk, 1);
-		enc_u16(&e, NESTED_NAMES);
+			fill_string(&message, (uint8_t)('a' + (i + k) % 26), NESTED_NAME_LEN);
+		send_message(&c, TO_SERVER, &message);
+		msg_begin(&message, NINEP_Rwalk, 1);
+		msg_u16(&message, NESTED_NAMES);
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
-			enc_qid(&e, NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k);
-		send_message(&c, TO_CLIENT, &e);
+			msg_qid(&message, qid(NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k));
+		send_message(&c, TO_CLIENT, &message);
 		requests++;
 		if (i % NESTED_STAT_EVERY == NESTED_STAT_EVERY - 1) {
-			e = enc_begin(NINEP_Tgetattr, 2);
-			enc_u32(&e, 1);
-			enc_u64(&e, GETATTR_BASIC_MASK);
-			send_message(&c, TO_SERVER, &e);
-			e = enc_begin(NINEP_Rlerror, 2);
-			enc_u32(&e, LINUX_EINVAL);
-			send_message(&c, TO_CLIENT, &e);
+			msg_begin(&message, NINEP_Tgetattr, 2);
+			msg_u32(&message, 1);
+			msg_u64(&message, GETATTR_BASIC_MASK);
+			send_message(&c, TO_SERVER, &message);
+			msg_begin(&message, NINEP_Rlerror, 2);
+			msg_u32(&message, LINUX_EINVAL);
+			send_message(&c, TO_CLIENT, &message);
 			requests++;
 			getattrs++;
 		}
@@ -866,17 +706,17 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < N_CASES; i++) {
 		if (strcmp(argv[1], cases[i].name) != 0)
 			continue;
-		out.path = argv[2];
+		const struct capfile_options pcap = {
+			.format = CAPFILE_PCAP,
+			.linktype = LINKTYPE_ETHERNET,
+			.snaplen = PCAP_SNAPLEN,
+		};
 		out.now_us = (uint64_t)CAPTURE_START_SEC * USEC_PER_SEC;
-		out.file = fopen(out.path, "wb");
-		if (out.file == NULL)
-			die(out.path, strerror(errno));
-		if (setvbuf(out.file, NULL, _IOFBF, OUTPUT_BUFFER) != 0)
-			die("setvbuf", "failed");
-		write_file_header();
+		out.file = capfile_create(argv[2], &pcap);
+		buf_init(&message, MESSAGE_MAX);
 		cases[i].write();
-		if (fclose(out.file) != 0)
-			die(out.path, strerror(errno));
+		capfile_close(out.file);
+		buf_free(&message);
 		fact("packets", out.packets);
 		return 0;
 	}

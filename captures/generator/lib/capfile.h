@@ -1,10 +1,12 @@
 /*
  * Capture file writers: classic pcap (microsecond or nanosecond timestamps,
  * either byte order) and pcapng (SHB, one IDB, EPBs).  Frames longer than
- * the snaplen are cut, as a capturing tool would cut them.
+ * the snaplen are cut, as a capturing tool would cut them.  Output goes
+ * through a large stdio buffer: no system call per frame, so multi-GB
+ * benchmark captures are written at memory speed.
  */
-#ifndef CAPGEN_CAPFILE_H
-#define CAPGEN_CAPFILE_H
+#ifndef CAPWRITER_CAPFILE_H
+#define CAPWRITER_CAPFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,11 +38,16 @@ enum { CAPFILE_FULL_SNAPLEN = 262144 };
 
 struct capfile;
 
-/* Exits the program with a message when the file cannot be created. */
+/* Path "-" is standard output.  Exits the program with a message when the
+ * file cannot be created. */
 struct capfile *capfile_create(const char *path, const struct capfile_options *options);
+/* One frame at ts_ns nanoseconds since the epoch (cut to microseconds
+ * unless the file is nanosecond).  Exits with a message on a write error. */
 void capfile_write(struct capfile *cf, uint64_t ts_ns, const uint8_t *frame, size_t len);
 /* Flushes and closes; exits the program with a message on a write error. */
 void capfile_close(struct capfile *cf);
 const struct capfile_options *capfile_options(const struct capfile *cf);
+/* Bytes written so far, headers included. */
+uint64_t capfile_bytes(const struct capfile *cf);
 
 #endif

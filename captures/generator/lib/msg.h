@@ -1,12 +1,12 @@
 /*
  * Hand encoding of 9P messages from explicit field values.  Deliberately
- * independent of include/ninep/decode.c: the generator is the truth the
- * decoder is tested against, so it shares only the message numbers and
+ * independent of include/ninep/decode.c: the generators are the truth the
+ * decoder is tested against, so they share only the message numbers and
  * named sizes of <ninep/protocol.h>.  A message is built field by field
  * between msg_begin and msg_end, in the order of ../shared/spec/9p-wire.md.
  */
-#ifndef CAPGEN_MSG_H
-#define CAPGEN_MSG_H
+#ifndef CAPWRITER_MSG_H
+#define CAPWRITER_MSG_H
 
 #include "buf.h"
 
@@ -14,9 +14,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Every generated message fits in this (the largest msize we negotiate). */
-enum { MSG_CEILING = 65536, MSG_MSIZE = 8192 };
 
 struct qid {
 	uint8_t type;
@@ -40,10 +37,10 @@ void msg_begin(struct buf *m, uint8_t type, uint16_t tag);
 /* Patches size[4]; the message is then complete. */
 void msg_end(struct buf *m);
 
-void msg_u8(struct buf *m, uint8_t v);
-void msg_u16(struct buf *m, uint16_t v);
-void msg_u32(struct buf *m, uint32_t v);
-void msg_u64(struct buf *m, uint64_t v);
+static inline void msg_u8(struct buf *m, uint8_t v) { buf_u8(m, v); }
+static inline void msg_u16(struct buf *m, uint16_t v) { buf_le16(m, v); }
+static inline void msg_u32(struct buf *m, uint32_t v) { buf_le32(m, v); }
+static inline void msg_u64(struct buf *m, uint64_t v) { buf_le64(m, v); }
 void msg_str(struct buf *m, const char *s);
 void msg_bytes(struct buf *m, const void *p, size_t n);
 /* count[4] data[count] */

@@ -1,6 +1,7 @@
 #include "capfile.h"
 
 #include "buf.h"
+#include "bytes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@ enum {
 	PCAP_MAGIC_NSEC = 0xa1b23c4du,
 	PCAP_VERSION_MAJOR = 2,
 	PCAP_VERSION_MINOR = 4,
+	PCAP_FILE_HDRLEN = 24,
+	PCAP_RECORD_HDRLEN = 16,
 	PCAPNG_SHB = 0x0A0D0D0Au,
 	PCAPNG_IDB = 0x00000001u,
 	PCAPNG_EPB = 0x00000006u,
@@ -24,6 +27,7 @@ enum {
 	PCAPNG_ALIGN = 4,
 	PCAPNG_TSRESOL_NSEC = 9, /* 10^-9 */
 	FRAME_CEILING = 1u << 20,
+	OUTPUT_BUFFER = 8u << 20,
 };
 
 #define NSEC_PER_SEC 1000000000ull
@@ -34,32 +38,34 @@ struct capfile {
 	FILE *f;
 	char *path;
 	struct capfile_options o;
-	struct buf scratch; /* one block or record header, built then written */
+	uint64_t bytes;     /* written so far */
+	struct buf scratch; /* pcapng: one block, built then written */
 };
 
 static void write_out(struct capfile *cf, const void *p, size_t n)
 {
 	if (n > 0 && fwrite(p, 1, n, cf->f) != n) {
-		fprintf(stderr, "ninep-capgen: %s: write failed: %s\n", cf->path, strerror(errno));
+		fprintf(stderr, "ninep_capwriter: %s: write failed: %s\n", cf->path, strerror(errno));
 		exit(1);
 	}
+	cf->bytes += n;
 }
 
 /* pcap fields in the byte order the file header declares. */
-static void pcap_u32(struct capfile *cf, uint32_t v)
+static void pcap_u32(const struct capfile *cf, uint8_t *p, uint32_t v)
 {
 	if (cf->o.big_endian)
-		buf_be32(&cf->scratch, v);
+		put_be32(p, v);
 	else
-		buf_le32(&cf->scratch, v);
+		put_le32(p, v);
 }
 
-static void pcap_u16(struct capfile *cf, uint16_t v)
+static void pcap_u16(const struct capfile *cf, uint8_t *p, uint16_t v)
 {
 	if (cf->o.big_endian)
-		buf_be16(&cf->scratch, v);
+		put_be16(p, v);
 	else
-		buf_le16(&cf->scratch, v);
+		put_le16(p, v);
 }
 
 static void pad_to_align(struct buf *b)
@@ -89,6 +95,7 @@ static void pcapng_finish_block(struct capfile *cf)
 
 static void pcapng_headers(struct capfile *cf)
 {
+	/* Only ninep-capgen writes pcapng; its files name it. */
 	static const char userappl[] = "ninep-capgen";
 	struct buf *b = &cf->scratch;
 
@@ -117,29 +124,33 @@ static void pcapng_headers(struct capfile *cf)
 
 static void pcap_header(struct capfile *cf)
 {
-	pcap_u32(cf, cf->o.nanosecond ? PCAP_MAGIC_NSEC : PCAP_MAGIC_USEC);
-	pcap_u16(cf, PCAP_VERSION_MAJOR);
-	pcap_u16(cf, PCAP_VERSION_MINOR);
-	pcap_u32(cf, 0); /* thiszone */
-	pcap_u32(cf, 0); /* sigfigs */
-	pcap_u32(cf, cf->o.snaplen);
-	pcap_u32(cf, cf->o.linktype);
-	write_out(cf, cf->scratch.data, cf->scratch.len);
-	buf_reset(&cf->scratch);
+	uint8_t h[PCAP_FILE_HDRLEN];
+	pcap_u32(cf, h, cf->o.nanosecond ? PCAP_MAGIC_NSEC : PCAP_MAGIC_USEC);
+	pcap_u16(cf, h + 4, PCAP_VERSION_MAJOR);
+	pcap_u16(cf, h + 6, PCAP_VERSION_MINOR);
+	pcap_u32(cf, h + 8, 0);  /* thiszone */
+	pcap_u32(cf, h + 12, 0); /* sigfigs */
+	pcap_u32(cf, h + 16, cf->o.snaplen);
+	pcap_u32(cf, h + 20, cf->o.linktype);
+	write_out(cf, h, sizeof h);
 }
 
 struct capfile *capfile_create(const char *path, const struct capfile_options *options)
 {
 	struct capfile *cf = calloc(1, sizeof *cf);
 	if (cf == NULL) {
-		fprintf(stderr, "ninep-capgen: out of memory\n");
+		fprintf(stderr, "ninep_capwriter: out of memory\n");
 		exit(1);
 	}
 	cf->o = *options;
 	cf->path = strdup(path);
-	cf->f = fopen(path, "wb");
+	cf->f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
 	if (cf->f == NULL || cf->path == NULL) {
-		fprintf(stderr, "ninep-capgen: cannot create %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ninep_capwriter: cannot create %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	if (setvbuf(cf->f, NULL, _IOFBF, OUTPUT_BUFFER) != 0) {
+		fprintf(stderr, "ninep_capwriter: %s: cannot set an output buffer\n", path);
 		exit(1);
 	}
 	buf_init(&cf->scratch, FRAME_CEILING);
@@ -153,9 +164,9 @@ struct capfile *capfile_create(const char *path, const struct capfile_options *o
 void capfile_write(struct capfile *cf, uint64_t ts_ns, const uint8_t *frame, size_t len)
 {
 	uint32_t caplen = len > cf->o.snaplen ? cf->o.snaplen : (uint32_t)len;
-	struct buf *b = &cf->scratch;
 
 	if (cf->o.format == CAPFILE_PCAPNG) {
+		struct buf *b = &cf->scratch;
 		uint64_t units = cf->o.nanosecond ? ts_ns : ts_ns / NSEC_PER_USEC;
 		buf_le32(b, PCAPNG_EPB);
 		buf_le32(b, 0);
@@ -170,19 +181,20 @@ void capfile_write(struct capfile *cf, uint64_t ts_ns, const uint8_t *frame, siz
 		return;
 	}
 	uint64_t frac = ts_ns % NSEC_PER_SEC;
-	pcap_u32(cf, (uint32_t)(ts_ns / NSEC_PER_SEC));
-	pcap_u32(cf, (uint32_t)(cf->o.nanosecond ? frac : frac / NSEC_PER_USEC));
-	pcap_u32(cf, caplen);
-	pcap_u32(cf, (uint32_t)len);
-	write_out(cf, b->data, b->len);
-	buf_reset(b);
+	uint8_t rec[PCAP_RECORD_HDRLEN];
+	pcap_u32(cf, rec, (uint32_t)(ts_ns / NSEC_PER_SEC));
+	pcap_u32(cf, rec + 4, (uint32_t)(cf->o.nanosecond ? frac : frac / NSEC_PER_USEC));
+	pcap_u32(cf, rec + 8, caplen);
+	pcap_u32(cf, rec + 12, (uint32_t)len);
+	write_out(cf, rec, sizeof rec);
 	write_out(cf, frame, caplen);
 }
 
 void capfile_close(struct capfile *cf)
 {
-	if (fclose(cf->f) != 0) {
-		fprintf(stderr, "ninep-capgen: %s: close failed: %s\n", cf->path, strerror(errno));
+	int failed = cf->f == stdout ? fflush(cf->f) != 0 : fclose(cf->f) != 0;
+	if (failed) {
+		fprintf(stderr, "ninep_capwriter: %s: close failed: %s\n", cf->path, strerror(errno));
 		exit(1);
 	}
 	buf_free(&cf->scratch);
@@ -191,3 +203,5 @@ void capfile_close(struct capfile *cf)
 }
 
 const struct capfile_options *capfile_options(const struct capfile *cf) { return &cf->o; }
+
+uint64_t capfile_bytes(const struct capfile *cf) { return cf->bytes; }

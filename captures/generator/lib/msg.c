@@ -1,5 +1,7 @@
 #include "msg.h"
 
+#include "bytes.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +18,13 @@ void msg_begin(struct buf *m, uint8_t type, uint16_t tag)
 
 void msg_end(struct buf *m) { buf_set_le32(m, 0, (uint32_t)m->len); }
 
-void msg_u8(struct buf *m, uint8_t v) { buf_u8(m, v); }
-void msg_u16(struct buf *m, uint16_t v) { buf_le16(m, v); }
-void msg_u32(struct buf *m, uint32_t v) { buf_le32(m, v); }
-void msg_u64(struct buf *m, uint64_t v) { buf_le64(m, v); }
 void msg_bytes(struct buf *m, const void *p, size_t n) { buf_put(m, p, n); }
 
 void msg_str(struct buf *m, const char *s)
 {
 	size_t n = strlen(s);
 	if (n > UINT16_MAX) {
-		fprintf(stderr, "ninep-capgen: string of %zu bytes does not fit s[2]\n", n);
+		fprintf(stderr, "ninep_capwriter: string of %zu bytes does not fit s[2]\n", n);
 		abort();
 	}
 	buf_le16(m, (uint16_t)n);
@@ -89,4 +87,4 @@ void msg_dirent(struct buf *m, struct qid q, uint64_t offset, uint8_t type, cons
 }
 
 uint8_t msg_type(const uint8_t *m) { return m[MSG_TYPE_OFFSET]; }
-uint16_t msg_tag(const uint8_t *m) { return (uint16_t)(m[MSG_TAG_OFFSET] | m[MSG_TAG_OFFSET + 1] << 8); }
+uint16_t msg_tag(const uint8_t *m) { return get_le16(m + MSG_TAG_OFFSET); }
