@@ -15,6 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Every timestamp handed out lies in [0, CAPTURE_MAX_NS] (2^62 ns, the year
+ * 2116): a damaged or hostile capture's time saturates there, so that the
+ * difference of any two timestamps fits in an int64_t.
+ */
+#define CAPTURE_MAX_NS ((int64_t)1 << 62)
+
 /* One end of a TCP connection. */
 struct endpoint {
 	uint8_t family;   /* 4 or 6 */

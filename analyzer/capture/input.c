@@ -246,6 +246,9 @@ static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t ma
 
 		if (rc == 1) {
 			int64_t ts = (int64_t)h->ts.tv_sec * NS_PER_S + (int64_t)h->ts.tv_usec * in->ts_scale;
+			/* libpcap's fields come from 32-bit ones, so this cannot overflow,
+			 * but keep capture.h's promise for a damaged file all the same. */
+			ts = ts < 0 ? 0 : ts > CAPTURE_MAX_NS ? CAPTURE_MAX_NS : ts;
 			in->last_ns = ts;
 			n++;
 			reasm_packet(r, linktype, data, h->caplen, h->len, ts);

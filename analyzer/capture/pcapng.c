@@ -296,7 +296,17 @@ static int64_t to_ns(const struct ngif *ifp, uint64_t units)
 		frac = rem / (ups / NS_PER_S);
 	else
 		frac = (uint64_t)((double)rem * (double)NS_PER_S / (double)ups); /* binary fractions */
-	return (int64_t)((s + (uint64_t)ifp->offset_s) * NS_PER_S + frac);
+	/* if_tsoffset may be negative and both parts may be absurd in a damaged
+	 * file: saturate into [0, CAPTURE_MAX_NS] (capture.h) instead of wrapping. */
+	const int64_t max_s = CAPTURE_MAX_NS / (int64_t)NS_PER_S;
+	int64_t seconds = s > (uint64_t)max_s ? max_s : (int64_t)s;
+	int64_t offset = ifp->offset_s < -max_s ? -max_s : ifp->offset_s > max_s ? max_s : ifp->offset_s;
+	seconds += offset;
+	if (seconds < 0)
+		return 0;
+	if (seconds >= max_s)
+		return CAPTURE_MAX_NS;
+	return seconds * (int64_t)NS_PER_S + (int64_t)frac;
 }
 
 struct pcapng_reader *pcapng_open(FILE *fp, const char *name, const char *bpf_filter, char *err, size_t errlen)
