@@ -95,6 +95,20 @@ static void set_count(struct latency_hist *h, uint32_t i, uint32_t v)
 /* Re-lays the counters as [lo, lo + span) of `width` bytes each. */
 static void relayout(struct latency_hist *h, uint32_t lo, uint32_t span, uint8_t width)
 {
+	if (h->span > 0 && width == h->width) {
+		/* Only the range grows: extend in place where the allocator can,
+		 * and clear only the new buckets. */
+		size_t off = (size_t)(h->lo - lo) * width, old = (size_t)h->span * width;
+		uint8_t *c = xrealloc(h->counts, (size_t)span * width);
+		if (off > 0)
+			memmove(c + off, c, old);
+		memset(c, 0, off);
+		memset(c + off + old, 0, (size_t)span * width - off - old);
+		h->counts = c;
+		h->lo = lo;
+		h->span = span;
+		return;
+	}
 	void *counts = calloc(span, width);
 	if (counts == NULL)
 		abort();
@@ -103,32 +117,54 @@ static void relayout(struct latency_hist *h, uint32_t lo, uint32_t span, uint8_t
 	n.lo = lo;
 	n.span = span;
 	n.width = width;
-	if (h->span > 0 && width == h->width) {
-		/* Only the range moves: one copy. */
-		memcpy((uint8_t *)counts + (size_t)(h->lo - lo) * width, h->counts, (size_t)h->span * width);
-	} else {
-		for (uint32_t i = 0; i < h->span; i++) {
-			uint32_t v = count_at(h, i);
-			if (v != 0)
-				set_count(&n, h->lo + i - lo, v);
-		}
+	if (h->span > 0) {
+		/* Widening: a loop per pair of widths, not a switch per bucket. */
+		size_t off = h->lo - lo;
+#define WIDEN(FROM, TO)                                                  \
+	do {                                                             \
+		const FROM *src = h->counts;                             \
+		TO *dst = (TO *)counts + off;                            \
+		for (uint32_t i = 0; i < h->span; i++)                   \
+			dst[i] = src[i];                                 \
+	} while (0)
+		if (h->width == 1 && width == 2)
+			WIDEN(uint8_t, uint16_t);
+		else if (h->width == 1 && width == 4)
+			WIDEN(uint8_t, uint32_t);
+		else if (h->width == 2 && width == 4)
+			WIDEN(uint16_t, uint32_t);
+		else
+			for (uint32_t i = 0; i < h->span; i++)
+				set_count(&n, h->lo + i - lo, count_at(h, i));
+#undef WIDEN
 	}
 	free(h->counts);
 	*h = n;
 }
 
 /* Grows the range to take buckets [first, last], by whole blocks so that a
- * spreading distribution does not reallocate for every new bucket. */
-static void cover(struct latency_hist *h, uint32_t first, uint32_t last)
+ * spreading distribution does not reallocate for every new bucket, with
+ * counters at least `width` bytes wide: one reallocation for both. */
+static void cover_width(struct latency_hist *h, uint32_t first, uint32_t last, uint8_t width)
 {
-	if (h->span != 0 && first >= h->lo && last < h->lo + h->span)
+	if (h->span != 0 && first >= h->lo && last < h->lo + h->span) {
+		if (h->width < width)
+			relayout(h, h->lo, h->span, width);
 		return;
+	}
+	if (h->width > width)
+		width = h->width;
 	uint32_t lo = h->span == 0 || first < h->lo ? first & ~(uint32_t)(RANGE_BLOCK - 1) : h->lo;
 	uint32_t hi = h->span == 0 || last >= h->lo + h->span ? (last + RANGE_BLOCK) & ~(uint32_t)(RANGE_BLOCK - 1)
 							       : h->lo + h->span;
 	if (hi > BUCKET_LIMIT)
 		hi = BUCKET_LIMIT;
-	relayout(h, lo, hi - lo, h->width ? h->width : 1);
+	relayout(h, lo, hi - lo, width);
+}
+
+static void cover(struct latency_hist *h, uint32_t first, uint32_t last)
+{
+	cover_width(h, first, last, 1);
 }
 
 static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
@@ -211,34 +247,42 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 	/* One reallocation for the whole range, not one per bucket outside it;
 	 * and a histogram merged into (a total) takes 4-byte counters at once,
 	 * so that the loop below adds without checking widths. */
-	cover(into, from->lo, from->lo + from->span - 1);
-	if (into->width != 4)
-		relayout(into, into->lo, into->span, 4);
+	cover_width(into, from->lo, from->lo + from->span - 1, 4);
 	uint32_t *to = (uint32_t *)into->counts + (from->lo - into->lo);
 	uint32_t added = 0;
 	/* A connection's histogram is mostly empty buckets: skip them a word
-	 * (8 bytes of counters) at a time. */
-	const uint8_t *c = from->counts;
-	uint32_t per_word = 8u / from->width;
-	uint32_t i = 0;
-	while (i < from->span) {
-		if (from->span - i >= per_word) {
-			uint64_t word;
-			memcpy(&word, c + (size_t)i * from->width, sizeof word);
-			if (word == 0) {
-				i += per_word;
-				continue;
-			}
-		}
-		uint32_t stop = from->span - i < per_word ? from->span : i + per_word;
-		for (; i < stop; i++) {
-			uint32_t v = count_at(from, i);
-			if (v == 0)
-				continue;
-			added += to[i] == 0;
-			to[i] += v;
-		}
-	}
+	 * (8 bytes of counters) at a time; a loop per counter width. */
+#define MERGE(T)                                                                 \
+	do {                                                                     \
+		const T *c = from->counts;                                       \
+		const uint32_t per_word = 8u / sizeof(T);                        \
+		uint32_t i = 0;                                                  \
+		while (i < from->span) {                                         \
+			if (from->span - i >= per_word) {                        \
+				uint64_t word;                                   \
+				memcpy(&word, c + i, sizeof word);               \
+				if (word == 0) {                                 \
+					i += per_word;                           \
+					continue;                                \
+				}                                                \
+			}                                                        \
+			uint32_t stop = from->span - i < per_word ? from->span : i + per_word; \
+			for (; i < stop; i++) {                                  \
+				uint32_t v = c[i];                               \
+				if (v == 0)                                      \
+					continue;                                \
+				added += to[i] == 0;                             \
+				to[i] += v;                                      \
+			}                                                        \
+		}                                                                \
+	} while (0)
+	if (from->width == 1)
+		MERGE(uint8_t);
+	else if (from->width == 2)
+		MERGE(uint16_t);
+	else
+		MERGE(uint32_t);
+#undef MERGE
 	into->n_buckets += added;
 }
 

@@ -23,6 +23,7 @@ struct conntable {
 	size_t count, retired;
 	struct conn *oldest, *newest;   /* open connections, by last activity */
 	struct conn *roldest, *rnewest; /* closed ones, in order of closing */
+	struct conn *last; /* the last one found: a packet's neighbours often share it */
 };
 
 char *endpoint_format(const struct endpoint *e, char *buf, size_t size)
@@ -121,18 +122,31 @@ void conntable_free(struct conntable *t)
 
 struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, int *side)
 {
-	uint32_t h = hash_tuple(src, dst);
-	struct conn *c;
+	uint32_t h;
+	struct conn *c = t->last;
 
-	for (c = t->bucket[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
-		if (c->hash != h)
-			continue;
+	if (c != NULL) {
 		if (endpoint_eq(&c->pub.side[0], src) && endpoint_eq(&c->pub.side[1], dst)) {
 			*side = 0;
 			return c;
 		}
 		if (endpoint_eq(&c->pub.side[1], src) && endpoint_eq(&c->pub.side[0], dst)) {
 			*side = 1;
+			return c;
+		}
+	}
+	h = hash_tuple(src, dst);
+	for (c = t->bucket[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
+		if (c->hash != h)
+			continue;
+		if (endpoint_eq(&c->pub.side[0], src) && endpoint_eq(&c->pub.side[1], dst)) {
+			*side = 0;
+			t->last = c;
+			return c;
+		}
+		if (endpoint_eq(&c->pub.side[1], src) && endpoint_eq(&c->pub.side[0], dst)) {
+			*side = 1;
+			t->last = c;
 			return c;
 		}
 	}
@@ -225,6 +239,8 @@ void conntable_remove(struct conntable *t, struct conn *c)
 		pp = &(*pp)->hnext;
 	if (*pp == c)
 		*pp = c->hnext;
+	if (t->last == c)
+		t->last = NULL;
 	lru_unlink(t, c);
 	t->count--;
 	if (c->state == CONN_CLOSED)

@@ -326,6 +326,7 @@ static void push_header(struct cursor *c)
 enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg)
 {
 	fast_init();
+	msg->indexed = 0;
 	msg->n_items = 0;
 	msg->layout = NULL;
 	msg->problem = NULL;
@@ -470,8 +471,22 @@ void ninep_filter_resolve(struct ninep_filter *out, const char *filter)
 		 * larger NINEP_FILTER_MAX_FIELDS: a programmer error. */
 		if (out->n == NINEP_FILTER_MAX_FIELDS)
 			abort();
+		out->index[out->n] = (uint8_t)i;
 		out->fields[out->n++] = f;
 	}
+}
+
+void ninep_msg_index(struct ninep_msg *msg)
+{
+	const struct ninep_field *base = ninep_field_at(0);
+
+	memset(msg->first, 0, sizeof msg->first);
+	for (unsigned i = msg->n_items; i-- > 0;) {
+		const struct ninep_item *it = &msg->items[i];
+		if (it->depth == 0 && it->field != NULL)
+			msg->first[it->field - base] = (uint8_t)(i + 1);
+	}
+	msg->indexed = 1;
 }
 
 const char *ninep_status_name(enum ninep_status status)

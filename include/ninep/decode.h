@@ -69,6 +69,10 @@ static inline struct ninep_qid ninep_get_qid(const uint8_t *p)
 
 enum { NINEP_MAXITEMS = 64 };
 
+/* Registry rows an index can hold (checked against fields.def when it is
+ * compiled). */
+enum { NINEP_INDEX_FIELDS = 192 };
+
 struct ninep_msg {
 	uint32_t size;
 	uint8_t type;
@@ -80,6 +84,11 @@ struct ninep_msg {
 	const char *problem;      /* "string runs past the end of the message" */
 	const char *problem_field; /* the layout field, e.g. "wname", or NULL */
 	uint32_t problem_offset;
+	/* Optional, filled by ninep_msg_index after a decode: for each registry
+	 * row, 1 + the position of its first depth-0 item, 0 when it has none.
+	 * Valid while `indexed`; ninep_decode clears it. */
+	uint8_t indexed;
+	uint8_t first[NINEP_INDEX_FIELDS];
 };
 
 /*
@@ -112,6 +121,7 @@ enum { NINEP_FILTER_MAX_FIELDS = 4 };
 struct ninep_filter {
 	unsigned n;
 	const struct ninep_field *fields[NINEP_FILTER_MAX_FIELDS];
+	uint8_t index[NINEP_FILTER_MAX_FIELDS]; /* their ninep_field_index */
 };
 /* A name no row carries resolves to a filter that matches nothing. */
 void ninep_filter_resolve(struct ninep_filter *out, const char *filter);
@@ -123,9 +133,24 @@ static inline int ninep_filter_has(const struct ninep_filter *f, const struct ni
 			return 1;
 	return 0;
 }
+/*
+ * Indexes a decoded message's depth-0 items by registry row in one pass, so
+ * that ninep_find_filter is a lookup instead of a scan.  For callers that
+ * look up many fields of each message.
+ */
+void ninep_msg_index(struct ninep_msg *msg);
 /* The same item as ninep_find(msg, the filter's name). */
 static inline const struct ninep_item *ninep_find_filter(const struct ninep_msg *msg, const struct ninep_filter *f)
 {
+	if (msg->indexed) {
+		unsigned best = 0;
+		for (unsigned k = 0; k < f->n; k++) {
+			unsigned at = msg->first[f->index[k]];
+			if (at != 0 && (best == 0 || at < best))
+				best = at;
+		}
+		return best != 0 ? &msg->items[best - 1] : NULL;
+	}
 	for (unsigned i = 0; i < msg->n_items; i++)
 		if (msg->items[i].depth == 0 && ninep_filter_has(f, msg->items[i].field))
 			return &msg->items[i];

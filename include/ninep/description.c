@@ -7,6 +7,7 @@
  * (a programmer error, never a property of the input).
  */
 #include "protocol.h"
+#include "decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static const struct ninep_field fields[] = {
 #define NINEP_FIELD(key, filter, label, shown_as) { key, filter, label, NINEP_SHOW_##shown_as },
 #include "fields.def"
 };
+/* decode.h's per-message index has a slot per row. */
+_Static_assert(sizeof fields / sizeof fields[0] <= NINEP_INDEX_FIELDS, "raise NINEP_INDEX_FIELDS");
 
 struct message_row {
 	unsigned number;
