@@ -156,18 +156,7 @@ static void give_up(struct conn_state *c)
 
 static void hold(struct framer *f, const uint8_t *data, size_t len, int64_t ts)
 {
-	if (f->len + len > f->cap) {
-		size_t cap = f->cap ? f->cap : 256;
-		while (cap < f->len + len)
-			cap *= 2;
-		uint8_t *b = realloc(f->buf, cap);
-		if (b == NULL)
-			abort();
-		f->buf = b;
-		f->cap = cap;
-	}
-	memcpy(f->buf + f->len, data, len);
-	f->len += len;
+	framer_append(f, data, len);
 	f->ts = ts;
 }
 

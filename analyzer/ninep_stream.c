@@ -10,7 +10,7 @@ enum {
 	FRAMER_IDLE_CAP = 4096, /* an empty buffer larger than this is freed */
 };
 
-static void append(struct framer *f, const uint8_t *data, size_t len)
+void framer_append(struct framer *f, const uint8_t *data, size_t len)
 {
 	if (f->len + len > f->cap) {
 		size_t cap = f->cap ? f->cap : 256;
@@ -154,11 +154,11 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
 			/* The common case: frame straight out of the delivered bytes. */
 			size_t used = process(f, env, data, len, ts);
 			if (used < len)
-				append(f, data + used, len - used);
+				framer_append(f, data + used, len - used);
 			return;
 		}
 		if (f->state != FRAMER_SYNC) {
-			append(f, data, len);
+			framer_append(f, data, len);
 			drop_front(f, process(f, env, f->buf, f->len, ts));
 			return;
 		}
@@ -172,12 +172,12 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
 		size_t take = need < len ? need : len;
 		if (take == 0)
 			take = len; /* cannot happen while sizes are checked; never spin */
-		append(f, data, take);
+		framer_append(f, data, take);
 		data += take;
 		len -= take;
 		drop_front(f, process(f, env, f->buf, f->len, ts));
 		if (f->len > 0 && f->state != FRAMER_SYNC && len > 0) {
-			append(f, data, len);
+			framer_append(f, data, len);
 			drop_front(f, process(f, env, f->buf, f->len, ts));
 			return;
 		}

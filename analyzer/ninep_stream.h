@@ -53,6 +53,9 @@ struct framer_env {
 };
 
 void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts);
+/* Keep bytes in the framer's buffer without framing them yet (bytes seen
+ * before a connection's roles are known). */
+void framer_append(struct framer *f, const uint8_t *data, size_t len);
 /* `bytes` were lost.  A gap wholly inside a message whose header was seen
  * loses that message only (its size says where the next one starts);
  * otherwise framing resynchronises.  Either way the partial message goes
