@@ -56,7 +56,7 @@ static void resolve_fields(void)
 void matcher_init(struct conn_state *c)
 {
 	resolve_fields();
-	u32map_init(&c->tags, sizeof(struct pending));
+	u32map_init_shrinking(&c->tags, sizeof(struct pending));
 	c->fids = fidmap_new();
 }
 

@@ -7,13 +7,13 @@
 #include <string.h>
 
 enum {
-	FRAMER_IDLE_CAP = 4096, /* an empty buffer larger than this is freed */
+	FRAMER_IDLE_CAP = 256, /* an empty buffer larger than this is freed */
 };
 
 void framer_append(struct framer *f, const uint8_t *data, size_t len)
 {
 	if (f->len + len > f->cap) {
-		size_t cap = f->cap ? f->cap : 256;
+		size_t cap = f->cap ? f->cap : FRAMER_IDLE_CAP;
 		while (cap < f->len + len)
 			cap *= 2;
 		uint8_t *b = realloc(f->buf, cap);
@@ -132,7 +132,10 @@ void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *
 	/* A buffer that once held a large partial message is given back when
 	 * it empties: otherwise every connection ends up keeping the largest
 	 * message it ever saw split across segments, and memory grows with
-	 * the length of the capture instead of with what is in flight. */
+	 * the length of the capture instead of with what is in flight.  Only
+	 * the smallest buffer framer_append makes is kept, so an idle
+	 * connection holds next to nothing while one that often splits small
+	 * messages does not allocate for each. */
 	if (f->len == 0 && f->cap > FRAMER_IDLE_CAP) {
 		free(f->buf);
 		f->buf = NULL;

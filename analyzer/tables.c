@@ -1,6 +1,9 @@
 /*
  * Linear-probing tables with backward-shift deletion (no tombstones, so a
- * long-lived connection never degrades), at most half full.
+ * long-lived connection never degrades), at most half full.  A shrinking
+ * table is rehashed smaller when under 1/8 full, to at most 1/4 full: it
+ * then takes as many operations again to grow or shrink it, so the cost
+ * of rehashing stays amortised O(1) and the size never thrashes.
  */
 #include "tables.h"
 
@@ -9,6 +12,7 @@
 
 enum {
 	INITIAL_CAP = 16,
+	SHRINK_MIN_CAP = INITIAL_CAP, /* never shrunk below this */
 	MAX_ELEM_SIZE = 128,
 };
 
@@ -24,6 +28,12 @@ void u32map_init(struct u32map *m, size_t elem_size)
 {
 	memset(m, 0, sizeof *m);
 	m->elem_size = elem_size;
+}
+
+void u32map_init_shrinking(struct u32map *m, size_t elem_size)
+{
+	u32map_init(m, elem_size);
+	m->shrinks = 1;
 }
 
 void u32map_free(struct u32map *m)
@@ -53,10 +63,12 @@ void *u32map_find(const struct u32map *m, uint32_t key)
 	}
 }
 
-static void grow(struct u32map *m)
+/* Move every element into a table of new_cap slots (a power of two that
+ * holds them all); the buffers of free slots are given back. */
+static void rehash(struct u32map *m, uint32_t new_cap)
 {
 	struct u32map old = *m;
-	m->cap = old.cap ? old.cap * 2 : INITIAL_CAP;
+	m->cap = new_cap;
 	m->slots = xmalloc_zero((size_t)m->cap * m->elem_size);
 	for (uint32_t i = 0; i < old.cap; i++) {
 		struct slot *s = u32map_at(&old, i);
@@ -70,6 +82,21 @@ static void grow(struct u32map *m)
 		memcpy(u32map_at(m, j), s, m->elem_size);
 	}
 	free(old.slots);
+}
+
+static void grow(struct u32map *m)
+{
+	rehash(m, m->cap ? m->cap * 2 : INITIAL_CAP);
+}
+
+static void maybe_shrink(struct u32map *m)
+{
+	if (!m->shrinks || m->cap <= SHRINK_MIN_CAP || m->count >= m->cap / 8)
+		return;
+	uint32_t cap = SHRINK_MIN_CAP;
+	while (cap < m->count * 4)
+		cap *= 2;
+	rehash(m, cap); /* cap <= m->cap / 2, since count < m->cap / 8 */
 }
 
 static void empty_element(const struct u32map *m, struct slot *s)
@@ -129,6 +156,7 @@ void u32map_remove(struct u32map *m, void *elem)
 			hole = j;
 		}
 	}
+	maybe_shrink(m);
 }
 
 void u32map_clear(struct u32map *m)
@@ -171,7 +199,7 @@ void slot_append_text(struct slot *s, const char *text, size_t len)
 struct fidmap *fidmap_new(void)
 {
 	struct fidmap *f = xmalloc_zero(sizeof *f);
-	u32map_init(&f->map, sizeof(struct fid_entry));
+	u32map_init_shrinking(&f->map, sizeof(struct fid_entry));
 	return f;
 }
 

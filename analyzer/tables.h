@@ -23,9 +23,16 @@ struct u32map {
 	unsigned char *slots;
 	size_t elem_size;
 	uint32_t cap, count; /* cap is 0 or a power of two */
+	uint8_t shrinks;     /* see u32map_init_shrinking */
 };
 
 void u32map_init(struct u32map *m, size_t elem_size);
+/* As u32map_init, but the table is rehashed smaller when a removal leaves
+ * it mostly empty, so a connection does not keep its high-water size for
+ * ever.  A removal may then move every element (and change the order of
+ * iteration): never remove from such a table while iterating over it, and
+ * look elements up again after a removal, as after an insertion. */
+void u32map_init_shrinking(struct u32map *m, size_t elem_size);
 void u32map_free(struct u32map *m);
 void *u32map_find(const struct u32map *m, uint32_t key);
 /* The element for key, made empty (payload zeroed, text emptied) if new or

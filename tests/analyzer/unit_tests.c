@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "latency.h"
+#include "tables.h"
 #include "ninep/protocol.h"
 
 static int failures, checks;
@@ -387,6 +388,36 @@ static void test_histogram(void)
 	free(v);
 }
 
+/* A shrinking table gives back its high-water size and keeps every key. */
+static void test_table_shrinks(void)
+{
+	enum { N = 4096, KEEP = 40 };
+	struct u32map m;
+	u32map_init_shrinking(&m, sizeof(struct pending));
+	for (uint32_t k = 0; k < N; k++)
+		slot_set_text(u32map_insert(&m, k * 7u, 1), "/a/b", 4);
+	uint32_t high = m.cap;
+	for (uint32_t k = KEEP; k < N; k++)
+		u32map_remove(&m, u32map_find(&m, k * 7u));
+	CHECK_EQ("count after removals", m.count, KEEP);
+	checks++;
+	if (m.cap >= high / 8 || m.cap < KEEP * 2) {
+		failures++;
+		printf("FAIL table of %u kept %u slots (high water %u)\n", (unsigned)m.count, (unsigned)m.cap,
+		       (unsigned)high);
+	}
+	unsigned found = 0;
+	for (uint32_t k = 0; k < N; k++) {
+		struct pending *p = u32map_find(&m, k * 7u);
+		found += p != NULL && k < KEEP && p->head.text_len == 4 && strcmp(p->head.text, "/a/b") == 0;
+	}
+	CHECK_EQ("kept keys found", found, KEEP);
+	for (uint32_t k = 0; k < KEEP; k++)
+		u32map_remove(&m, u32map_find(&m, k * 7u));
+	CHECK_EQ("empty table's floor", m.cap, 16);
+	u32map_free(&m);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -398,6 +429,7 @@ int main(void)
 	test_mid_stream_roles_from_messages();
 	test_not_9p();
 	test_histogram();
+	test_table_shrinks();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
