@@ -451,14 +451,12 @@ static void end_fid(struct conn_state *c, uint32_t fid)
 	u32map_remove(&c->fids->map, f);
 }
 
-static void set_fid(struct conn_state *c, uint32_t fid, const struct pending *p, int walked)
+static void set_fid(struct conn_state *c, uint32_t fid, const struct pending *p)
 {
 	if (fid == NINEP_NOFID)
 		return;
 	struct fid_entry *f = u32map_insert(&c->fids->map, fid, 1);
 	slot_set_text(&f->head, p->head.text ? p->head.text : "", p->head.text_len);
-	f->walked = (uint8_t)walked;
-	f->round_trips = walked ? 1 : 0;
 }
 
 /* What a confirmed exchange does to fids, limits and sessions. */
@@ -475,12 +473,8 @@ static void apply(struct conn_state *c, const struct pending *p, const uint8_t *
 	default:
 		break;
 	}
-	if (is_error) {
-		f = fid_find(c, p->fid);
-		if (f != NULL)
-			f->round_trips++;
+	if (is_error)
 		return;
-	}
 	switch (p->type) {
 	case NINEP_Tversion:
 		on_version(c, msg, m);
@@ -490,29 +484,17 @@ static void apply(struct conn_state *c, const struct pending *p, const uint8_t *
 		c->auth_fid = p->fid;
 		break;
 	case NINEP_Tattach:
-		set_fid(c, p->fid, p, 0);
+		set_fid(c, p->fid, p);
 		break;
 	case NINEP_Twalk:
 		if (ninep_find_filter_uint(m, &F.nwqid, 0) == p->nwname)
-			set_fid(c, p->newfid, p, 1);
+			set_fid(c, p->newfid, p);
 		break;
 	case NINEP_Tcreate:
 	case NINEP_Tlcreate:
 		f = fid_find(c, p->fid);
-		if (f != NULL) {
+		if (f != NULL)
 			slot_set_text(&f->head, p->head.text ? p->head.text : "", p->head.text_len);
-			f->opened = 1;
-			f->round_trips++;
-		}
-		break;
-	case NINEP_Topen:
-	case NINEP_Tlopen:
-	case NINEP_Topenfd:
-		f = fid_find(c, p->fid);
-		if (f != NULL) {
-			f->opened = 1;
-			f->round_trips++;
-		}
 		break;
 	case NINEP_Twrite:
 		if (p->has_key) {
@@ -521,18 +503,12 @@ static void apply(struct conn_state *c, const struct pending *p, const uint8_t *
 			e->key_hash = p->key_hash;
 			e->live = c;
 		}
-		f = fid_find(c, p->fid);
-		if (f != NULL)
-			f->round_trips++;
 		break;
 	case NINEP_Tsession:
 		if (p->has_key)
 			join_esession(c, p->key_hash);
 		break;
 	default:
-		f = fid_find(c, p->fid);
-		if (f != NULL)
-			f->round_trips++;
 		break;
 	}
 }

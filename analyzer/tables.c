@@ -219,9 +219,6 @@ struct fidmap *fidmap_clone(const struct fidmap *f)
 		if (!from->head.used)
 			continue;
 		struct fid_entry *to = u32map_insert(&copy->map, from->head.key, 1);
-		to->walked = from->walked;
-		to->opened = from->opened;
-		to->round_trips = from->round_trips;
 		slot_set_text(&to->head, from->head.text ? from->head.text : "", from->head.text_len);
 	}
 	return copy;

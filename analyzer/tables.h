@@ -66,9 +66,6 @@ struct pending {
 /* A fid known on a connection. */
 struct fid_entry {
 	struct slot head; /* key: fid; text: its path */
-	uint8_t walked;   /* made by a Twalk: a file access starts */
-	uint8_t opened;
-	uint32_t round_trips; /* spent on it since the walk */
 };
 
 struct fidmap {
