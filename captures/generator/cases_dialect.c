@@ -91,6 +91,28 @@ static void clunk(struct sess *s, uint32_t fid)
 	rpc_empty_reply(s, NINEP_Rclunk, 1);
 }
 
+/* Read the open motd on WALK_FID whole, then Tflush a second read that the
+ * server has already answered (its Rread comes first, then Rflush), then
+ * clunk the fid.  Every dialect that reads files has this exchange. */
+static void read_motd_then_flush_answered_read(struct sess *s)
+{
+	struct buf *m = &s->m;
+	const uint32_t motd_len = (uint32_t)strlen(motd);
+	build_tread(m, 1, WALK_FID, 0, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
+	sess_send(s, CLIENT);
+	build_rread(m, 1, motd, motd_len);
+	sess_send(s, SERVER);
+	build_tread(m, 2, WALK_FID, motd_len, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
+	sess_send(s, CLIENT);
+	build_tflush(m, 3, 2);
+	sess_send(s, CLIENT);
+	build_rread(m, 2, "", 0);
+	sess_send(s, SERVER);
+	build_empty(m, NINEP_Rflush, 3);
+	sess_send(s, SERVER);
+	clunk(s, WALK_FID);
+}
+
 static struct stat_rec file_stat(const char *name, struct qid qid, uint32_t mode, uint64_t length)
 {
 	struct stat_rec st;
@@ -185,21 +207,7 @@ static void classic_ops(struct sess *s, enum variant v)
 	msg_end(m);
 	sess_send(s, SERVER);
 
-	build_tread(m, 1, WALK_FID, 0, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	sess_send(s, CLIENT);
-	build_rread(m, 1, motd, motd_len);
-	sess_send(s, SERVER);
-
-	/* Tflush of a read already answered: Rread comes first, then Rflush */
-	build_tread(m, 2, WALK_FID, motd_len, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	sess_send(s, CLIENT);
-	build_tflush(m, 3, 2);
-	sess_send(s, CLIENT);
-	build_rread(m, 2, "", 0);
-	sess_send(s, SERVER);
-	build_empty(m, NINEP_Rflush, 3);
-	sess_send(s, SERVER);
-	clunk(s, WALK_FID);
+	read_motd_then_flush_answered_read(s);
 
 	/* a directory read: Rread holds stat records back to back */
 	build_twalk(m, 1, ROOT_FID, DIR_FID, 1, lib_path);
@@ -418,20 +426,7 @@ static void l_ops(struct sess *s)
 	sess_send(s, CLIENT);
 	build_rlopen(m, 1, motd_qid, IOUNIT);
 	sess_send(s, SERVER);
-	build_tread(m, 1, WALK_FID, 0, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	sess_send(s, CLIENT);
-	build_rread(m, 1, motd, motd_len);
-	sess_send(s, SERVER);
-	/* Tflush of a read already answered */
-	build_tread(m, 2, WALK_FID, motd_len, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	sess_send(s, CLIENT);
-	build_tflush(m, 3, 2);
-	sess_send(s, CLIENT);
-	build_rread(m, 2, "", 0);
-	sess_send(s, SERVER);
-	build_empty(m, NINEP_Rflush, 3);
-	sess_send(s, SERVER);
-	clunk(s, WALK_FID);
+	read_motd_then_flush_answered_read(s);
 
 	/* list the root: Rreaddir with several dirents, then the empty end */
 	build_twalk(m, 1, ROOT_FID, DIR_FID, 0, NULL);
