@@ -153,9 +153,7 @@ static void auth_and_attach(struct sess *s, enum variant v, const char *uname)
 		msg_u32(&s->m, U_UID);
 	msg_end(&s->m);
 	sess_send(s, CLIENT);
-	msg_begin(&s->m, NINEP_Rauth, 1);
-	msg_qid(&s->m, auth_qid);
-	msg_end(&s->m);
+	build_rqid(&s->m, NINEP_Rauth, 1, auth_qid);
 	sess_send(s, SERVER);
 
 	if (v == V_E) {
@@ -201,10 +199,7 @@ static void classic_ops(struct sess *s, enum variant v)
 	msg_u8(m, NINEP_OREAD);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Ropen, 1);
-	msg_qid(m, motd_qid);
-	msg_u32(m, IOUNIT);
-	msg_end(m);
+	build_rqid_iounit(m, NINEP_Ropen, 1, motd_qid, IOUNIT);
 	sess_send(s, SERVER);
 
 	read_motd_then_flush_answered_read(s);
@@ -219,10 +214,7 @@ static void classic_ops(struct sess *s, enum variant v)
 	msg_u8(m, NINEP_OREAD);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Ropen, 1);
-	msg_qid(m, lib_qid);
-	msg_u32(m, IOUNIT);
-	msg_end(m);
+	build_rqid_iounit(m, NINEP_Ropen, 1, lib_qid, IOUNIT);
 	sess_send(s, SERVER);
 	build_tread(m, 1, DIR_FID, 0, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
 	sess_send(s, CLIENT);
@@ -253,10 +245,7 @@ static void classic_ops(struct sess *s, enum variant v)
 		msg_str(m, "");
 	msg_end(m);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rcreate, 1);
-	msg_qid(m, notes_qid);
-	msg_u32(m, IOUNIT);
-	msg_end(m);
+	build_rqid_iounit(m, NINEP_Rcreate, 1, notes_qid, IOUNIT);
 	sess_send(s, SERVER);
 	build_twrite(m, 1, NEW_FID, 0, notes, (uint32_t)strlen(notes));
 	sess_send(s, CLIENT);
@@ -307,10 +296,7 @@ static void classic_ops(struct sess *s, enum variant v)
 		msg_str(m, "lib/motd");
 		msg_end(m);
 		sess_send(s, CLIENT);
-		msg_begin(m, NINEP_Rcreate, 1);
-		msg_qid(m, link_qid);
-		msg_u32(m, IOUNIT);
-		msg_end(m);
+		build_rqid_iounit(m, NINEP_Rcreate, 1, link_qid, IOUNIT);
 		sess_send(s, SERVER);
 		clunk(s, LINK_FID);
 	}
@@ -481,10 +467,7 @@ static void l_ops(struct sess *s)
 	msg_u32(m, U_GID);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rlcreate, 1);
-	msg_qid(m, notes_qid);
-	msg_u32(m, IOUNIT);
-	msg_end(m);
+	build_rqid_iounit(m, NINEP_Rlcreate, 1, notes_qid, IOUNIT);
 	sess_send(s, SERVER);
 	build_twrite(m, 1, NEW_FID, 0, notes, notes_len);
 	sess_send(s, CLIENT);
@@ -587,9 +570,7 @@ static void l_ops(struct sess *s)
 	msg_u32(m, U_GID);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rsymlink, 1);
-	msg_qid(m, link_qid);
-	msg_end(m);
+	build_rqid(m, NINEP_Rsymlink, 1, link_qid);
 	sess_send(s, SERVER);
 	build_twalk(m, 1, ROOT_FID, READLINK_FID, 1, link_path);
 	sess_send(s, CLIENT);
@@ -614,12 +595,7 @@ static void l_ops(struct sess *s)
 	msg_u32(m, U_GID);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	{
-		struct qid q = {NINEP_QTFILE, 0, 7};
-		msg_begin(m, NINEP_Rmknod, 1);
-		msg_qid(m, q);
-		msg_end(m);
-	}
+	build_rqid(m, NINEP_Rmknod, 1, (struct qid){NINEP_QTFILE, 0, 7});
 	sess_send(s, SERVER);
 
 	msg_begin(m, NINEP_Tmkdir, 1);
@@ -629,12 +605,7 @@ static void l_ops(struct sess *s)
 	msg_u32(m, U_GID);
 	msg_end(m);
 	sess_send(s, CLIENT);
-	{
-		struct qid q = {NINEP_QTDIR, 0, 8};
-		msg_begin(m, NINEP_Rmkdir, 1);
-		msg_qid(m, q);
-		msg_end(m);
-	}
+	build_rqid(m, NINEP_Rmkdir, 1, (struct qid){NINEP_QTDIR, 0, 8});
 	sess_send(s, SERVER);
 
 	msg_begin(m, NINEP_Tlink, 1);
@@ -696,9 +667,7 @@ void case_dialect_9p2000L(const char *outdir)
 	msg_u32(&s.m, U_UID);
 	msg_end(&s.m);
 	sess_send(&s, CLIENT);
-	msg_begin(&s.m, NINEP_Rauth, 1);
-	msg_qid(&s.m, auth_qid);
-	msg_end(&s.m);
+	build_rqid(&s.m, NINEP_Rauth, 1, auth_qid);
 	sess_send(&s, SERVER);
 	build_tattach(&s.m, 1, ROOT_FID, NINEP_NOFID, "user", "/srv", 1, U_UID);
 	sess_send(&s, CLIENT);

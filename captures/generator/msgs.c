@@ -39,11 +39,16 @@ void build_tattach(struct buf *m, uint16_t tag, uint32_t fid, uint32_t afid, con
 	msg_end(m);
 }
 
-void build_rattach(struct buf *m, uint16_t tag, struct qid qid)
+void build_rqid(struct buf *m, uint8_t type, uint16_t tag, struct qid qid)
 {
-	msg_begin(m, NINEP_Rattach, tag);
+	msg_begin(m, type, tag);
 	msg_qid(m, qid);
 	msg_end(m);
+}
+
+void build_rattach(struct buf *m, uint16_t tag, struct qid qid)
+{
+	build_rqid(m, NINEP_Rattach, tag, qid);
 }
 
 void build_twalk(struct buf *m, uint16_t tag, uint32_t fid, uint32_t newfid, uint16_t nwname, const char *const *wname)
@@ -126,12 +131,17 @@ void build_tlopen(struct buf *m, uint16_t tag, uint32_t fid, uint32_t flags)
 	msg_end(m);
 }
 
-void build_rlopen(struct buf *m, uint16_t tag, struct qid qid, uint32_t iounit)
+void build_rqid_iounit(struct buf *m, uint8_t type, uint16_t tag, struct qid qid, uint32_t iounit)
 {
-	msg_begin(m, NINEP_Rlopen, tag);
+	msg_begin(m, type, tag);
 	msg_qid(m, qid);
 	msg_u32(m, iounit);
 	msg_end(m);
+}
+
+void build_rlopen(struct buf *m, uint16_t tag, struct qid qid, uint32_t iounit)
+{
+	build_rqid_iounit(m, NINEP_Rlopen, tag, qid, iounit);
 }
 
 void build_tgetattr(struct buf *m, uint16_t tag, uint32_t fid, uint64_t request_mask)

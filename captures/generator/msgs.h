@@ -20,6 +20,10 @@ void build_rversion(struct buf *m, uint32_t msize, const char *version);
 /* Tattach with n_uname (.u and .L) when dotu_or_l is set. */
 void build_tattach(struct buf *m, uint16_t tag, uint32_t fid, uint32_t afid, const char *uname, const char *aname,
 		   int dotu_or_l, uint32_t n_uname);
+/* A reply whose body is a qid (Rauth, Rattach, Rsymlink, Rmknod, Rmkdir), or a qid
+ * and an iounit (Ropen, Rcreate, Rlopen, Rlcreate). */
+void build_rqid(struct buf *m, uint8_t type, uint16_t tag, struct qid qid);
+void build_rqid_iounit(struct buf *m, uint8_t type, uint16_t tag, struct qid qid, uint32_t iounit);
 void build_rattach(struct buf *m, uint16_t tag, struct qid qid);
 void build_twalk(struct buf *m, uint16_t tag, uint32_t fid, uint32_t newfid, uint16_t nwname, const char *const *wname);
 void build_rwalk(struct buf *m, uint16_t tag, uint16_t nwqid, const struct qid *wqid);
