@@ -8,6 +8,9 @@
  * interfaces a file holds.  Standard input cannot be peeked at and handed to
  * libpcap afterwards, so it always goes through libpcap, and a mixed pcapng
  * there is refused with a message saying so.
+ *
+ * A regular file is read ahead by a second thread (readahead.c); standard
+ * input and interfaces are read here, where Ctrl-C can always stop them.
  */
 #include "capture_internal.h"
 
@@ -23,6 +26,9 @@ enum {
 	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop */
 	MAGIC_LEN = 4,
 	NS_PER_US = 1000,
+	PCAP_FILE_HEADER = 24,
+	PCAP_RECORD = 16,            /* ts_sec, ts_usec, caplen, len */
+	PCAP_KUZNETZOV_RECORD = 24,  /* ... ifindex, protocol, pkt_type, pad */
 };
 
 static const int64_t NS_PER_S = 1000000000;
@@ -43,6 +49,14 @@ struct capture_input {
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
+	/* reading ahead (a regular file) */
+	int read_ahead;          /* wanted */
+	struct readahead *ra;    /* started by the first capture_run */
+	double progress;         /* of the last packet handed on */
+	/* the reading thread's, while ra runs */
+	uint64_t packets_read;   /* for "damaged after packet N" */
+	long long offset;        /* where the next pcap record starts */
+	unsigned record_header;  /* bytes before each pcap record's data */
 };
 
 static struct capture_input *input_new(const char *name)
@@ -168,6 +182,9 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		return NULL;
 	}
 	in->size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
+	in->read_ahead = S_ISREG(sb.st_mode);
+	in->offset = PCAP_FILE_HEADER;
+	in->record_header = m == PCAP_MAGICS[4] || m == PCAP_MAGICS[5] ? PCAP_KUZNETZOV_RECORD : PCAP_RECORD;
 	if (m == PCAPNG_MAGIC) {
 		in->ng = pcapng_open(fp, path, bpf_filter, err, errlen);
 		if (in->ng == NULL) {
@@ -229,8 +246,31 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 
 void capture_interrupt(struct capture_input *in)
 {
-	if (in->pcap != NULL)
+	/* A file read ahead stops at the caller's next packet; its handle
+	 * belongs to the reading thread. */
+	if (in->pcap != NULL && in->ra == NULL)
 		pcap_breakloop(in->pcap);
+}
+
+/* libpcap's "why" for a failed pcap_next_ex, as our message. */
+static void pcap_failure(struct capture_input *in, uint64_t packets, char *err, size_t errlen)
+{
+	const char *why = pcap_geterr(in->pcap);
+	if (strstr(why, "different") != NULL && strstr(why, "type") != NULL)
+		snprintf(err, errlen,
+			 "%s: a pcapng whose interfaces differ in link type can only be read from a file, not from "
+			 "standard input (libpcap: %s)",
+			 in->name, why);
+	else
+		snprintf(err, errlen, "%s: damaged after packet %llu: %s", in->name, (unsigned long long)packets, why);
+}
+
+static int64_t pcap_time_ns(const struct capture_input *in, const struct pcap_pkthdr *h)
+{
+	int64_t ts = (int64_t)h->ts.tv_sec * NS_PER_S + (int64_t)h->ts.tv_usec * in->ts_scale;
+	/* libpcap's fields come from 32-bit ones, so this cannot overflow,
+	 * but keep capture.h's promise for a damaged file all the same. */
+	return ts < 0 ? 0 : ts > CAPTURE_MAX_NS ? CAPTURE_MAX_NS : ts;
 }
 
 static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
@@ -245,27 +285,17 @@ static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t ma
 		int rc = pcap_next_ex(in->pcap, &h, &data);
 
 		if (rc == 1) {
-			int64_t ts = (int64_t)h->ts.tv_sec * NS_PER_S + (int64_t)h->ts.tv_usec * in->ts_scale;
-			/* libpcap's fields come from 32-bit ones, so this cannot overflow,
-			 * but keep capture.h's promise for a damaged file all the same. */
-			ts = ts < 0 ? 0 : ts > CAPTURE_MAX_NS ? CAPTURE_MAX_NS : ts;
+			int64_t ts = pcap_time_ns(in, h);
 			in->last_ns = ts;
 			n++;
+			in->packets_read++;
 			reasm_packet(r, linktype, data, h->caplen, h->len, ts);
 		} else if (rc == 0) {
 			continue; /* a live timeout with nothing captured */
 		} else if (rc == PCAP_ERROR_BREAK) {
 			return 0; /* the end of the file */
 		} else {
-			const char *why = pcap_geterr(in->pcap);
-			if (strstr(why, "different") != NULL && strstr(why, "type") != NULL)
-				snprintf(err, errlen,
-					 "%s: a pcapng whose interfaces differ in link type can only be read from a "
-					 "file, not from standard input (libpcap: %s)",
-					 in->name, why);
-			else
-				snprintf(err, errlen, "%s: damaged after packet %llu: %s", in->name,
-					 (unsigned long long)n, why);
+			pcap_failure(in, in->packets_read, err, errlen);
 			return -1;
 		}
 	}
@@ -290,9 +320,77 @@ static int run_pcapng(struct capture_input *in, struct reassembler *r, uint64_t 
 	return 0;
 }
 
+/* ---- the reading thread's sources (readahead.c calls them there) */
+
+static int next_from_pcap(void *source, struct readahead_packet *pkt, char *err, size_t errlen)
+{
+	struct capture_input *in = source;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = pcap_next_ex(in->pcap, &h, &data);
+
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	if (rc != 1) {
+		pcap_failure(in, in->packets_read, err, errlen);
+		return -1;
+	}
+	in->packets_read++;
+	in->offset += in->record_header + h->caplen;
+	pkt->linktype = pcap_datalink(in->pcap);
+	pkt->data = data;
+	pkt->cap_len = h->caplen;
+	pkt->wire_len = h->len;
+	pkt->ts_ns = pcap_time_ns(in, h);
+	pkt->progress = in->size <= 0 ? -1 : in->offset >= in->size ? 1.0 : (double)in->offset / (double)in->size;
+	return 1;
+}
+
+static int next_from_pcapng(void *source, struct readahead_packet *pkt, char *err, size_t errlen)
+{
+	struct capture_input *in = source;
+	struct pcapng_packet p;
+	int rc = pcapng_next(in->ng, &p, err, errlen);
+
+	if (rc <= 0)
+		return rc;
+	pkt->linktype = p.linktype;
+	pkt->data = p.data;
+	pkt->cap_len = (uint32_t)p.cap_len;
+	pkt->wire_len = p.wire_len;
+	pkt->ts_ns = p.ts_ns;
+	pkt->progress = pcapng_progress(in->ng);
+	return 1;
+}
+
+static int run_read_ahead(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
+			  volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	uint64_t n = 0;
+
+	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
+		struct readahead_packet pkt;
+		int rc = readahead_next(in->ra, &pkt, err, errlen);
+
+		if (rc <= 0)
+			return rc;
+		in->last_ns = pkt.ts_ns;
+		in->progress = pkt.progress;
+		n++;
+		reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, (size_t)pkt.wire_len, pkt.ts_ns);
+	}
+	return 0;
+}
+
 int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
 		char *err, size_t errlen)
 {
+	if (in->read_ahead && in->ra == NULL) {
+		in->ra = readahead_start(in->ng != NULL ? next_from_pcapng : next_from_pcap, in);
+		in->read_ahead = in->ra != NULL; /* without a thread, read here */
+	}
+	if (in->ra != NULL)
+		return run_read_ahead(in, r, max_packets, stop, err, errlen);
 	if (in->ng != NULL)
 		return run_pcapng(in, r, max_packets, stop, err, errlen);
 	return run_pcap(in, r, max_packets, stop, err, errlen);
@@ -302,6 +400,8 @@ double capture_progress(const struct capture_input *in)
 {
 	long pos;
 
+	if (in->ra != NULL)
+		return in->progress;
 	if (in->ng != NULL)
 		return pcapng_progress(in->ng);
 	if (in->fp == NULL || in->size <= 0)
@@ -321,6 +421,7 @@ void capture_close(struct capture_input *in)
 {
 	if (in == NULL)
 		return;
+	readahead_stop(in->ra); /* before what it reads goes */
 	if (in->pcap != NULL)
 		pcap_close(in->pcap); /* closes in->fp too */
 	if (in->ng != NULL)

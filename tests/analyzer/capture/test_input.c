@@ -4,7 +4,8 @@
  * order; standard input; BPF filters; max_packets and *stop; and the
  * failures: not a capture, empty, missing, damaged header, truncated pcap
  * and pcapng (everything before the damage delivered, -1 with a message
- * naming the file).
+ * naming the file); and files long enough to go round the read-ahead
+ * thread's ring of blocks several times (readahead.c).
  */
 #include "testutil.h"
 
@@ -377,6 +378,158 @@ static void test_errors(void)
 	}
 }
 
+
+/* ---- long files: the read-ahead ring goes round several times ---------- */
+
+enum {
+	LONG_SEGMENTS = 8000,  /* about 10 MB: the ring holds 4 MB */
+	LONG_PAYLOAD = 1200,
+	LONG_FRAME = LONG_PAYLOAD + 128,
+};
+
+static uint8_t long_byte(size_t i)
+{
+	return (uint8_t)(i * 7 + i / 251);
+}
+
+/* One connection: handshake, LONG_SEGMENTS client segments of a known byte
+ * sequence, FIN both ways.  The frames are allocated; free(*frames). */
+static size_t long_trace(struct rec_pkt **pkts, uint8_t **frames)
+{
+	size_t n = LONG_SEGMENTS + 5, at = 0;
+	uint8_t payload[LONG_PAYLOAD];
+	*pkts = calloc(n, sizeof **pkts);
+	*frames = malloc(n * LONG_FRAME);
+	if (*pkts == NULL || *frames == NULL)
+		exit(2);
+	uint32_t cseq = 1001, sseq = 5001;
+	struct seg segs[5] = {
+		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1000, 0, F_SYN, NULL, 0 },
+		{ 4, "10.0.0.2", "10.0.0.1", 564, 40000, 5000, 1001, F_SYN | F_ACK, NULL, 0 },
+		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1001, 5001, F_ACK, NULL, 0 },
+	};
+	for (size_t k = 0; k < n; k++) {
+		struct seg sg;
+		if (k < 3) {
+			sg = segs[k];
+		} else if (k < 3 + LONG_SEGMENTS) {
+			size_t base = (k - 3) * LONG_PAYLOAD;
+			for (size_t i = 0; i < LONG_PAYLOAD; i++)
+				payload[i] = long_byte(base + i);
+			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, F_ACK | F_PSH, payload,
+					   LONG_PAYLOAD };
+			cseq += LONG_PAYLOAD;
+		} else if (k == 3 + LONG_SEGMENTS) {
+			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, F_ACK | F_FIN, NULL, 0 };
+		} else {
+			sg = (struct seg){ 4, "10.0.0.2", "10.0.0.1", 564, 40000, sseq, cseq + 1, F_ACK | F_FIN, NULL, 0 };
+		}
+		uint8_t ip[LONG_FRAME];
+		size_t len = build_ip_tcp(&sg, ip, sizeof ip);
+		uint8_t *frame = *frames + at * LONG_FRAME;
+		size_t fl = wrap_link(LT_ETHER, 0, 0, ip, len, frame, LONG_FRAME);
+		(*pkts)[at] = (struct rec_pkt){ T0 + (int64_t)at * 1000, 0, frame, fl, fl };
+		at++;
+	}
+	return at;
+}
+
+/* The client's stream is a prefix of the known sequence, of at least min bytes. */
+static int long_stream_ok(const struct rec_stream *st, size_t min)
+{
+	if (st->len < min || st->len > (size_t)LONG_SEGMENTS * LONG_PAYLOAD)
+		return 0;
+	for (size_t i = 0; i < st->len; i++)
+		if (st->buf[i] != long_byte(i))
+			return 0;
+	return 1;
+}
+
+/* Copies the first n bytes of src to a new file, however long. */
+static const char *cut_long_copy(const char *src, long n, const char *name)
+{
+	const char *dst = tmp_path(name);
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	static uint8_t buf[65536];
+	if (in == NULL || out == NULL)
+		exit(2);
+	while (n > 0) {
+		size_t got = fread(buf, 1, (size_t)n < sizeof buf ? (size_t)n : sizeof buf, in);
+		if (got == 0)
+			break;
+		fwrite(buf, 1, got, out);
+		n -= (long)got;
+	}
+	fclose(in);
+	fclose(out);
+	return dst;
+}
+
+static void test_read_ahead_long(void)
+{
+	struct rec_pkt *pkts;
+	uint8_t *frames;
+	size_t n = long_trace(&pkts, &frames);
+	const size_t total = (size_t)LONG_SEGMENTS * LONG_PAYLOAD;
+	struct ng_if ifs[] = { { LT_ETHER, 9 } };
+
+	for (int ng = 0; ng < 2; ng++) {
+		const char *path = tmp_path(ng ? "long.pcapng" : "long.pcap");
+		struct result res;
+		CHECK((ng ? write_pcapng(path, 0, ifs, 1, pkts, n) : write_pcap(path, LT_ETHER, 1, 0, pkts, n)) == 0);
+
+		/* all of it, in order */
+		run(path, NULL, 0, &res);
+		CHECK(res.open_ok && res.rc == 0);
+		CHECK_EQ_U(res.st.packets, n);
+		CHECK_EQ_U(res.rec.conn[1].side[0].len, total);
+		CHECK(long_stream_ok(&res.rec.conn[1].side[0], total));
+		CHECK(res.rec.conn[1].reason == CLOSE_FIN);
+		CHECK_EQ_U(res.last_ns, T0 + (int64_t)(n - 1) * 1000);
+		CHECK(res.progress == 1.0);
+		recorder_free(&res.rec);
+
+		/* stopped past the ring's size, then resumed */
+		struct recorder rec;
+		char err[256] = "";
+		recorder_init(&rec);
+		struct capture_input *in = capture_open_file(path, NULL, err, sizeof err);
+		struct reassembler *r = reasm_new(NULL, &recorder_events, &rec);
+		CHECK(in != NULL && r != NULL);
+		CHECK(capture_run(in, r, 5000, NULL, err, sizeof err) == 0);
+		CHECK_EQ_U(reasm_stats(r)->packets, 5000);
+		CHECK(capture_progress(in) > 0.5 && capture_progress(in) < 0.7);
+		CHECK_EQ_U(capture_last_ns(in), T0 + 4999 * 1000);
+		CHECK(capture_run(in, r, 0, NULL, err, sizeof err) == 0);
+		CHECK_EQ_U(reasm_stats(r)->packets, n);
+		reasm_free(r, capture_last_ns(in));
+		capture_close(in);
+		CHECK(long_stream_ok(&rec.conn[1].side[0], total));
+		recorder_free(&rec);
+
+		/* closed early: the reading thread is stopped mid-file */
+		in = capture_open_file(path, NULL, err, sizeof err);
+		r = reasm_new(NULL, NULL, NULL);
+		CHECK(capture_run(in, r, 10, NULL, err, sizeof err) == 0);
+		reasm_free(r, capture_last_ns(in));
+		capture_close(in);
+
+		/* cut at 70 %: everything before the cut delivered, then the error */
+		long size = file_size(path);
+		const char *cut = cut_long_copy(path, size * 7 / 10, ng ? "long-cut.pcapng" : "long-cut.pcap");
+		run(cut, NULL, 0, &res);
+		CHECK(res.open_ok && res.rc == -1);
+		CHECK(strstr(res.err, cut) != NULL);
+		CHECK(long_stream_ok(&res.rec.conn[1].side[0], total * 6 / 10));
+		CHECK(res.progress > 0.6 && res.progress <= 1.0);
+		printf("  long %s cut at 70%%: %llu of %zu bytes delivered, \"%s\"\n", ng ? "pcapng" : "pcap",
+		       (unsigned long long)res.rec.conn[1].side[0].len, total, res.err);
+		recorder_free(&res.rec);
+	}
+	free(pkts);
+	free(frames);
+}
+
 int main(void)
 {
 	test_pcap_variants();
@@ -385,5 +538,6 @@ int main(void)
 	test_errors();
 	test_stdin();
 	test_stdin_mixed();
+	test_read_ahead_long();
 	return t_summary("analyzer.capture.input");
 }
