@@ -168,18 +168,25 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 void figures_add(struct figures *into, const struct figures *from);
 void figures_free(struct figures *f);
 void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns);
-/* Latency samples of one live connection waiting to be recorded: a batch at
- * a time touches each histogram once per batch rather than once per sample
- * (the histograms of a thousand connections do not stay in cache).  The
- * figures are complete only after figures_flush_latency. */
-enum { LATENCY_BATCH = 256 };
-struct latency_batch {
-	unsigned n;
-	uint8_t slot[LATENCY_BATCH];
-	uint64_t ns[LATENCY_BATCH];
+/* What one live connection has counted but not yet added to its session's
+ * figures: its requests and replies, the number of each message, and its
+ * round trips' latencies by request type.  Adding a batch at a time touches
+ * the session's figures and each histogram once per batch rather than once
+ * per message (the figures of a thousand connections do not stay in cache,
+ * while the batch's few lines in use do).  The figures are complete only
+ * after figures_flush. */
+enum { FIGURES_BATCH = 256 };
+struct figures_batch {
+	uint64_t requests, replies;
+	unsigned n_messages, n_samples;
+	uint8_t message_type[FIGURES_BATCH];
+	uint8_t sample_slot[FIGURES_BATCH];
+	uint64_t sample_ns[FIGURES_BATCH];
 };
-void figures_queue_latency(struct figures *f, struct latency_batch *b, unsigned request_type, uint64_t ns);
-void figures_flush_latency(struct figures *f, struct latency_batch *b);
+void figures_count_message(struct figures *f, struct figures_batch *b, unsigned type, int request);
+/* A round trip of request_type that took ns. */
+void figures_queue_round_trip(struct figures *f, struct figures_batch *b, unsigned request_type, uint64_t ns);
+void figures_flush(struct figures *f, struct figures_batch *b);
 /* Totals over every session, and over the members of one 9P2000.e session;
  * the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);

@@ -58,7 +58,7 @@ struct conn_state {
 	int has_auth_fid;
 	uint32_t auth_fid;
 	int had_gap;
-	struct latency_batch latency; /* this connection's samples not yet in session->fig */
+	struct figures_batch counted; /* this connection's counts not yet in session->fig */
 	struct access_tracker *accesses; /* file accesses in progress (accesses.c) */
 };
 

@@ -48,31 +48,51 @@ void figures_record_latency(struct figures *f, unsigned request_type, uint64_t n
 	latency_add(latency_of(f, latency_slot(request_type)), ns);
 }
 
-void figures_queue_latency(struct figures *f, struct latency_batch *b, unsigned request_type, uint64_t ns)
+void figures_count_message(struct figures *f, struct figures_batch *b, unsigned type, int request)
 {
-	if (b->n == LATENCY_BATCH)
-		figures_flush_latency(f, b);
-	b->slot[b->n] = (uint8_t)latency_slot(request_type);
-	b->ns[b->n++] = ns;
+	if (b->n_messages == FIGURES_BATCH)
+		figures_flush(f, b);
+	b->message_type[b->n_messages++] = (uint8_t)type;
+	if (request)
+		b->requests++;
+	else
+		b->replies++;
 }
 
-void figures_flush_latency(struct figures *f, struct latency_batch *b)
+void figures_queue_round_trip(struct figures *f, struct figures_batch *b, unsigned request_type, uint64_t ns)
 {
-	/* Grouped by slot, in arrival order within each (a counting sort). */
+	if (b->n_samples == FIGURES_BATCH)
+		figures_flush(f, b);
+	b->sample_slot[b->n_samples] = (uint8_t)latency_slot(request_type);
+	b->sample_ns[b->n_samples++] = ns;
+}
+
+void figures_flush(struct figures *f, struct figures_batch *b)
+{
+	f->requests += b->requests;
+	f->replies += b->replies;
+	f->round_trips += b->n_samples;
+	b->requests = b->replies = 0;
+	for (unsigned i = 0; i < b->n_messages; i++)
+		figures_type_of(f, b->message_type[i])->messages++;
+	b->n_messages = 0;
+
+	/* The samples grouped by slot, in arrival order within each (a
+	 * counting sort), so each histogram takes its samples at once. */
 	unsigned at[NINEP_REQUEST_SLOTS + 1] = { 0 };
-	uint64_t grouped[LATENCY_BATCH];
-	for (unsigned i = 0; i < b->n; i++)
-		at[b->slot[i] + 1]++;
+	uint64_t grouped[FIGURES_BATCH];
+	for (unsigned i = 0; i < b->n_samples; i++)
+		at[b->sample_slot[i] + 1]++;
 	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
 		at[s + 1] += at[s];
 	unsigned start[NINEP_REQUEST_SLOTS + 1];
 	memcpy(start, at, sizeof start);
-	for (unsigned i = 0; i < b->n; i++)
-		grouped[at[b->slot[i]]++] = b->ns[i];
+	for (unsigned i = 0; i < b->n_samples; i++)
+		grouped[at[b->sample_slot[i]]++] = b->sample_ns[i];
 	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
 		if (start[s + 1] > start[s])
 			latency_add_many(latency_of(f, s), grouped + start[s], start[s + 1] - start[s]);
-	b->n = 0;
+	b->n_samples = 0;
 }
 
 void figures_add(struct figures *into, const struct figures *from)

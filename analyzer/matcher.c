@@ -326,8 +326,6 @@ static const struct ninep_item *item_named(const struct ninep_msg *m, const stru
 
 static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, const struct ninep_msg *m, int64_t ts)
 {
-	struct figures *fig = &c->session->fig;
-	fig->requests++;
 
 	if (m->type == NINEP_Tversion) {
 		/* A new version resets the connection: every tag and fid goes. */
@@ -350,7 +348,7 @@ static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, con
 		}
 	}
 	if (place == TAG_QUEUE_MAX) {
-		fig->unanswered++;
+		c->session->fig.unanswered++;
 		count_lost(c, 1);
 		tag_remove(c, tag_key(m->tag, oldest));
 		place = oldest;
@@ -543,9 +541,8 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 		tag_drop_older(c, m->tag, p->seq);
 		p = u32map_find(&c->tags, key);
 	}
-	fig->round_trips++;
 	int64_t latency = ts - p->time_ns;
-	figures_queue_latency(fig, &c->latency, p->type, latency > 0 ? (uint64_t)latency : 0);
+	figures_queue_round_trip(fig, &c->counted, p->type, latency > 0 ? (uint64_t)latency : 0);
 	if (is_error) {
 		fig->errors++;
 		figures_type_of(fig, p->type)->errors++;
@@ -662,7 +659,6 @@ static void early_match(struct conn_state *c, uint32_t key)
 
 static void reply(struct conn_state *c, const uint8_t *msg, uint32_t size, const struct ninep_msg *m, int64_t ts)
 {
-	c->session->fig.replies++;
 	struct pending *p = tag_match(c, m->tag, m->type);
 	if (p == NULL) {
 		early_add(c, msg, size, m, ts);
@@ -674,7 +670,7 @@ static void reply(struct conn_state *c, const uint8_t *msg, uint32_t size, const
 void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
 		     const struct ninep_msg *m, int64_t ts)
 {
-	figures_type_of(&c->session->fig, m->type)->messages++;
+	figures_count_message(&c->session->fig, &c->counted, m->type, from_client);
 	if (from_client)
 		request(c, msg, size, m, ts);
 	else
@@ -683,7 +679,7 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 
 void matcher_close(struct conn_state *c)
 {
-	figures_flush_latency(&c->session->fig, &c->latency);
+	figures_flush(&c->session->fig, &c->counted);
 	drop_outstanding(c);
 	for (unsigned i = 0; c->early != NULL && i < EARLY_REPLIES_MAX; i++)
 		if (c->early[i].used)
