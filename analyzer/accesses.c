@@ -59,15 +59,6 @@ enum {
 	TSWRITE_OVERHEAD = NINEP_HDRSZ + 4 + 2 + 4, /* fid[4] nwname[2] ... count[4] */
 };
 
-/* What a request said that its reply does not repeat. */
-struct req_note {
-	struct slot head; /* key: the pending request's key */
-	uint64_t offset;
-	uint32_t count;
-	uint32_t name_bytes; /* wnames (or Tcreate's name) as on the wire */
-	uint8_t trunc;       /* an open that truncates */
-};
-
 /* An access in progress, by fid. */
 struct live_access {
 	struct slot head; /* key: fid; text: path */
@@ -88,7 +79,6 @@ _Static_assert(sizeof(struct live_access) <= 128, "struct live_access outgrew u3
 
 struct access_tracker {
 	struct u32map live;  /* struct live_access by fid */
-	struct u32map notes; /* struct req_note by pending key */
 };
 
 /* The fields read here, resolved once to registry rows (as matcher.c's):
@@ -143,7 +133,6 @@ static struct access_tracker *tracker(struct conn_state *c)
 		if (c->accesses == NULL)
 			abort();
 		u32map_init(&c->accesses->live, sizeof(struct live_access));
-		u32map_init(&c->accesses->notes, sizeof(struct req_note));
 	}
 	return c->accesses;
 }
@@ -153,7 +142,6 @@ static void tracker_free(struct access_tracker *t)
 	if (t == NULL)
 		return;
 	u32map_free(&t->live);
-	u32map_free(&t->notes);
 	free(t);
 }
 
@@ -184,7 +172,11 @@ static char *copy_text(const char *text, size_t len)
 
 /* ---- the hottest paths: space-saving top-K ------------------------------ */
 
-enum { HOT_INDEX_SLOTS = 2 * HOT_PATHS_MAX }; /* a power of two, at most half full */
+enum {
+	HOT_INDEX_BITS = 14,
+	HOT_INDEX_SLOTS = 1 << HOT_INDEX_BITS, /* at most half full */
+};
+_Static_assert(HOT_INDEX_SLOTS >= 2 * HOT_PATHS_MAX, "the hot-path index must stay at most half full");
 
 static void heap_swap(struct hot_paths *h, uint32_t i, uint32_t j)
 {
@@ -221,32 +213,54 @@ static void heap_down(struct hot_paths *h, uint32_t i)
 
 static int same_path(const struct hot_path *e, uint64_t hash, const char *path, size_t len)
 {
-	return e->hash == hash && strlen(e->path) == len && memcmp(e->path, path, len) == 0;
+	return e->hash == hash && e->path_len == len && memcmp(e->path, path, len) == 0;
+}
+
+/* Where a hash's probe starts: its top bits (FNV-1a's low bits vary
+ * little between paths that differ only at the end). */
+static uint32_t hot_home(uint64_t hash)
+{
+	return (uint32_t)(hash >> (64 - HOT_INDEX_BITS));
+}
+
+/* Probing compares the index's tags and looks at an entry (a cache miss
+ * each, over thousands of paths) only when its tag matches. */
+static uint32_t hot_tag(uint64_t hash)
+{
+	return (uint32_t)hash;
 }
 
 /* The index slot of path, or of the empty slot where it would go. */
 static uint32_t hot_slot(const struct hot_paths *h, uint64_t hash, const char *path, size_t len)
 {
-	uint32_t i = (uint32_t)hash & (HOT_INDEX_SLOTS - 1);
-	while (h->index[i] != 0 && !same_path(&h->e[h->index[i] - 1], hash, path, len))
-		i = (i + 1) & (HOT_INDEX_SLOTS - 1);
-	return i;
+	uint32_t i = hot_home(hash);
+	for (;; i = (i + 1) & (HOT_INDEX_SLOTS - 1)) {
+		const struct hot_index_slot *s = &h->index[i];
+		if (s->entry == 0 || (s->tag == hot_tag(hash) && same_path(&h->e[s->entry - 1], hash, path, len)))
+			return i;
+	}
+}
+
+static void hot_index_set(struct hot_paths *h, uint32_t slot, uint32_t entry)
+{
+	h->index[slot].entry = entry + 1;
+	h->index[slot].tag = hot_tag(h->e[entry].hash);
 }
 
 /* Linear probing's deletion: later members of the run move back. */
 static void hot_unindex(struct hot_paths *h, uint32_t entry)
 {
-	uint32_t i = (uint32_t)h->e[entry].hash & (HOT_INDEX_SLOTS - 1);
-	while (h->index[i] != entry + 1)
+	uint32_t i = hot_home(h->e[entry].hash);
+	while (h->index[i].entry != entry + 1)
 		i = (i + 1) & (HOT_INDEX_SLOTS - 1);
 	uint32_t j = i;
 	for (;;) {
-		h->index[i] = 0;
+		h->index[i].entry = 0;
 		for (;;) {
 			j = (j + 1) & (HOT_INDEX_SLOTS - 1);
-			if (h->index[j] == 0)
+			if (h->index[j].entry == 0)
 				return;
-			uint32_t home = (uint32_t)h->e[h->index[j] - 1].hash & (HOT_INDEX_SLOTS - 1);
+			uint32_t home = hot_home(h->e[h->index[j].entry - 1].hash);
 			/* j's entry may move to i when home is not cyclically in (i, j]. */
 			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
 				break;
@@ -269,16 +283,17 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 	uint64_t hash = fnv1a64((const uint8_t *)path, len);
 	uint32_t slot = hot_slot(h, hash, path, len);
 	struct hot_path *e;
-	if (h->index[slot] != 0) {
-		e = &h->e[h->index[slot] - 1];
+	if (h->index[slot].entry != 0) {
+		e = &h->e[h->index[slot].entry - 1];
 	} else if (h->n < HOT_PATHS_MAX) {
 		uint32_t at = h->n++;
 		e = &h->e[at];
 		e->path = copy_text(path, len);
+		e->path_len = len;
 		e->hash = hash;
 		e->heap_at = at;
 		h->heap[at] = at;
-		h->index[slot] = at + 1;
+		hot_index_set(h, slot, at);
 		heap_up(h, at);
 	} else {
 		/* Replace the path with the fewest round trips; the newcomer
@@ -290,10 +305,11 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 		uint64_t inherited = e->round_trips;
 		memset(e, 0, sizeof *e);
 		e->path = copy_text(path, len);
+		e->path_len = len;
 		e->hash = hash;
 		e->round_trips = inherited;
 		e->heap_at = 0;
-		h->index[hot_slot(h, hash, path, len)] = victim + 1;
+		hot_index_set(h, hot_slot(h, hash, path, len), victim);
 		h->evicted++;
 	}
 	e->accesses++;
@@ -468,15 +484,14 @@ static uint32_t wname_bytes(const struct ninep_msg *m, const struct ninep_filter
 	return n;
 }
 
-void accesses_request(struct conn_state *c, const struct pending *p, const uint8_t *msg, const struct ninep_msg *m)
+void accesses_request(struct conn_state *c, struct pending *p, const uint8_t *msg, const struct ninep_msg *m)
 {
 	(void)msg;
-	struct access_tracker *t = tracker(c);
 	if (m->type == NINEP_Tversion) {
-		end_all(c->a, t); /* the connection starts afresh: every fid is gone */
+		end_all(c->a, tracker(c)); /* the connection starts afresh: every fid is gone */
 		return;
 	}
-	struct req_note *n = u32map_insert(&t->notes, p->head.key, 1);
+	struct request_note *n = &p->note;
 	n->offset = ninep_find_filter_uint(m, &AF.offset, 0);
 	n->count = (uint32_t)ninep_find_filter_uint(m, &AF.count, 0);
 	switch (m->type) {
@@ -579,7 +594,7 @@ static void timeline(struct conn_state *c, const struct pending *p, int is_error
 }
 
 static void on_walk(struct conn_state *c, struct access_tracker *t, const struct pending *p,
-		    const struct req_note *note, uint32_t reply_size, const uint8_t *msg, const struct ninep_msg *m,
+		    const struct request_note *note, uint32_t reply_size, const uint8_t *msg, const struct ninep_msg *m,
 		    int is_error, int64_t ts, uint64_t latency)
 {
 	int made = !is_error && ninep_find_filter_uint(m, &AF.nwqid, 0) == p->nwname;
@@ -594,7 +609,7 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 		slot_set_text(&la->head, p->head.text ? p->head.text : "", p->head.text_len);
 	add_exchange(la, p, reply_size, is_error, ts, latency);
 	if (made) {
-		la->name_bytes += note ? note->name_bytes : 0;
+		la->name_bytes += note->name_bytes;
 		if (p->nwname > 0)
 			la->is_dir = (last_qid_type(msg, m, &AF.wqid) & NINEP_QTDIR) != 0;
 	}
@@ -607,7 +622,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 	int64_t lat = ts - p->time_ns;
 	uint64_t latency = lat > 0 ? (uint64_t)lat : 0;
 	timeline(c, p, is_error, latency);
-	const struct req_note *note = u32map_find(&t->notes, p->head.key);
+	const struct request_note *note = &p->note;
 	uint64_t count = ninep_find_filter_uint(m, &AF.count, 0);
 
 	switch (p->type) {
@@ -621,7 +636,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 		single(c, p, reply_size, is_error, ts, latency, ACCESS_READ, is_error ? 0 : count, 0);
 		return;
 	case NINEP_Tswrite:
-		single(c, p, reply_size, is_error, ts, latency, ACCESS_WRITE, note && !is_error ? note->count : 0, 0);
+		single(c, p, reply_size, is_error, ts, latency, ACCESS_WRITE, !is_error ? note->count : 0, 0);
 		return;
 	case NINEP_Twalk:
 		on_walk(c, t, p, note, reply_size, msg, m, is_error, ts, latency);
@@ -642,7 +657,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 	case NINEP_Tlopen:
 	case NINEP_Topenfd:
 		if (!is_error) {
-			la->trunc = note ? note->trunc : 0;
+			la->trunc = note->trunc;
 			la->is_dir = (last_qid_type(msg, m, &AF.qid) & NINEP_QTDIR) != 0;
 		}
 		return;
@@ -652,7 +667,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 			la->did_create = 1;
 			la->trunc = 1;
 			la->is_dir = 0;
-			la->name_bytes = note ? note->name_bytes : la->name_bytes;
+			la->name_bytes = note->name_bytes;
 			slot_set_text(&la->head, p->head.text ? p->head.text : "", p->head.text_len);
 		}
 		return;
@@ -661,7 +676,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 			la->did_list = 1;
 		} else {
 			la->did_read = 1;
-			if (is_error || note == NULL || note->offset != la->read_next)
+			if (is_error || note->offset != la->read_next)
 				la->read_broken = 1;
 			else if (count == 0 || count < note->count)
 				la->read_eof = 1;
@@ -675,7 +690,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 		return;
 	case NINEP_Twrite:
 		la->did_write = 1;
-		if (is_error || note == NULL || note->offset != la->write_next)
+		if (is_error || note->offset != la->write_next)
 			la->write_broken = 1;
 		la->write_next += is_error ? 0 : count;
 		la->data_bytes += is_error ? 0 : count;
@@ -712,7 +727,6 @@ void accesses_adopt(struct conn_state *c, struct esession *e)
 	}
 	c->accesses = e->saved_accesses;
 	e->saved_accesses = NULL;
-	u32map_clear(&c->accesses->notes); /* tags of the old connection mean nothing here */
 }
 
 void accesses_take_over(struct conn_state *c, struct conn_state *from)
@@ -725,7 +739,6 @@ void accesses_take_over(struct conn_state *c, struct conn_state *from)
 	}
 	c->accesses = from->accesses;
 	from->accesses = NULL;
-	u32map_clear(&c->accesses->notes); /* tags of the old connection mean nothing here */
 }
 
 void accesses_close(struct conn_state *c)

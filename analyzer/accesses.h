@@ -70,9 +70,15 @@ struct access_totals {
 /* One path of the hottest-paths table. */
 struct hot_path {
 	char *path;
+	size_t path_len; /* compared on every probe: not strlen'd */
 	uint64_t hash;
 	uint64_t accesses, round_trips, wait_ns, bytes;
 	uint32_t heap_at; /* its place in hot_paths.heap */
+};
+
+struct hot_index_slot {
+	uint32_t entry; /* + 1; 0 empty */
+	uint32_t tag;   /* bits of its hash, compared before the entry is */
 };
 
 /* Space-saving top-K by round trips (Metwally et al., weighted): a path not
@@ -81,7 +87,7 @@ struct hot_path {
 struct hot_paths {
 	struct hot_path *e;   /* HOT_PATHS_MAX, allocated on first use */
 	uint32_t n;
-	uint32_t *index;      /* open addressing, linear probing: entry + 1, 0 empty */
+	struct hot_index_slot *index; /* open addressing, linear probing */
 	uint32_t *heap;       /* entries, fewest round trips first */
 	uint64_t evicted;     /* paths dropped to make room: the table is approximate */
 };
@@ -101,7 +107,8 @@ struct pending;
 struct ninep_msg;
 
 /* matcher.c's hooks. */
-void accesses_request(struct conn_state *c, const struct pending *p, const uint8_t *msg, const struct ninep_msg *m);
+/* Notes in p->note what the reply will not repeat. */
+void accesses_request(struct conn_state *c, struct pending *p, const uint8_t *msg, const struct ninep_msg *m);
 void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t reply_size, const uint8_t *msg,
 		       const struct ninep_msg *m, int is_error, int64_t ts);
 /* The connection ends: a 9P2000.e connection whose fids the session keeps

@@ -50,6 +50,15 @@ static inline struct slot *u32map_at(const struct u32map *m, uint32_t i)
 void slot_set_text(struct slot *s, const char *text, size_t len);
 void slot_append_text(struct slot *s, const char *text, size_t len);
 
+/* What a request said that its reply does not repeat, kept for the file
+ * accesses (accesses.c). */
+struct request_note {
+	uint64_t offset;
+	uint32_t count;
+	uint32_t name_bytes; /* wnames (or Tcreate's name) as on the wire */
+	uint8_t trunc;       /* an open that truncates */
+};
+
 /* An outstanding request. */
 struct pending {
 	struct slot head; /* key: tag; text: the path it concerns */
@@ -61,6 +70,7 @@ struct pending {
 	int64_t time_ns;
 	uint64_t seq;      /* order among the connection's requests */
 	uint64_t key_hash; /* Tsession, or the MUMBLE record of a Twrite */
+	struct request_note note;
 };
 
 /* A fid known on a connection. */
