@@ -480,11 +480,15 @@ void ninep_msg_index(struct ninep_msg *msg)
 {
 	const struct ninep_field *base = ninep_field_at(0);
 
-	memset(msg->first, 0, sizeof msg->first);
+	for (unsigned w = 0; w < sizeof msg->present / sizeof msg->present[0]; w++)
+		msg->present[w] = 0;
 	for (unsigned i = msg->n_items; i-- > 0;) {
 		const struct ninep_item *it = &msg->items[i];
-		if (it->depth == 0 && it->field != NULL)
-			msg->first[it->field - base] = (uint8_t)(i + 1);
+		if (it->depth == 0 && it->field != NULL) {
+			unsigned row = (unsigned)(it->field - base);
+			msg->first[row] = (uint8_t)(i + 1);
+			msg->present[row / 64] |= (uint64_t)1 << (row % 64);
+		}
 	}
 	msg->indexed = 1;
 }

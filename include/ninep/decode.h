@@ -84,10 +84,13 @@ struct ninep_msg {
 	const char *problem;      /* "string runs past the end of the message" */
 	const char *problem_field; /* the layout field, e.g. "wname", or NULL */
 	uint32_t problem_offset;
-	/* Optional, filled by ninep_msg_index after a decode: for each registry
-	 * row, 1 + the position of its first depth-0 item, 0 when it has none.
-	 * Valid while `indexed`; ninep_decode clears it. */
+	/* Optional, filled by ninep_msg_index after a decode: which registry
+	 * rows have a depth-0 item (a bit each), and for those, 1 + the
+	 * position of the first.  Only the bits are cleared per message (a
+	 * few words, where clearing `first` costs a string instruction per
+	 * message).  Valid while `indexed`; ninep_decode clears it. */
 	uint8_t indexed;
+	uint64_t present[(NINEP_INDEX_FIELDS + 63) / 64];
 	uint8_t first[NINEP_INDEX_FIELDS];
 };
 
@@ -145,8 +148,11 @@ static inline const struct ninep_item *ninep_find_filter(const struct ninep_msg 
 	if (msg->indexed) {
 		unsigned best = 0;
 		for (unsigned k = 0; k < f->n; k++) {
-			unsigned at = msg->first[f->index[k]];
-			if (at != 0 && (best == 0 || at < best))
+			unsigned row = f->index[k];
+			if (!(msg->present[row / 64] >> (row % 64) & 1))
+				continue;
+			unsigned at = msg->first[row];
+			if (best == 0 || at < best)
 				best = at;
 		}
 		return best != 0 ? &msg->items[best - 1] : NULL;
