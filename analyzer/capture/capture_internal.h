@@ -134,8 +134,8 @@ enum conn_state {
 struct conn {
 	struct tcp_conn pub; /* what the upper half sees */
 	struct conn *hnext;  /* hash chain */
+	uint32_t hash;       /* beside hnext: a chain walk reads one line per entry */
 	struct conn *lru_prev, *lru_next; /* oldest activity first */
-	uint32_t hash;
 	enum conn_state state;
 	int released;        /* ignored: buffers already freed */
 	struct half half[2];

@@ -14,7 +14,7 @@
 
 enum {
 	TABLE_INITIAL_BUCKETS = 1024, /* a power of two */
-	TABLE_MAX_LOAD = 1,           /* entries per bucket before growing */
+	TABLE_MAX_LOAD_PERCENT = 50,  /* entries per 100 buckets before growing: short chains */
 };
 
 struct conntable {
@@ -218,7 +218,7 @@ struct conn *conntable_add(struct conntable *t, const struct endpoint *a, const 
 
 	if (c == NULL)
 		return NULL;
-	if (t->count >= t->nbuckets * TABLE_MAX_LOAD)
+	if (t->count * 100 >= t->nbuckets * TABLE_MAX_LOAD_PERCENT)
 		grow(t);
 	c->pub.side[0] = *a;
 	c->pub.side[1] = *b;
