@@ -20,8 +20,9 @@
 #     compared with it on the 9P2000.L-only capture, as issue 3 asks);
 #  2. runs every contender BENCH_RUNS times, round-robin so that the
 #     machine's drift hits all of them alike, timing wall clock and peak RSS;
-#  3. prints medians, packets per second, peak memory, and the ratios with
-#     their targets, PASS or FAIL.
+#  3. prints medians (wall clock, and CPU time over every thread: ninep
+#     reads a file ahead on a second thread), packets per second, peak
+#     memory, and the ratios with their targets, PASS or FAIL.
 #
 # Contenders:
 #  floor          pcap_floor: a bare libpcap loop that only reads every packet
@@ -218,7 +219,7 @@ if [ "$use_tshark" = 1 ]; then
 		floor:L report:L builtin-rt:L plugin-rt:L builtin:L plugin:L)
 fi
 
-declare -A seconds_list peak_kb
+declare -A seconds_list cpu_list peak_kb
 run_once() { # name capture
 	local name=$1 capture=$2 t0 t1 kb
 	local id=$name:$capture
@@ -228,7 +229,7 @@ run_once() { # name capture
 	# page cache (the floor, in every round) is charged for the I/O.
 	cat "${capture_file[$capture]}" >/dev/null
 	t0=$EPOCHREALTIME
-	if ! /usr/bin/time -f '%e %M' -o "$tmp/time" "${cmd[@]}" >/dev/null 2>"$tmp/stderr"; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "${cmd[@]}" >/dev/null 2>"$tmp/stderr"; then
 		cat "$tmp/stderr" >&2
 		die "$id failed"
 	fi
@@ -238,6 +239,9 @@ run_once() { # name capture
 	# rather than the shell or awk around it.
 	kb=$(awk '{ print $2 }' "$tmp/time")
 	seconds_list[$id]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }') "
+	# CPU time (user + system, every thread): ninep reads a file ahead on
+	# a second thread, so its wall time can be less than its CPU time.
+	cpu_list[$id]+="$(awk '{ printf "%.2f", $3 + $4 }' "$tmp/time") "
 	if [ "${peak_kb[$id]:-0}" -lt "$kb" ]; then
 		peak_kb[$id]=$kb
 	fi
@@ -255,16 +259,17 @@ echo
 
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 med() { median <<<"${seconds_list[$1]}"; }
+med_cpu() { median <<<"${cpu_list[$1]}"; }
 mb() { awk -v kb="${peak_kb[$1]}" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 
 # ---- results ---------------------------------------------------------------
-printf '%-12s %-6s %11s %10s %10s %13s %9s\n' contender capture messages packets median_s packets/s peak_MB
+printf '%-12s %-6s %11s %10s %10s %9s %13s %9s\n' contender capture messages packets median_s cpu_s packets/s peak_MB
 for c in "${contenders[@]}"; do
 	name=${c%%:*} capture=${c#*:}
 	s=$(med "$c")
-	printf '%-12s %-6s %11s %10s %10.3f %13.0f %9s\n' "$name" "$capture" "${capture_messages[$capture]}" \
-		"${capture_packets[$capture]}" "$s" "$(awk -v p="${capture_packets[$capture]}" -v s="$s" 'BEGIN { print (s > 0) ? p / s : 0 }')" \
-		"$(mb "$c")"
+	printf '%-12s %-6s %11s %10s %10.3f %9.2f %13.0f %9s\n' "$name" "$capture" "${capture_messages[$capture]}" \
+		"${capture_packets[$capture]}" "$s" "$(med_cpu "$c")" \
+		"$(awk -v p="${capture_packets[$capture]}" -v s="$s" 'BEGIN { print (s > 0) ? p / s : 0 }')" "$(mb "$c")"
 done
 echo
 
@@ -283,6 +288,8 @@ growth() { awk -v a="${peak_kb[$1]}" -v b="${peak_kb[$2]}" 'BEGIN { print (b - a
 echo "ratios (medians)"
 verdict "ninep report / floor, small (time)" "$(ratio report:small floor:small)" '<=' "$max_report_vs_floor"
 verdict "ninep report / floor, large (time)" "$(ratio report:large floor:large)" '<=' "$max_report_vs_floor"
+cpu_ratio() { awk -v a="$(med_cpu "$1")" -v b="$(med_cpu "$2")" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+echo "  (CPU time, both threads, ninep report / floor: small $(cpu_ratio report:small floor:small), large $(cpu_ratio report:large floor:large))"
 echo "  (ninep exchanges / floor: small $(ratio exchanges:small floor:small | xargs printf '%.2f'), large $(ratio exchanges:large floor:large | xargs printf '%.2f'))"
 if [ "$use_tshark" = 1 ]; then
 	verdict "tshark built-in response times / ninep report, small" "$(ratio builtin-rt:small report:small)" '>=' "$min_tshark_vs_report"
