@@ -187,16 +187,25 @@ void figures_count_message(struct figures *f, struct figures_batch *b, unsigned 
 /* A round trip of request_type that took ns. */
 void figures_queue_round_trip(struct figures *f, struct figures_batch *b, unsigned request_type, uint64_t ns);
 void figures_flush(struct figures *f, struct figures_batch *b);
-/* Totals over every session, and over the members of one 9P2000.e session;
- * the caller frees them with figures_free. */
+/* Totals over every session; the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);
-void figures_of_esession(const struct analysis *a, const struct esession *e, struct figures *out);
+
 /* Sessions sorted by id, in a new array the caller frees. */
 struct session **sessions_sorted(const struct analysis *a);
 /* "9P2000.L" when every session agrees, "mixed" or "unknown" otherwise. */
 const char *analysis_dialect(const struct analysis *a);
-/* The reported 9P2000.e sessions (with members), numbered 1.. in order. */
-uint64_t esession_display_number(const struct analysis *a, const struct esession *e);
+/* What the reports show of each 9P2000.e session, built in one pass over
+ * the sessions (a pass per 9P2000.e session would cost their product):
+ * indexed by esession->number - 1. */
+struct esession_view {
+	uint64_t display_number;  /* 1.. in order among those with members; 0 when none */
+	struct session **members; /* its connections, by id */
+	size_t n_members, cap_members;
+	struct figures fig;       /* their figures summed */
+};
+/* `sorted` is sessions_sorted's list. */
+struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted);
+void esession_views_free(const struct analysis *a, struct esession_view *v);
 uint64_t esessions_live(const struct analysis *a);
 /* 8 hex digits naming a key without revealing it. */
 void key_fingerprint(uint64_t key_hash, char out[9]);

@@ -145,12 +145,41 @@ void figures_totals(const struct analysis *a, struct figures *out)
 		figures_add(out, &s->fig);
 }
 
-void figures_of_esession(const struct analysis *a, const struct esession *e, struct figures *out)
+struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted)
 {
-	memset(out, 0, sizeof *out);
-	for (const struct session *s = a->sessions; s != NULL; s = s->next)
-		if (s->esession == e)
-			figures_add(out, &s->fig);
+	struct esession_view *v = calloc(a->n_esessions + 1, sizeof *v);
+	if (v == NULL)
+		abort();
+	uint64_t shown = 0;
+	for (const struct esession *e = a->esessions; e != NULL; e = e->next)
+		if (e->members > 0)
+			v[e->number - 1].display_number = ++shown;
+	for (size_t i = 0; sorted[i] != NULL; i++) {
+		const struct esession *e = sorted[i]->esession;
+		if (e == NULL)
+			continue;
+		struct esession_view *ev = &v[e->number - 1];
+		if (ev->n_members == ev->cap_members) {
+			size_t cap = ev->cap_members ? ev->cap_members * 2 : 4;
+			struct session **m = realloc(ev->members, cap * sizeof *m);
+			if (m == NULL)
+				abort();
+			ev->members = m;
+			ev->cap_members = cap;
+		}
+		ev->members[ev->n_members++] = sorted[i];
+		figures_add(&ev->fig, &sorted[i]->fig);
+	}
+	return v;
+}
+
+void esession_views_free(const struct analysis *a, struct esession_view *v)
+{
+	for (uint64_t i = 0; v != NULL && i < a->n_esessions; i++) {
+		free(v[i].members);
+		figures_free(&v[i].fig);
+	}
+	free(v);
 }
 
 static int compare_sessions(const void *x, const void *y)
@@ -182,18 +211,6 @@ const char *analysis_dialect(const struct analysis *a)
 	if ((seen & (seen - 1)) != 0)
 		return "mixed";
 	return ninep_dialect_name(seen);
-}
-
-uint64_t esession_display_number(const struct analysis *a, const struct esession *e)
-{
-	uint64_t n = 0;
-	for (const struct esession *x = a->esessions; x != NULL; x = x->next) {
-		if (x->members > 0)
-			n++;
-		if (x == e)
-			return x->members > 0 ? n : 0;
-	}
-	return 0;
 }
 
 uint64_t esessions_live(const struct analysis *a)

@@ -121,9 +121,9 @@ static void endpoint_json(FILE *out, const struct endpoint *e)
 	json_string(out, buf);
 }
 
-static void sessions(const struct analysis *a, FILE *out)
+static void sessions(const struct analysis *a, struct session *const *list, const struct esession_view *views,
+		     FILE *out)
 {
-	struct session **list = sessions_sorted(a);
 	fprintf(out, "  \"sessions\": [");
 	for (size_t i = 0; list[i] != NULL; i++) {
 		const struct session *s = list[i];
@@ -150,7 +150,7 @@ static void sessions(const struct analysis *a, FILE *out)
 		fprintf(out, "%s\"close\": ", in);
 		json_string(out, s->closed ? close_reason_name(s->close_reason) : "open");
 		fprintf(out, ",\n");
-		uint64_t e = s->esession ? esession_display_number(a, s->esession) : 0;
+		uint64_t e = s->esession ? views[s->esession->number - 1].display_number : 0;
 		if (e)
 			key_u64(out, in, "e_session", e, 0);
 		else
@@ -159,21 +159,20 @@ static void sessions(const struct analysis *a, FILE *out)
 		fprintf(out, "\n    }");
 	}
 	fprintf(out, "%s],\n", list[0] ? "\n  " : "");
-	free(list);
 }
 
-static void esessions(const struct analysis *a, FILE *out)
+static void esessions(const struct analysis *a, const struct esession_view *views, FILE *out)
 {
 	fprintf(out, "  \"e_sessions\": [");
 	int first = 1;
-	struct session **list = sessions_sorted(a);
 	for (const struct esession *e = a->esessions; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
 		const char *in = "      ";
 		fprintf(out, "%s\n    {\n", first ? "" : ",");
 		first = 0;
-		key_u64(out, in, "id", esession_display_number(a, e), 0);
+		const struct esession_view *v = &views[e->number - 1];
+		key_u64(out, in, "id", v->display_number, 0);
 		if (e->has_key) {
 			char key[9];
 			key_fingerprint(e->key_hash, key);
@@ -182,18 +181,12 @@ static void esessions(const struct analysis *a, FILE *out)
 			fprintf(out, "%s\"key_fingerprint\": null,\n", in);
 		}
 		fprintf(out, "%s\"connections\": [", in);
-		int n = 0;
-		for (size_t i = 0; list[i] != NULL; i++)
-			if (list[i]->esession == e)
-				fprintf(out, "%s%llu", n++ ? ", " : "", (unsigned long long)list[i]->id);
+		for (size_t i = 0; i < v->n_members; i++)
+			fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)v->members[i]->id);
 		fprintf(out, "],\n");
-		struct figures f;
-		figures_of_esession(a, e, &f);
-		figures_body(out, in, &f);
-		figures_free(&f);
+		figures_body(out, in, &v->fig);
 		fprintf(out, "\n    }");
 	}
-	free(list);
 	fprintf(out, "%s]\n", first ? "" : "\n  ");
 }
 
@@ -251,7 +244,11 @@ void report_json(const struct analysis *a, FILE *out)
 	fprintf(out, "\n  },\n");
 	figures_free(&t);
 	chattiness_json(a, out);
-	sessions(a, out);
-	esessions(a, out);
+	struct session **list = sessions_sorted(a);
+	struct esession_view *views = esession_views(a, list);
+	sessions(a, list, views, out);
+	esessions(a, views, out);
+	esession_views_free(a, views);
+	free(list);
 	fprintf(out, "}\n");
 }

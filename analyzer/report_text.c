@@ -149,33 +149,33 @@ static void esessions(const struct analysis *a, FILE *out)
 		return;
 	fprintf(out, "\n9P2000.e sessions\n");
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
+	struct session **list = sessions_sorted(a);
+	struct esession_view *views = esession_views(a, list);
 	for (const struct esession *e = a->esessions; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
 		char key[9] = "-";
 		if (e->has_key)
 			key_fingerprint(e->key_hash, key);
+		const struct esession_view *v = &views[e->number - 1];
 		char members[128] = "";
 		size_t used = 0;
-		struct session **list = sessions_sorted(a);
-		for (size_t i = 0; list[i] != NULL; i++) {
-			if (list[i]->esession != e || used + 24 >= sizeof members)
-				continue;
+		for (size_t i = 0; i < v->n_members; i++) {
+			if (used + 24 >= sizeof members)
+				break;
 			used += (size_t)snprintf(members + used, sizeof members - used, "%s%llu", used ? "," : "",
-						 (unsigned long long)list[i]->id);
+						 (unsigned long long)v->members[i]->id);
 		}
-		free(list);
-		struct figures f;
-		figures_of_esession(a, e, &f);
 		struct latency_hist all;
-		latency_all_requests(&f, &all);
-		fprintf(out, "  %4llu  %-8s  %-20s %8llu %8llu", (unsigned long long)esession_display_number(a, e), key,
-			members, (unsigned long long)f.round_trips, (unsigned long long)f.errors);
+		latency_all_requests(&v->fig, &all);
+		fprintf(out, "  %4llu  %-8s  %-20s %8llu %8llu", (unsigned long long)v->display_number, key, members,
+			(unsigned long long)v->fig.round_trips, (unsigned long long)v->fig.errors);
 		print_us(out, 11, latency_percentile(&all, 50));
 		fputc('\n', out);
 		latency_free(&all);
-		figures_free(&f);
 	}
+	esession_views_free(a, views);
+	free(list);
 }
 
 void report_text(const struct analysis *a, FILE *out)
