@@ -180,16 +180,16 @@ _Static_assert(HOT_INDEX_SLOTS >= 2 * HOT_PATHS_MAX, "the hot-path index must st
 
 static void heap_swap(struct hot_paths *h, uint32_t i, uint32_t j)
 {
-	uint32_t x = h->heap[i];
+	struct hot_heap_node x = h->heap[i];
 	h->heap[i] = h->heap[j];
 	h->heap[j] = x;
-	h->e[h->heap[i]].heap_at = i;
-	h->e[h->heap[j]].heap_at = j;
+	h->heap_at[h->heap[i].entry] = i;
+	h->heap_at[h->heap[j].entry] = j;
 }
 
 static void heap_up(struct hot_paths *h, uint32_t i)
 {
-	while (i > 0 && h->e[h->heap[(i - 1) / 2]].round_trips > h->e[h->heap[i]].round_trips) {
+	while (i > 0 && h->heap[(i - 1) / 2].round_trips > h->heap[i].round_trips) {
 		heap_swap(h, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
@@ -200,9 +200,9 @@ static void heap_down(struct hot_paths *h, uint32_t i)
 {
 	for (;;) {
 		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < h->n && h->e[h->heap[l]].round_trips < h->e[h->heap[m]].round_trips)
+		if (l < h->n && h->heap[l].round_trips < h->heap[m].round_trips)
 			m = l;
-		if (r < h->n && h->e[h->heap[r]].round_trips < h->e[h->heap[m]].round_trips)
+		if (r < h->n && h->heap[r].round_trips < h->heap[m].round_trips)
 			m = r;
 		if (m == i)
 			return;
@@ -276,7 +276,8 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 		h->e = calloc(HOT_PATHS_MAX, sizeof *h->e);
 		h->index = calloc(HOT_INDEX_SLOTS, sizeof *h->index);
 		h->heap = calloc(HOT_PATHS_MAX, sizeof *h->heap);
-		if (h->e == NULL || h->index == NULL || h->heap == NULL)
+		h->heap_at = calloc(HOT_PATHS_MAX, sizeof *h->heap_at);
+		if (h->e == NULL || h->index == NULL || h->heap == NULL || h->heap_at == NULL)
 			abort();
 	}
 	len = strnlen(path, len); /* the reports show a path up to a NUL */
@@ -291,14 +292,14 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 		e->path = copy_text(path, len);
 		e->path_len = len;
 		e->hash = hash;
-		e->heap_at = at;
-		h->heap[at] = at;
+		h->heap_at[at] = at;
+		h->heap[at] = (struct hot_heap_node){ 0, at };
 		hot_index_set(h, slot, at);
 		heap_up(h, at);
 	} else {
 		/* Replace the path with the fewest round trips; the newcomer
 		 * starts from its count (so it is never under-counted). */
-		uint32_t victim = h->heap[0];
+		uint32_t victim = h->heap[0].entry;
 		e = &h->e[victim];
 		hot_unindex(h, victim);
 		free(e->path);
@@ -308,7 +309,6 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 		e->path_len = len;
 		e->hash = hash;
 		e->round_trips = inherited;
-		e->heap_at = 0;
 		hot_index_set(h, hot_slot(h, hash, path, len), victim);
 		h->evicted++;
 	}
@@ -316,7 +316,9 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 	e->round_trips += r->round_trips;
 	e->wait_ns += r->wait_ns;
 	e->bytes += r->bytes;
-	heap_down(h, e->heap_at);
+	uint32_t at = h->heap_at[e - h->e];
+	h->heap[at].round_trips = e->round_trips;
+	heap_down(h, at);
 }
 
 static void hot_free(struct hot_paths *h)
@@ -326,6 +328,7 @@ static void hot_free(struct hot_paths *h)
 	free(h->e);
 	free(h->index);
 	free(h->heap);
+	free(h->heap_at);
 	memset(h, 0, sizeof *h);
 }
 

@@ -73,7 +73,11 @@ struct hot_path {
 	size_t path_len; /* compared on every probe: not strlen'd */
 	uint64_t hash;
 	uint64_t accesses, round_trips, wait_ns, bytes;
-	uint32_t heap_at; /* its place in hot_paths.heap */
+};
+
+struct hot_heap_node {
+	uint64_t round_trips; /* the entry's, copied */
+	uint32_t entry;
 };
 
 struct hot_index_slot {
@@ -88,7 +92,11 @@ struct hot_paths {
 	struct hot_path *e;   /* HOT_PATHS_MAX, allocated on first use */
 	uint32_t n;
 	struct hot_index_slot *index; /* open addressing, linear probing */
-	uint32_t *heap;       /* entries, fewest round trips first */
+	/* A min-heap by round trips, which keeps each entry's count beside it
+	 * and each entry's place in an array of its own: sifting compares and
+	 * moves small nodes, not the entries (a cache miss each). */
+	struct hot_heap_node *heap;
+	uint32_t *heap_at;    /* by entry: its place in heap */
 	uint64_t evicted;     /* paths dropped to make room: the table is approximate */
 };
 
