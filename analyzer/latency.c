@@ -12,7 +12,13 @@ enum {
 	SUB_BITS = 8,                  /* 256 buckets per power of two */
 	SUB_COUNT = 1 << SUB_BITS,
 	INITIAL_EXACT = 8,
-	RANGE_BLOCK = 64, /* the range of buckets grows by whole blocks */
+	/* The range of buckets grows by whole blocks, here a power of two
+	 * (SUB_COUNT buckets).  Every connection's histograms widen at
+	 * about the same pace; in smaller steps their counters pass through
+	 * many sizes, and each move leaves behind a block that the others,
+	 * already larger, cannot reuse: in a long capture the heap kept
+	 * growing while live memory fell. */
+	RANGE_BLOCK = SUB_COUNT,
 };
 
 static void *xrealloc(void *p, size_t size)
