@@ -189,6 +189,39 @@ static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
 	set_count(h, i, v);
 }
 
+/* The common case of a sample once a connection's latencies have shown
+ * their spread: its bucket is in the range and already counted, and one
+ * more fits the counter.  0 when bucket_add must do it. */
+static int add_in_place(struct latency_hist *h, uint16_t index)
+{
+	uint32_t i = (uint32_t)index - h->lo;
+	if (index < h->lo || i >= h->span)
+		return 0;
+	switch (h->width) {
+	case 1: {
+		uint8_t *c = (uint8_t *)h->counts + i;
+		if (*c == 0 || *c == UINT8_MAX)
+			return 0;
+		++*c;
+		return 1;
+	}
+	case 2: {
+		uint16_t *c = (uint16_t *)h->counts + i;
+		if (*c == 0 || *c == UINT16_MAX)
+			return 0;
+		++*c;
+		return 1;
+	}
+	default: {
+		uint32_t *c = (uint32_t *)h->counts + i;
+		if (*c == 0 || *c == UINT32_MAX)
+			return 0;
+		++*c;
+		return 1;
+	}
+	}
+}
+
 /* The exact samples no longer fit: move them into buckets for good. */
 static void spill_exact(struct latency_hist *h)
 {
@@ -222,7 +255,9 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 	}
 	if (h->exact != NULL)
 		spill_exact(h);
-	bucket_add(h, bucket_of(ns), 1);
+	uint16_t index = bucket_of(ns);
+	if (!add_in_place(h, index))
+		bucket_add(h, index, 1);
 }
 
 void latency_add_many(struct latency_hist *h, const uint64_t *ns, size_t n)
