@@ -2,13 +2,15 @@
  * analyzer.unit: the upper half driven through struct stream_events with
  * hand-made 9P bytes, for the pathologies real captures rarely show (gaps,
  * garbage, flushes, orphans, a capture starting mid-connection, Tversion
- * resets), and the latency histogram's error bound.
+ * resets), the latency histogram's error bound, and the hottest-paths
+ * table beyond its size.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "accesses.h"
 #include "analysis.h"
 #include "latency.h"
 #include "tables.h"
@@ -418,6 +420,106 @@ static void test_table_shrinks(void)
 	u32map_free(&m);
 }
 
+
+/* Three times more distinct paths than the hottest-paths table holds, so
+ * every early path is evicted: the table says it is approximate, keeps a
+ * path that stays hot exact, counts no path under its true count (a path
+ * evicted and seen again inherits the evicted count), and its counts add
+ * up to every round trip (space-saving).  Each access is a walk from the
+ * attach fid and a clunk: two round trips. */
+static struct msg tattach(unsigned tag, uint32_t fid)
+{
+	struct msg m = start(NINEP_Tattach, tag);
+	put(&m, fid, 4);
+	put(&m, NINEP_NOFID, 4);
+	put_str(&m, "user");
+	put_str(&m, "");
+	return done(m);
+}
+
+static struct msg with_qid(unsigned type, unsigned tag, unsigned n_qids)
+{
+	struct msg m = start(type, tag);
+	if (type == NINEP_Rwalk)
+		put(&m, n_qids, 2);
+	for (unsigned i = 0; i < n_qids; i++) {
+		put(&m, 0, 1);
+		put(&m, 0, 4);
+		put(&m, 1000 + i, 8);
+	}
+	return done(m);
+}
+
+static struct msg twalk1(unsigned tag, uint32_t fid, uint32_t newfid, const char *name)
+{
+	struct msg m = start(NINEP_Twalk, tag);
+	put(&m, fid, 4);
+	put(&m, newfid, 4);
+	put(&m, 1, 2);
+	put_str(&m, name);
+	return done(m);
+}
+
+static void access_once(struct fake *f, const char *name)
+{
+	send_msg(f, 0, twalk1(1, 0, 1, name));
+	send_msg(f, 1, with_qid(NINEP_Rwalk, 1, 1));
+	send_msg(f, 0, tclunk(1, 1));
+	send_msg(f, 1, empty(NINEP_Rclunk, 1));
+}
+
+static void test_hot_paths_beyond_the_table(void)
+{
+	enum { N = 3 * HOT_PATHS_MAX, HOT_EVERY = 10, TWICE_AT = 5 };
+	struct fake f;
+	fake_open(&f, 1);
+	handshake(&f);
+	send_msg(&f, 0, tattach(1, 0));
+	send_msg(&f, 1, with_qid(NINEP_Rattach, 1, 1));
+	uint64_t hot = 0;
+	for (unsigned i = 0; i < N; i++) {
+		char name[32];
+		if (i % HOT_EVERY == 0) {
+			snprintf(name, sizeof name, "hot");
+			hot++;
+		} else if (i == TWICE_AT || i == N - TWICE_AT) {
+			snprintf(name, sizeof name, "twice");
+		} else {
+			snprintf(name, sizeof name, "file%u", i);
+		}
+		access_once(&f, name);
+	}
+	fake_close(&f);
+
+	struct access_totals t;
+	access_totals(&f.a, &t);
+	CHECK_EQ("accesses", t.accesses, N);
+	CHECK_EQ("approximate", access_hot_paths_approximate(&f.a), 1);
+	struct path_row rows[HOT_PATHS_MAX];
+	size_t n = access_hot_paths(&f.a, rows, HOT_PATHS_MAX);
+	CHECK_EQ("rows: the table is full", n, HOT_PATHS_MAX);
+	checks++;
+	if (n == 0 || strcmp(rows[0].path, "/hot") != 0) {
+		failures++;
+		printf("FAIL hottest path %s, want /hot\n", n ? rows[0].path : "(none)");
+	} else {
+		CHECK_EQ("/hot accesses, exact", rows[0].accesses, hot);
+		CHECK_EQ("/hot round trips, exact", rows[0].round_trips, 2 * hot);
+	}
+	unsigned twice = 0, under = 0;
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t truth = strcmp(rows[i].path, "/hot") == 0 ? 2 * hot : strcmp(rows[i].path, "/twice") == 0 ? 4 : 2;
+		twice += strcmp(rows[i].path, "/twice") == 0;
+		under += rows[i].round_trips < truth;
+		sum += rows[i].round_trips;
+	}
+	CHECK_EQ("/twice listed once (seen again at the end)", twice, 1);
+	CHECK_EQ("paths counted under their true count", under, 0);
+	CHECK_EQ("the counts add up to every round trip", sum, 2 * (uint64_t)N);
+	analysis_free(&f.a);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -430,6 +532,7 @@ int main(void)
 	test_not_9p();
 	test_histogram();
 	test_table_shrinks();
+	test_hot_paths_beyond_the_table();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
