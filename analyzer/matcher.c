@@ -326,7 +326,6 @@ static const struct ninep_item *item_named(const struct ninep_msg *m, const stru
 
 static void request(struct conn_state *c, const uint8_t *msg, uint32_t size, const struct ninep_msg *m, int64_t ts)
 {
-
 	if (m->type == NINEP_Tversion) {
 		/* A new version resets the connection: every tag and fid goes. */
 		drop_outstanding(c);
