@@ -193,8 +193,8 @@ void ip_input(struct reassembler *r, int version, const uint8_t *pkt, size_t cap
 void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, size_t cap_len, size_t wire_len,
 		  int64_t ts_ns);
 
-/* ---- readahead.c: a thread reading the packets of a file ahead */
-struct readahead_packet {
+/* ---- a packet as input.c reads it, directly or through readahead.c */
+struct input_packet {
 	int linktype;
 	const uint8_t *data;
 	uint32_t cap_len;
@@ -202,15 +202,20 @@ struct readahead_packet {
 	int64_t ts_ns;
 	double progress; /* how far through the file the packet ends, 0..1, or -1 */
 };
-/* Where the thread gets packets: 1 a packet (valid until the next call),
- * 0 the clean end, -1 damaged (err says how).  Runs on the thread. */
-typedef int (*readahead_source_fn)(void *source, struct readahead_packet *pkt, char *err, size_t errlen);
+/* What a packet source returns: a packet (valid until the next call), the
+ * clean end, damage (err says how), or nothing yet (a live capture's
+ * timeout; files never say it). */
+enum { INPUT_DAMAGED = -1, INPUT_END = 0, INPUT_PACKET = 1, INPUT_IDLE = 2 };
+typedef int (*input_source_fn)(void *source, struct input_packet *pkt, char *err, size_t errlen);
+
+/* ---- readahead.c: a thread reading the packets of a file ahead */
 struct readahead;
-/* Starts the thread; NULL when it cannot (the caller then reads itself). */
-struct readahead *readahead_start(readahead_source_fn next, void *source);
+/* Starts the thread, which calls `next` there; NULL when it cannot (the
+ * caller then reads itself). */
+struct readahead *readahead_start(input_source_fn next, void *source);
 /* The next packet, in order, with the source's result: the packet stays
  * valid until the next call; after the end every call repeats it. */
-int readahead_next(struct readahead *ra, struct readahead_packet *pkt, char *err, size_t errlen);
+int readahead_next(struct readahead *ra, struct input_packet *pkt, char *err, size_t errlen);
 /* Stops the thread (wherever it is in the file) and frees everything. */
 void readahead_stop(struct readahead *ra);
 

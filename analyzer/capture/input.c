@@ -45,7 +45,6 @@ struct capture_input {
 	char *name; /* for messages: the path, "standard input", or the interface */
 	pcap_t *pcap;
 	struct pcapng_reader *ng;
-	FILE *fp;        /* a pcap file: for progress only (libpcap reads it) */
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
@@ -53,7 +52,7 @@ struct capture_input {
 	int read_ahead;          /* wanted */
 	struct readahead *ra;    /* started by the first capture_run */
 	double progress;         /* of the last packet handed on */
-	/* the reading thread's, while ra runs */
+	/* the reader's (the reading thread's, while ra runs) */
 	uint64_t packets_read;   /* for "damaged after packet N" */
 	long long offset;        /* where the next pcap record starts */
 	unsigned record_header;  /* bytes before each pcap record's data */
@@ -71,6 +70,7 @@ static struct capture_input *input_new(const char *name)
 		return NULL;
 	}
 	in->ts_scale = 1;
+	in->progress = -1;
 	return in;
 }
 
@@ -183,6 +183,7 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 	}
 	in->size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
 	in->read_ahead = S_ISREG(sb.st_mode);
+	in->progress = in->size > 0 ? 0 : -1;
 	in->offset = PCAP_FILE_HEADER;
 	in->record_header = m == PCAP_MAGICS[4] || m == PCAP_MAGICS[5] ? PCAP_KUZNETZOV_RECORD : PCAP_RECORD;
 	if (m == PCAPNG_MAGIC) {
@@ -201,7 +202,6 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		capture_close(in);
 		return NULL;
 	}
-	in->fp = fp;
 	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
 		capture_close(in);
 		return NULL;
@@ -273,67 +273,22 @@ static int64_t pcap_time_ns(const struct capture_input *in, const struct pcap_pk
 	return ts < 0 ? 0 : ts > CAPTURE_MAX_NS ? CAPTURE_MAX_NS : ts;
 }
 
-static int run_pcap(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
-		    volatile sig_atomic_t *stop, char *err, size_t errlen)
-{
-	int linktype = pcap_datalink(in->pcap);
-	uint64_t n = 0;
+/* ---- packet sources: called here, or on the reading thread (readahead.c) */
 
-	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
-		struct pcap_pkthdr *h;
-		const u_char *data;
-		int rc = pcap_next_ex(in->pcap, &h, &data);
-
-		if (rc == 1) {
-			int64_t ts = pcap_time_ns(in, h);
-			in->last_ns = ts;
-			n++;
-			in->packets_read++;
-			reasm_packet(r, linktype, data, h->caplen, h->len, ts);
-		} else if (rc == 0) {
-			continue; /* a live timeout with nothing captured */
-		} else if (rc == PCAP_ERROR_BREAK) {
-			return 0; /* the end of the file */
-		} else {
-			pcap_failure(in, in->packets_read, err, errlen);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int run_pcapng(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
-		      volatile sig_atomic_t *stop, char *err, size_t errlen)
-{
-	uint64_t n = 0;
-
-	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
-		struct pcapng_packet pkt;
-		int rc = pcapng_next(in->ng, &pkt, err, errlen);
-
-		if (rc <= 0)
-			return rc;
-		in->last_ns = pkt.ts_ns;
-		n++;
-		reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, pkt.wire_len, pkt.ts_ns);
-	}
-	return 0;
-}
-
-/* ---- the reading thread's sources (readahead.c calls them there) */
-
-static int next_from_pcap(void *source, struct readahead_packet *pkt, char *err, size_t errlen)
+static int next_from_pcap(void *source, struct input_packet *pkt, char *err, size_t errlen)
 {
 	struct capture_input *in = source;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc = pcap_next_ex(in->pcap, &h, &data);
 
+	if (rc == 0)
+		return INPUT_IDLE; /* a live timeout with nothing captured */
 	if (rc == PCAP_ERROR_BREAK)
-		return 0;
+		return INPUT_END; /* the end of the file, or capture_interrupt */
 	if (rc != 1) {
 		pcap_failure(in, in->packets_read, err, errlen);
-		return -1;
+		return INPUT_DAMAGED;
 	}
 	in->packets_read++;
 	in->offset += in->record_header + h->caplen;
@@ -343,36 +298,43 @@ static int next_from_pcap(void *source, struct readahead_packet *pkt, char *err,
 	pkt->wire_len = h->len;
 	pkt->ts_ns = pcap_time_ns(in, h);
 	pkt->progress = in->size <= 0 ? -1 : in->offset >= in->size ? 1.0 : (double)in->offset / (double)in->size;
-	return 1;
+	return INPUT_PACKET;
 }
 
-static int next_from_pcapng(void *source, struct readahead_packet *pkt, char *err, size_t errlen)
+static int next_from_pcapng(void *source, struct input_packet *pkt, char *err, size_t errlen)
 {
 	struct capture_input *in = source;
 	struct pcapng_packet p;
 	int rc = pcapng_next(in->ng, &p, err, errlen);
 
 	if (rc <= 0)
-		return rc;
+		return rc < 0 ? INPUT_DAMAGED : INPUT_END;
 	pkt->linktype = p.linktype;
 	pkt->data = p.data;
 	pkt->cap_len = (uint32_t)p.cap_len;
 	pkt->wire_len = p.wire_len;
 	pkt->ts_ns = p.ts_ns;
 	pkt->progress = pcapng_progress(in->ng);
-	return 1;
+	return INPUT_PACKET;
 }
 
-static int run_read_ahead(struct capture_input *in, struct reassembler *r, uint64_t max_packets,
-			  volatile sig_atomic_t *stop, char *err, size_t errlen)
+int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
+		char *err, size_t errlen)
 {
+	input_source_fn next = in->ng != NULL ? next_from_pcapng : next_from_pcap;
 	uint64_t n = 0;
 
+	if (in->read_ahead && in->ra == NULL) {
+		in->ra = readahead_start(next, in);
+		in->read_ahead = in->ra != NULL; /* without a thread, read here */
+	}
 	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
-		struct readahead_packet pkt;
-		int rc = readahead_next(in->ra, &pkt, err, errlen);
+		struct input_packet pkt;
+		int rc = in->ra != NULL ? readahead_next(in->ra, &pkt, err, errlen) : next(in, &pkt, err, errlen);
 
-		if (rc <= 0)
+		if (rc == INPUT_IDLE)
+			continue;
+		if (rc != INPUT_PACKET)
 			return rc;
 		in->last_ns = pkt.ts_ns;
 		in->progress = pkt.progress;
@@ -382,34 +344,9 @@ static int run_read_ahead(struct capture_input *in, struct reassembler *r, uint6
 	return 0;
 }
 
-int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
-		char *err, size_t errlen)
-{
-	if (in->read_ahead && in->ra == NULL) {
-		in->ra = readahead_start(in->ng != NULL ? next_from_pcapng : next_from_pcap, in);
-		in->read_ahead = in->ra != NULL; /* without a thread, read here */
-	}
-	if (in->ra != NULL)
-		return run_read_ahead(in, r, max_packets, stop, err, errlen);
-	if (in->ng != NULL)
-		return run_pcapng(in, r, max_packets, stop, err, errlen);
-	return run_pcap(in, r, max_packets, stop, err, errlen);
-}
-
 double capture_progress(const struct capture_input *in)
 {
-	long pos;
-
-	if (in->ra != NULL)
-		return in->progress;
-	if (in->ng != NULL)
-		return pcapng_progress(in->ng);
-	if (in->fp == NULL || in->size <= 0)
-		return -1;
-	pos = ftell(in->fp);
-	if (pos < 0)
-		return -1;
-	return pos >= in->size ? 1.0 : (double)pos / (double)in->size;
+	return in->progress;
 }
 
 int64_t capture_last_ns(const struct capture_input *in)
@@ -423,7 +360,7 @@ void capture_close(struct capture_input *in)
 		return;
 	readahead_stop(in->ra); /* before what it reads goes */
 	if (in->pcap != NULL)
-		pcap_close(in->pcap); /* closes in->fp too */
+		pcap_close(in->pcap); /* closes the file too */
 	if (in->ng != NULL)
 		pcapng_close(in->ng);
 	free(in->name);

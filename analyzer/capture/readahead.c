@@ -46,7 +46,7 @@ struct block {
 };
 
 struct readahead {
-	readahead_source_fn next;
+	input_source_fn next;
 	void *source;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -101,7 +101,7 @@ static int reserve(struct block *b, size_t n)
 	return 1;
 }
 
-static void append(struct block *b, const struct readahead_packet *pkt)
+static void append(struct block *b, const struct input_packet *pkt)
 {
 	struct record rec = { pkt->progress, pkt->ts_ns, pkt->wire_len, pkt->cap_len, pkt->linktype };
 	memcpy(b->buf + b->used, &rec, sizeof rec);
@@ -112,7 +112,7 @@ static void append(struct block *b, const struct readahead_packet *pkt)
 static void *reader(void *arg)
 {
 	struct readahead *ra = arg;
-	struct readahead_packet pkt;
+	struct input_packet pkt;
 	int have_packet = 0; /* pkt did not fit the last block: it opens the next */
 
 	for (;;) {
@@ -124,9 +124,11 @@ static void *reader(void *arg)
 		for (;;) {
 			if (!have_packet) {
 				int rc = ra->next(ra->source, &pkt, b->end_message, sizeof b->end_message);
-				if (rc != 1) {
+				if (rc == INPUT_IDLE)
+					continue;
+				if (rc != INPUT_PACKET) {
 					b->ends = 1;
-					b->end_rc = rc < 0 ? -1 : 0;
+					b->end_rc = rc < 0 ? INPUT_DAMAGED : INPUT_END;
 					break;
 				}
 				have_packet = 1;
@@ -134,7 +136,7 @@ static void *reader(void *arg)
 			size_t n = record_size(pkt.cap_len);
 			if (b->used == 0 && !reserve(b, n)) {
 				b->ends = 1;
-				b->end_rc = -1;
+				b->end_rc = INPUT_DAMAGED;
 				snprintf(b->end_message, sizeof b->end_message, "out of memory reading ahead");
 				break;
 			}
@@ -157,7 +159,7 @@ static void free_blocks(struct readahead *ra)
 	free(ra);
 }
 
-struct readahead *readahead_start(readahead_source_fn next, void *source)
+struct readahead *readahead_start(input_source_fn next, void *source)
 {
 	struct readahead *ra = calloc(1, sizeof *ra);
 	if (ra == NULL)
@@ -191,7 +193,7 @@ struct readahead *readahead_start(readahead_source_fn next, void *source)
 	return ra;
 }
 
-int readahead_next(struct readahead *ra, struct readahead_packet *pkt, char *err, size_t errlen)
+int readahead_next(struct readahead *ra, struct input_packet *pkt, char *err, size_t errlen)
 {
 	for (;;) {
 		struct block *b = &ra->ring[ra->read_at];
