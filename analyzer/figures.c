@@ -7,6 +7,8 @@
 
 #include "analysis.h"
 
+enum { SAMPLE_TAKEN = 0xFF }; /* a batch's sample already added; slots are below NINEP_REQUEST_SLOTS */
+
 static unsigned latency_slot(unsigned request_type)
 {
 	return (request_type / 2) % NINEP_REQUEST_SLOTS;
@@ -77,21 +79,19 @@ void figures_flush(struct figures *f, struct figures_batch *b)
 		figures_type_of(f, b->message_type[i])->messages++;
 	b->n_messages = 0;
 
-	/* The samples grouped by slot, in arrival order within each (a
-	 * counting sort), so each histogram takes its samples at once. */
-	unsigned at[NINEP_REQUEST_SLOTS + 1] = { 0 };
-	uint64_t grouped[FIGURES_BATCH];
-	for (unsigned i = 0; i < b->n_samples; i++)
-		at[b->sample_slot[i] + 1]++;
-	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
-		at[s + 1] += at[s];
-	unsigned start[NINEP_REQUEST_SLOTS + 1];
-	memcpy(start, at, sizeof start);
-	for (unsigned i = 0; i < b->n_samples; i++)
-		grouped[at[b->sample_slot[i]]++] = b->sample_ns[i];
-	for (unsigned s = 0; s < NINEP_REQUEST_SLOTS; s++)
-		if (start[s + 1] > start[s])
-			latency_add_many(latency_of(f, s), grouped + start[s], start[s + 1] - start[s]);
+	/* Each histogram takes its samples together, in arrival order. */
+	for (unsigned i = 0; i < b->n_samples; i++) {
+		unsigned slot = b->sample_slot[i];
+		if (slot == SAMPLE_TAKEN)
+			continue;
+		struct latency_hist *h = latency_of(f, slot);
+		for (unsigned j = i; j < b->n_samples; j++) {
+			if (b->sample_slot[j] == slot) {
+				latency_add(h, b->sample_ns[j]);
+				b->sample_slot[j] = SAMPLE_TAKEN;
+			}
+		}
+	}
 	b->n_samples = 0;
 }
 

@@ -83,6 +83,12 @@ static uint32_t count_at(const struct latency_hist *h, uint32_t i)
 	}
 }
 
+/* The largest count a counter of `width` bytes holds. */
+static uint32_t count_max(uint8_t width)
+{
+	return width == 1 ? UINT8_MAX : width == 2 ? UINT16_MAX : UINT32_MAX;
+}
+
 static void set_count(struct latency_hist *h, uint32_t i, uint32_t v)
 {
 	switch (h->width) {
@@ -182,7 +188,7 @@ static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
 	if (old == 0)
 		h->n_buckets++;
 	uint8_t width = h->width;
-	while (width < 4 && v > (width == 1 ? UINT8_MAX : UINT16_MAX))
+	while (v > count_max(width))
 		width *= 2;
 	if (width != h->width)
 		relayout(h, h->lo, h->span, width);
@@ -197,29 +203,11 @@ static int add_in_place(struct latency_hist *h, uint16_t index)
 	uint32_t i = (uint32_t)index - h->lo;
 	if (index < h->lo || i >= h->span)
 		return 0;
-	switch (h->width) {
-	case 1: {
-		uint8_t *c = (uint8_t *)h->counts + i;
-		if (*c == 0 || *c == UINT8_MAX)
-			return 0;
-		++*c;
-		return 1;
-	}
-	case 2: {
-		uint16_t *c = (uint16_t *)h->counts + i;
-		if (*c == 0 || *c == UINT16_MAX)
-			return 0;
-		++*c;
-		return 1;
-	}
-	default: {
-		uint32_t *c = (uint32_t *)h->counts + i;
-		if (*c == 0 || *c == UINT32_MAX)
-			return 0;
-		++*c;
-		return 1;
-	}
-	}
+	uint32_t old = count_at(h, i);
+	if (old == 0 || old == count_max(h->width))
+		return 0;
+	set_count(h, i, old + 1);
+	return 1;
 }
 
 /* The exact samples no longer fit: move them into buckets for good. */
@@ -258,12 +246,6 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 	uint16_t index = bucket_of(ns);
 	if (!add_in_place(h, index))
 		bucket_add(h, index, 1);
-}
-
-void latency_add_many(struct latency_hist *h, const uint64_t *ns, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		latency_add(h, ns[i]);
 }
 
 void latency_merge(struct latency_hist *into, const struct latency_hist *from)

@@ -37,9 +37,6 @@ struct latency_hist {
 void latency_init(struct latency_hist *h);
 void latency_free(struct latency_hist *h);
 void latency_add(struct latency_hist *h, uint64_t ns);
-/* The same as latency_add of each in turn, but the buckets of the batch are
- * sorted and merged in one pass instead of searched one by one. */
-void latency_add_many(struct latency_hist *h, const uint64_t *ns, size_t n);
 /* Adds every sample of `from` to `into`. */
 void latency_merge(struct latency_hist *into, const struct latency_hist *from);
 /* The nearest-rank percentile (1..100): exact while the samples are kept,
