@@ -260,19 +260,23 @@ static void write_bytes(const char *path, const void *p, size_t n)
 	fclose(f);
 }
 
-/* Copies the first n bytes of src to a new file. */
+/* Copies the first n bytes of src (all of it when shorter) to a new file. */
 static const char *cut_copy(const char *src, long n, const char *name)
 {
-	static uint8_t buf[65536];
 	const char *dst = tmp_path(name);
-	FILE *f = fopen(src, "rb");
-	size_t got;
-
-	if (f == NULL)
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	static uint8_t buf[65536];
+	if (in == NULL || out == NULL)
 		exit(2);
-	got = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	write_bytes(dst, buf, (size_t)n < got ? (size_t)n : got);
+	while (n > 0) {
+		size_t got = fread(buf, 1, (size_t)n < sizeof buf ? (size_t)n : sizeof buf, in);
+		if (got == 0)
+			break;
+		fwrite(buf, 1, got, out);
+		n -= (long)got;
+	}
+	fclose(in);
+	fclose(out);
 	return dst;
 }
 
@@ -445,26 +449,6 @@ static int long_stream_ok(const struct rec_stream *st, size_t min)
 	return 1;
 }
 
-/* Copies the first n bytes of src to a new file, however long. */
-static const char *cut_long_copy(const char *src, long n, const char *name)
-{
-	const char *dst = tmp_path(name);
-	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
-	static uint8_t buf[65536];
-	if (in == NULL || out == NULL)
-		exit(2);
-	while (n > 0) {
-		size_t got = fread(buf, 1, (size_t)n < sizeof buf ? (size_t)n : sizeof buf, in);
-		if (got == 0)
-			break;
-		fwrite(buf, 1, got, out);
-		n -= (long)got;
-	}
-	fclose(in);
-	fclose(out);
-	return dst;
-}
-
 static void test_read_ahead_long(void)
 {
 	struct rec_pkt *pkts;
@@ -516,7 +500,7 @@ static void test_read_ahead_long(void)
 
 		/* cut at 70 %: everything before the cut delivered, then the error */
 		long size = file_size(path);
-		const char *cut = cut_long_copy(path, size * 7 / 10, ng ? "long-cut.pcapng" : "long-cut.pcap");
+		const char *cut = cut_copy(path, size * 7 / 10, ng ? "long-cut.pcapng" : "long-cut.pcap");
 		run(cut, NULL, 0, &res);
 		CHECK(res.open_ok && res.rc == -1);
 		CHECK(strstr(res.err, cut) != NULL);
