@@ -148,9 +148,12 @@ struct conn {
 struct conntable;
 struct conntable *conntable_new(void);
 void conntable_free(struct conntable *t); /* frees every conn (no events) */
+/* The same for both directions of a 4-tuple. */
+uint32_t conntable_hash(const struct endpoint *a, const struct endpoint *b);
 /* The conn for this 4-tuple in either direction, or NULL; *side is the
- * side that src is. */
-struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, int *side);
+ * side that src is.  hash is conntable_hash(src, dst). */
+struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, uint32_t hash,
+			    int *side);
 /* A new zeroed conn with side[0]=a, side[1]=b, inserted and made newest. */
 struct conn *conntable_add(struct conntable *t, const struct endpoint *a, const struct endpoint *b);
 void conntable_remove(struct conntable *t, struct conn *c); /* unlinks and frees */
@@ -178,18 +181,75 @@ struct reassembler {
 	struct frag_table *frags;
 };
 
-/* tcp.c: one TCP segment (header and what follows of it). */
-void tcp_input(struct reassembler *r, const struct endpoint *src, const struct endpoint *dst, const uint8_t *seg,
-	       size_t cap_len, size_t wire_len, int64_t ts_ns);
+/* ---- a frame's headers, read without any state
+ *
+ * frame_parse (link.c, then ip.c, then tcp.c) reads what a frame's headers
+ * say and touches nothing else, so the reading thread (readahead.c) can do
+ * it ahead of the reassembler; reasm_frame (frame.c) then counts the frame
+ * and hands it on.  Offsets are from the start of the bytes parsed (the
+ * frame, or a reassembled datagram), so a view stays right wherever those
+ * bytes are copied.
+ */
+enum frame_kind {
+	FRAME_TCP,       /* a TCP segment: src, dst and tcp are set */
+	FRAME_FRAGMENT,  /* an IPv4 or IPv6 fragment: src, dst and frag are set */
+	FRAME_NON_IP,
+	FRAME_NON_TCP,
+	FRAME_TRUNCATED, /* the snaplen cut a link, IP or TCP header */
+	FRAME_MALFORMED, /* a header contradicts itself or the lengths */
+};
 
-/* ip.c: one IPv4 or IPv6 packet; version 4 or 6 when the link layer said
- * which, 0 to go by the version nibble. */
-void ip_input(struct reassembler *r, int version, const uint8_t *pkt, size_t cap_len, size_t wire_len, int64_t ts_ns);
+struct tcp_view {
+	uint32_t hash;           /* conntable_hash(src, dst) */
+	uint32_t seq, ack;
+	uint8_t flags;
+	size_t payload_off;      /* after the TCP header */
+	size_t payload_cap;      /* captured payload bytes */
+	size_t payload_wire;     /* payload bytes on the wire (sequence space) */
+	uint64_t payload_sum;    /* tcp_fingerprint of the captured payload */
+};
+
+struct fragment_view {
+	uint32_t id;
+	uint8_t proto;           /* IPv4: the protocol; IPv6: the fragment's next header */
+	uint32_t offset;         /* of the data in the original datagram's payload */
+	int more;
+	size_t data_off, cap_len, wire_len;
+};
+
+struct frame_view {
+	enum frame_kind kind;
+	struct endpoint src, dst; /* ports set for FRAME_TCP only */
+	union {
+		struct tcp_view tcp;
+		struct fragment_view frag;
+	};
+};
+
+/* link.c: a frame of the given LINKTYPE_/DLT_ value. */
+void frame_parse(int linktype, const uint8_t *frame, size_t cap_len, size_t wire_len, struct frame_view *v);
+/* ip.c: an IPv4 or IPv6 packet at base + off; version 4 or 6 when the link
+ * layer said which, 0 to go by the version nibble. */
+void ip_parse(int version, const uint8_t *base, size_t off, size_t cap_len, size_t wire_len, struct frame_view *v);
+/* ip.c: the payload of a datagram frag.c put together from the fragments
+ * that `v` (the last of them) belongs to. */
+void ip_parse_reassembled(const struct frag_out *out, struct frame_view *v);
+/* tcp.c: a TCP segment at base + off; v->src and v->dst are its addresses. */
+void tcp_parse(const uint8_t *base, size_t off, size_t cap_len, size_t wire_len, struct frame_view *v);
+/* tcp.c: what tells an identical retransmission from a conflicting one. */
+uint64_t tcp_fingerprint(const uint8_t *p, size_t n);
+
+/* tcp.c: one TCP segment, `base` holding the bytes v was parsed from. */
+void tcp_segment_input(struct reassembler *r, const uint8_t *base, const struct frame_view *v, int64_t ts_ns);
 
 /*
- * link.c: one captured frame of the given LINKTYPE_/DLT_ value.  This is the
- * entry point below the file readers, and what tests and fuzzers call.
+ * frame.c: one captured frame through the reassembler.  reasm_packet reads
+ * the headers itself; reasm_frame takes a view made by frame_parse (of
+ * `frame`, with the same lengths).  reasm_packet is the entry point below
+ * the file readers, and what tests and fuzzers call.
  */
+void reasm_frame(struct reassembler *r, const uint8_t *frame, size_t wire_len, const struct frame_view *v,
+		 int64_t ts_ns);
 void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, size_t cap_len, size_t wire_len,
 		  int64_t ts_ns);
 
@@ -201,6 +261,7 @@ struct input_packet {
 	uint64_t wire_len;
 	int64_t ts_ns;
 	double progress; /* how far through the file the packet ends, 0..1, or -1 */
+	const struct frame_view *view; /* its headers read already, or NULL */
 };
 /* What a packet source returns: a packet (valid until the next call), the
  * clean end, damage (err says how), or nothing yet (a live capture's

@@ -66,7 +66,7 @@ static uint64_t endpoint_mix(const struct endpoint *e)
 
 /* Adding the two endpoints' mixes makes the hash the same in both
  * directions without ordering them first. */
-static uint32_t hash_tuple(const struct endpoint *a, const struct endpoint *b)
+uint32_t conntable_hash(const struct endpoint *a, const struct endpoint *b)
 {
 	uint64_t h = (endpoint_mix(a) + endpoint_mix(b)) * 0x94d049bb133111ebu;
 
@@ -120,9 +120,9 @@ void conntable_free(struct conntable *t)
 	free(t);
 }
 
-struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, int *side)
+struct conn *conntable_find(struct conntable *t, const struct endpoint *src, const struct endpoint *dst, uint32_t h,
+			    int *side)
 {
-	uint32_t h;
 	struct conn *c = t->last;
 
 	if (c != NULL) {
@@ -135,7 +135,6 @@ struct conn *conntable_find(struct conntable *t, const struct endpoint *src, con
 			return c;
 		}
 	}
-	h = hash_tuple(src, dst);
 	for (c = t->bucket[h & (t->nbuckets - 1)]; c != NULL; c = c->hnext) {
 		if (c->hash != h)
 			continue;
@@ -222,7 +221,7 @@ struct conn *conntable_add(struct conntable *t, const struct endpoint *a, const 
 		grow(t);
 	c->pub.side[0] = *a;
 	c->pub.side[1] = *b;
-	c->hash = hash_tuple(a, b);
+	c->hash = conntable_hash(a, b);
 	i = c->hash & (t->nbuckets - 1);
 	c->hnext = t->bucket[i];
 	t->bucket[i] = c;

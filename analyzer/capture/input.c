@@ -298,6 +298,7 @@ static int next_from_pcap(void *source, struct input_packet *pkt, char *err, siz
 	pkt->wire_len = h->len;
 	pkt->ts_ns = pcap_time_ns(in, h);
 	pkt->progress = in->size <= 0 ? -1 : in->offset >= in->size ? 1.0 : (double)in->offset / (double)in->size;
+	pkt->view = NULL;
 	return INPUT_PACKET;
 }
 
@@ -315,6 +316,7 @@ static int next_from_pcapng(void *source, struct input_packet *pkt, char *err, s
 	pkt->wire_len = p.wire_len;
 	pkt->ts_ns = p.ts_ns;
 	pkt->progress = pcapng_progress(in->ng);
+	pkt->view = NULL;
 	return INPUT_PACKET;
 }
 
@@ -339,7 +341,10 @@ int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_pa
 		in->last_ns = pkt.ts_ns;
 		in->progress = pkt.progress;
 		n++;
-		reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, (size_t)pkt.wire_len, pkt.ts_ns);
+		if (pkt.view != NULL)
+			reasm_frame(r, pkt.data, (size_t)pkt.wire_len, pkt.view, pkt.ts_ns);
+		else
+			reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, (size_t)pkt.wire_len, pkt.ts_ns);
 	}
 	return 0;
 }

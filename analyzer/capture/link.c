@@ -1,5 +1,6 @@
 /*
- * Link layers: from a captured frame to the IP packet inside it.
+ * Link layers: from a captured frame to the IP packet inside it, the first
+ * step of frame_parse.
  *
  * Values are LINKTYPE_ (file) and DLT_ (libpcap) numbers; where they differ
  * (raw IP) both are accepted, since libpcap hands us DLT_ values and our own
@@ -110,38 +111,33 @@ static int version_of_af(uint32_t af)
 	}
 }
 
-/* 1 when the link header of `need` bytes is there; otherwise counted. */
-static int link_fits(struct reassembler *r, size_t need, size_t cap, size_t wire)
+/* 1 when the link header of `need` bytes is there; otherwise says why not. */
+static int link_fits(struct frame_view *v, size_t need, size_t cap, size_t wire)
 {
 	if (cap >= need)
 		return 1;
-	if (wire >= need)
-		r->st.truncated_headers++;
-	else
-		r->st.malformed_headers++;
+	v->kind = wire >= need ? FRAME_TRUNCATED : FRAME_MALFORMED;
 	return 0;
 }
 
-void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, size_t cap, size_t wire, int64_t ts)
+void frame_parse(int linktype, const uint8_t *frame, size_t cap, size_t wire, struct frame_view *v)
 {
 	size_t off = 0;
 	int version = 0;
 	uint16_t type;
 	uint32_t af;
 
-	r->st.packets++;
-	r->st.bytes += wire;
 	if (wire < cap)
 		wire = cap; /* a writer that got them backwards: trust what we hold */
 	switch (linktype) {
 	case LT_EN10MB:
-		if (!link_fits(r, ETH_HDR, cap, wire))
+		if (!link_fits(v, ETH_HDR, cap, wire))
 			return;
 		type = rd_be16(frame + ETH_OFF_TYPE);
 		off = ETH_HDR;
 		/* any number of 802.1Q / 802.1ad tags, each checked against cap */
 		while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
-			if (!link_fits(r, off + VLAN_TAG, cap, wire))
+			if (!link_fits(v, off + VLAN_TAG, cap, wire))
 				return;
 			type = rd_be16(frame + off + VLAN_OFF_TYPE);
 			off += VLAN_TAG;
@@ -149,19 +145,19 @@ void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, siz
 		version = version_of_ethertype(type);
 		break;
 	case LT_LINUX_SLL:
-		if (!link_fits(r, SLL_HDR, cap, wire))
+		if (!link_fits(v, SLL_HDR, cap, wire))
 			return;
 		version = version_of_ethertype(rd_be16(frame + SLL_OFF_PROTO));
 		off = SLL_HDR;
 		break;
 	case LT_LINUX_SLL2:
-		if (!link_fits(r, SLL2_HDR, cap, wire))
+		if (!link_fits(v, SLL2_HDR, cap, wire))
 			return;
 		version = version_of_ethertype(rd_be16(frame + SLL2_OFF_PROTO));
 		off = SLL2_HDR;
 		break;
 	case LT_NULL:
-		if (!link_fits(r, LOOP_HDR, cap, wire))
+		if (!link_fits(v, LOOP_HDR, cap, wire))
 			return;
 		/* written in the capturing host's byte order, which we do not know */
 		af = rd_le32(frame);
@@ -171,7 +167,7 @@ void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, siz
 		off = LOOP_HDR;
 		break;
 	case LT_LOOP:
-		if (!link_fits(r, LOOP_HDR, cap, wire))
+		if (!link_fits(v, LOOP_HDR, cap, wire))
 			return;
 		version = version_of_af(rd_be32(frame));
 		off = LOOP_HDR;
@@ -192,8 +188,8 @@ void reasm_packet(struct reassembler *r, int linktype, const uint8_t *frame, siz
 		break;
 	}
 	if (version < 0) {
-		r->st.non_ip++;
+		v->kind = FRAME_NON_IP;
 		return;
 	}
-	ip_input(r, version, frame + off, cap - off, wire - off, ts);
+	ip_parse(version, frame, off, cap - off, wire - off, v);
 }

@@ -64,7 +64,7 @@ static size_t held_cost(uint32_t data_len)
 
 /* A Fletcher-style sum over 64-bit words: one pass over bytes that are in
  * cache anyway; any single changed byte changes it. */
-static uint64_t fingerprint(const uint8_t *p, size_t n)
+uint64_t tcp_fingerprint(const uint8_t *p, size_t n)
 {
 	uint64_t a = n, b = 0, w;
 
@@ -92,15 +92,16 @@ static uint64_t fingerprint(const uint8_t *p, size_t n)
 	return a ^ (b * 0x9e3779b97f4a7c15u);
 }
 
-/* Remembers the piece being delivered at h->next. */
-static void remember(struct half *h, const uint8_t *data, size_t len)
+/* Remembers the piece being delivered at h->next, whose fingerprint is
+ * `sum` when known (a whole segment's payload, from tcp_parse). */
+static void remember(struct half *h, const uint8_t *data, size_t len, const uint64_t *sum)
 {
 	struct seg_print *sp = &h->prints[h->nextprint];
 
 	h->nextprint = (uint8_t)((h->nextprint + 1) % RECENT_PRINTS);
 	sp->seq = h->next;
 	sp->len = (uint32_t)len;
-	sp->sum = fingerprint(data, len);
+	sp->sum = sum != NULL ? *sum : tcp_fingerprint(data, len);
 }
 
 /* Compares [seq, seq+n), captured and all before h->next, with every
@@ -114,16 +115,17 @@ static void compare_recent(const struct half *h, uint32_t seq, const uint8_t *da
 		uint32_t off = sp->seq - seq;
 		if (sp->len == 0 || off > n || sp->len > n - off)
 			continue;
-		rp->differ = fingerprint(data + off, sp->len) != sp->sum;
+		rp->differ = tcp_fingerprint(data + off, sp->len) != sp->sum;
 	}
 }
 
+/* sum: the fingerprint of data[0..len) when known, else NULL */
 static void deliver_data(struct reassembler *r, struct conn *c, int side, const uint8_t *data, size_t len,
-			 int64_t ts)
+			 const uint64_t *sum, int64_t ts)
 {
 	if (len == 0 || c->pub.ignored)
 		return;
-	remember(&c->half[side], data, len);
+	remember(&c->half[side], data, len, sum);
 	c->told = 1;
 	c->pub.payload_bytes[side] += len;
 	if (r->ev.on_data != NULL)
@@ -282,7 +284,7 @@ static void drain(struct reassembler *r, struct conn *c, int side, int64_t ts, e
 				when = carried;
 			}
 			if (s->data != NULL)
-				deliver_data(r, c, side, s->data + skip, n, when);
+				deliver_data(r, c, side, s->data + skip, n, NULL, when);
 			else
 				deliver_gap(r, c, side, n, when);
 			h->next += n;
@@ -337,13 +339,16 @@ static void count_repeat(struct reassembler *r, const struct repeat *rp)
 
 /*
  * Payload of one segment of `side`: [seq, seq+wire) of which the first cap
- * bytes were captured (the rest was cut by the snaplen).
+ * bytes were captured (the rest was cut by the snaplen); sum is their
+ * fingerprint.
  */
 static void stream_data(struct reassembler *r, struct conn *c, int side, uint32_t seq, const uint8_t *data,
-			size_t cap, size_t wire, int64_t ts)
+			size_t cap, size_t wire, uint64_t sum, int64_t ts)
 {
 	struct half *h = &c->half[side];
 	struct repeat rp = { 0, 0 };
+	const uint8_t *whole = data; /* the captured payload, whose fingerprint is sum */
+	size_t whole_cap = cap;
 
 	if (!h->started) {
 		/* no SYN: the first byte we see is where the stream starts */
@@ -379,7 +384,7 @@ static void stream_data(struct reassembler *r, struct conn *c, int side, uint32_
 			if (h->held != NULL && h->held->seq - seq < lim)
 				lim = h->held->seq - seq;
 			dcap = cap < lim ? cap : lim;
-			deliver_data(r, c, side, data, dcap, ts);
+			deliver_data(r, c, side, data, dcap, data == whole && dcap == whole_cap ? &sum : NULL, ts);
 			if (dcap < lim)
 				deliver_gap(r, c, side, lim - dcap, ts); /* the snaplen cut it */
 			h->next += (uint32_t)lim;
@@ -521,46 +526,49 @@ static int syn_starts_new(const struct conn *c, int side, uint32_t seq)
 	return 1;
 }
 
-void tcp_input(struct reassembler *r, const struct endpoint *ipsrc, const struct endpoint *ipdst, const uint8_t *seg,
-	       size_t cap_len, size_t wire_len, int64_t ts)
+void tcp_parse(const uint8_t *base, size_t off, size_t cap_len, size_t wire_len, struct frame_view *v)
 {
-	struct endpoint src = *ipsrc, dst = *ipdst;
-	struct conn *c;
-	struct half *h;
-	size_t hl, pcap, pwire;
-	uint32_t seq, ack;
-	uint8_t flags;
-	int side = 0;
+	const uint8_t *seg = base + off;
+	size_t hl;
 
 	if (cap_len < TCP_HDR_MIN) {
-		if (wire_len < TCP_HDR_MIN)
-			r->st.malformed_headers++;
-		else
-			r->st.truncated_headers++;
+		v->kind = wire_len < TCP_HDR_MIN ? FRAME_MALFORMED : FRAME_TRUNCATED;
 		return;
 	}
 	hl = (size_t)(seg[TCP_OFF_DOFF] >> 4) * 4;
 	if (hl < TCP_HDR_MIN || hl > wire_len) {
-		r->st.malformed_headers++;
+		v->kind = FRAME_MALFORMED;
 		return;
 	}
 	if (hl > cap_len) {
-		r->st.truncated_headers++;
+		v->kind = FRAME_TRUNCATED;
 		return;
 	}
-	r->st.tcp_segments++;
-	src.port = rd_be16(seg + TCP_OFF_SPORT);
-	dst.port = rd_be16(seg + TCP_OFF_DPORT);
-	seq = rd_be32(seg + TCP_OFF_SEQ);
-	ack = rd_be32(seg + TCP_OFF_ACK);
-	flags = seg[TCP_OFF_FLAGS];
-	pcap = cap_len - hl;
-	pwire = wire_len - hl;
-	if (pcap < pwire)
-		r->st.snaplen_truncated++;
+	v->kind = FRAME_TCP;
+	v->src.port = rd_be16(seg + TCP_OFF_SPORT);
+	v->dst.port = rd_be16(seg + TCP_OFF_DPORT);
+	v->tcp.hash = conntable_hash(&v->src, &v->dst);
+	v->tcp.seq = rd_be32(seg + TCP_OFF_SEQ);
+	v->tcp.ack = rd_be32(seg + TCP_OFF_ACK);
+	v->tcp.flags = seg[TCP_OFF_FLAGS];
+	v->tcp.payload_off = off + hl;
+	v->tcp.payload_cap = cap_len - hl;
+	v->tcp.payload_wire = wire_len - hl;
+	v->tcp.payload_sum = tcp_fingerprint(seg + hl, cap_len - hl);
+}
+
+void tcp_segment_input(struct reassembler *r, const uint8_t *base, const struct frame_view *v, int64_t ts)
+{
+	const struct endpoint *src = &v->src, *dst = &v->dst;
+	uint32_t seq = v->tcp.seq, ack = v->tcp.ack;
+	uint8_t flags = v->tcp.flags;
+	size_t pwire = v->tcp.payload_wire;
+	struct conn *c;
+	struct half *h;
+	int side = 0;
 
 	expire_closed(r, ts);
-	c = conntable_find(r->conns, &src, &dst, &side);
+	c = conntable_find(r->conns, src, dst, v->tcp.hash, &side);
 	if (c != NULL && c->state == CONN_CLOSED) {
 		if ((flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
 			return; /* a late packet of a finished connection */
@@ -577,10 +585,10 @@ void tcp_input(struct reassembler *r, const struct endpoint *ipsrc, const struct
 			return; /* a lone RST carries no stream */
 		/* side 0 is the client when the handshake tells us who that is */
 		if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
-			c = open_conn(r, &dst, &src, 0, ts);
+			c = open_conn(r, dst, src, 0, ts);
 			side = 1;
 		} else {
-			c = open_conn(r, &src, &dst, (flags & TCP_SYN) != 0, ts);
+			c = open_conn(r, src, dst, (flags & TCP_SYN) != 0, ts);
 			side = 0;
 		}
 		if (c == NULL)
@@ -614,7 +622,8 @@ void tcp_input(struct reassembler *r, const struct endpoint *ipsrc, const struct
 		return;
 	}
 	if (pwire > 0 && !check_ignored(r, c))
-		stream_data(r, c, side, seq, seg + hl, pcap, pwire, ts);
+		stream_data(r, c, side, seq, base + v->tcp.payload_off, v->tcp.payload_cap, pwire, v->tcp.payload_sum,
+			    ts);
 	if (flags & TCP_ACK) {
 		struct half *peer = &c->half[1 - side];
 		if (side == 0 && !(flags & TCP_SYN) && c->synack_seen && c->syn_ns >= 0 &&
