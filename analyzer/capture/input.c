@@ -25,6 +25,7 @@ enum {
 	LIVE_SNAPLEN = 262144, /* tcpdump's default: whole packets */
 	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop */
 	MAGIC_LEN = 4,
+	FILE_BUFFER = 1 << 20,       /* stdio buffer of a capture file */
 	NS_PER_US = 1000,
 	PCAP_FILE_HEADER = 24,
 	PCAP_RECORD = 16,            /* ts_sec, ts_usec, caplen, len */
@@ -45,6 +46,7 @@ struct capture_input {
 	char *name; /* for messages: the path, "standard input", or the interface */
 	pcap_t *pcap;
 	struct pcapng_reader *ng;
+	char *file_buffer; /* the file's stdio buffer, freed after it closes */
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
@@ -151,9 +153,21 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	in = input_new(path);
+	if (in != NULL)
+		in->file_buffer = malloc(FILE_BUFFER);
+	if (in == NULL || in->file_buffer == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		fclose(fp);
+		capture_close(in);
+		return NULL;
+	}
+	/* stdio's own buffer is 4 KB: a read system call per dozen packets */
+	setvbuf(fp, in->file_buffer, _IOFBF, FILE_BUFFER);
 	if (fstat(fileno(fp), &sb) != 0 || S_ISDIR(sb.st_mode)) {
 		snprintf(err, errlen, "%s: %s", path, S_ISDIR(sb.st_mode) ? "is a directory" : strerror(errno));
 		fclose(fp);
+		capture_close(in);
 		return NULL;
 	}
 	got = fread(magic, 1, sizeof magic, fp);
@@ -165,6 +179,7 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		else
 			snprintf(err, errlen, "%s: only %zu bytes, too short to be a capture", path, got);
 		fclose(fp);
+		capture_close(in);
 		return NULL;
 	}
 	m = rd_le32(magic);
@@ -172,15 +187,10 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		snprintf(err, errlen, "%s: not a capture file (neither pcap nor pcapng: starts with %02x %02x %02x %02x)",
 			 path, magic[0], magic[1], magic[2], magic[3]);
 		fclose(fp);
+		capture_close(in);
 		return NULL;
 	}
 	rewind(fp);
-	in = input_new(path);
-	if (in == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		fclose(fp);
-		return NULL;
-	}
 	in->size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
 	in->read_ahead = S_ISREG(sb.st_mode);
 	in->progress = in->size > 0 ? 0 : -1;
@@ -368,6 +378,7 @@ void capture_close(struct capture_input *in)
 		pcap_close(in->pcap); /* closes the file too */
 	if (in->ng != NULL)
 		pcapng_close(in->ng);
+	free(in->file_buffer);
 	free(in->name);
 	free(in);
 }
