@@ -1,7 +1,9 @@
 /*
  * Private to analyzer/capture/: the layers talk to each other through these.
- * Packets go input.c/pcapng.c -> link.c -> ip.c (fragments in frag.c) ->
- * tcp.c, which finds connections through conntable.c.
+ * Packets go input.c/pcapng.c (through readahead.c for a file) -> frame
+ * parsing, without state: link.c -> ip.c -> tcp.c (tcp_parse) -> frame.c,
+ * which counts the frame and hands fragments to frag.c and segments to
+ * tcp.c's reassembler, which finds connections through conntable.c.
  */
 #ifndef NINEP_ANALYZER_CAPTURE_INTERNAL_H
 #define NINEP_ANALYZER_CAPTURE_INTERNAL_H

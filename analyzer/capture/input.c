@@ -9,8 +9,9 @@
  * libpcap afterwards, so it always goes through libpcap, and a mixed pcapng
  * there is refused with a message saying so.
  *
- * A regular file is read ahead by a second thread (readahead.c); standard
- * input and interfaces are read here, where Ctrl-C can always stop them.
+ * A regular file is read ahead by a second thread (readahead.c), which also
+ * parses each frame's headers (frame_parse); standard input and interfaces
+ * are read and parsed here, where Ctrl-C can always stop them.
  */
 #include "capture_internal.h"
 
