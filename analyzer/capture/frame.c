@@ -35,7 +35,9 @@ static void frame_input(struct reassembler *r, const uint8_t *base, const struct
 		struct frag_out out;
 		r->st.ip_fragments++;
 		if (frag_add(r->frags, &in, &out, &r->st) == 1) {
-			/* the datagram whole: its transport header is in out.data */
+			/* The datagram whole: its transport header is in out.data.
+			 * Parsing it never gives a fragment again, so this
+			 * recursion is one level deep. */
 			struct frame_view whole = { .kind = FRAME_MALFORMED, .src = v->src, .dst = v->dst };
 			ip_parse_reassembled(&out, &whole);
 			frame_input(r, out.data, &whole, ts);

@@ -19,8 +19,9 @@
  * directly.  Delivered bytes are not kept (copying every payload into
  * per-stream history costs as much as the rest of the work, in cache misses
  * over thousands of streams); instead each direction remembers a fingerprint
- * of its last RECENT_PRINTS delivered pieces, computed while the bytes are
- * hot.  A repeat is compared with every remembered piece it covers, which
+ * of its last RECENT_PRINTS delivered pieces.  A whole segment's comes from
+ * tcp_parse, which computes it while the bytes are hot (on the reading
+ * thread, for a file); other pieces are fingerprinted when delivered.  A repeat is compared with every remembered piece it covers, which
  * catches TCP's usual retransmission (the same segment, or several
  * collapsed into one).  A repeat that covers no remembered piece whole
  * cannot be compared and counts as identical.
@@ -526,6 +527,8 @@ static int syn_starts_new(const struct conn *c, int side, uint32_t seq)
 	return 1;
 }
 
+/* ---- a segment's header, read without state (frame_parse's last step) */
+
 void tcp_parse(const uint8_t *base, size_t off, size_t cap_len, size_t wire_len, struct frame_view *v)
 {
 	const uint8_t *seg = base + off;
@@ -556,6 +559,8 @@ void tcp_parse(const uint8_t *base, size_t off, size_t cap_len, size_t wire_len,
 	v->tcp.payload_wire = wire_len - hl;
 	v->tcp.payload_sum = tcp_fingerprint(seg + hl, cap_len - hl);
 }
+
+/* ---- a segment through its connection */
 
 void tcp_segment_input(struct reassembler *r, const uint8_t *base, const struct frame_view *v, int64_t ts)
 {
