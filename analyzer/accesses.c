@@ -51,6 +51,7 @@
 
 #include "accesses.h"
 #include "connection.h"
+#include "tally.h"
 
 enum {
 	L_O_ACCMODE = 03,
@@ -395,9 +396,9 @@ static void csv_row(struct csv_out *w, const struct access_record *r, const char
 	csv_bytes(w, r->fits_macro ? ",true\r\n" : ",false\r\n", r->fits_macro ? 7 : 8);
 }
 
-/* Into the totals, the hottest paths, the list while it has room, and the
- * CSV stream; r->path is not set yet. */
-static void record(struct analysis *a, struct access_record *r, const char *path, size_t len)
+/* On the tally thread: into the totals, the hottest paths, the list while
+ * it has room, and the CSV stream; r->path is not set yet. */
+static void log_access(struct analysis *a, struct access_record *r, const char *path, size_t len)
 {
 	struct figures *fig = &r->session->fig;
 	fig->file_accesses++;
@@ -414,6 +415,24 @@ static void record(struct analysis *a, struct access_record *r, const char *path
 	r->path = copy_text(path, len);
 	log->rec = grow(log->rec, &log->cap, sizeof *log->rec, log->n + 1);
 	log->rec[log->n++] = *r;
+}
+
+/* An ended access as queued for the tally thread: its path follows. */
+struct queued_access {
+	struct access_record r;
+	size_t path_len;
+};
+
+static void log_queued_access(struct analysis *a, void *payload)
+{
+	struct queued_access *q = payload;
+	log_access(a, &q->r, (const char *)(q + 1), q->path_len);
+}
+
+static void record(struct analysis *a, const struct access_record *r, const char *path, size_t len)
+{
+	struct queued_access q = { *r, len };
+	tally_add(a, log_queued_access, &q, sizeof q, path, len);
 }
 
 static enum access_kind kind_of(const struct live_access *la)
@@ -578,22 +597,24 @@ static void single(struct conn_state *c, const struct pending *p, uint32_t reply
 	record(c->a, &r, p->head.text ? p->head.text : "", p->head.text_len);
 }
 
-static void timeline(struct conn_state *c, const struct pending *p, int is_error, uint64_t latency)
+/* On the tally thread: one more point for the timeline chart. */
+static void keep_point(struct analysis *a, void *payload)
 {
-	if (!c->a->opt.timeline)
-		return;
-	struct access_log *log = log_of(c->a);
+	struct access_log *log = log_of(a);
 	if (log->n_points == TIMELINE_POINTS_MAX) {
 		log->points_not_kept++;
 		return;
 	}
 	log->points = grow(log->points, &log->cap_points, sizeof *log->points, log->n_points + 1);
-	struct timeline_point *pt = &log->points[log->n_points++];
-	pt->session = c->session;
-	pt->request_ns = p->time_ns;
-	pt->latency_ns = latency;
-	pt->type = p->type;
-	pt->error = (uint8_t)(is_error != 0);
+	log->points[log->n_points++] = *(const struct timeline_point *)payload;
+}
+
+static void timeline(struct conn_state *c, const struct pending *p, int is_error, uint64_t latency)
+{
+	if (!c->a->opt.timeline)
+		return;
+	struct timeline_point pt = { c->session, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
+	tally_add(c->a, keep_point, &pt, sizeof pt, NULL, 0);
 }
 
 static void on_walk(struct conn_state *c, struct access_tracker *t, const struct pending *p,

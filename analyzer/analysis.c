@@ -16,6 +16,7 @@
 
 #include "accesses.h"
 #include "connection.h"
+#include "tally.h"
 
 enum {
 	DETECT_SCAN_LIMIT = 64 * 1024, /* mid-stream: give up finding 9P after this much */
@@ -40,6 +41,12 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 		csv_open(&a->accesses_csv, a->opt.accesses);
 }
 
+void analysis_finish(struct analysis *a)
+{
+	accesses_finish(a);
+	tally_wait(a);
+}
+
 void analysis_flush(struct analysis *a)
 {
 	csv_flush(&a->exchanges_csv);
@@ -48,6 +55,9 @@ void analysis_flush(struct analysis *a)
 
 void analysis_free(struct analysis *a)
 {
+	/* What is still queued writes into what is freed below. */
+	accesses_finish(a);
+	tally_stop(a);
 	accesses_free(a);
 	csv_close(&a->exchanges_csv);
 	csv_close(&a->accesses_csv);
@@ -174,6 +184,10 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	s->client = c->tcp->side[client_side];
 	s->server = c->tcp->side[1 - client_side];
 	s->roles_from_syn = c->tcp->syn_seen && client_side == 0;
+	/* Made now, not on a first row: the accesses CSV is written on the
+	 * tally thread. */
+	if (a->opt.exchanges != NULL || a->opt.accesses != NULL)
+		session_csv_prefix_make(s);
 	if (a->sessions_tail)
 		a->sessions_tail->next = s;
 	else

@@ -82,6 +82,7 @@ struct esession;
 struct conn_state;
 struct access_tracker;
 struct access_log;
+struct tally;
 
 /* One 9P connection as reported: survives the TCP connection. */
 struct session {
@@ -151,7 +152,8 @@ struct analysis {
 	int partial; /* an input failed or was damaged: the figures are of what was read */
 	int live;
 	uint64_t csv_rows;
-	struct access_log *access_log; /* file accesses (accesses.c) */
+	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */
+	struct tally *tally;           /* the tally thread (tally.h), once started */
 	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
 };
 
@@ -159,6 +161,9 @@ struct analysis {
 void analysis_init(struct analysis *a, const struct analysis_options *opt);
 void analysis_free(struct analysis *a);
 const struct stream_events *analysis_events(void);
+/* Every input read: ends the file accesses still open and waits until
+ * every figure is added up.  Call before reading figures or the access log. */
+void analysis_finish(struct analysis *a);
 /* Writes out the buffered CSV rows. */
 void analysis_flush(struct analysis *a);
 /* Adds the reassembler's counters of one finished input. */
@@ -167,28 +172,33 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 /* figures.c */
 void figures_add(struct figures *into, const struct figures *from);
 void figures_free(struct figures *f);
-void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns);
 /* What one live connection has counted but not yet added to its session's
  * figures: its requests and replies, the number of each message, and its
- * round trips' latencies by request type.  Adding a batch at a time touches
- * the session's figures and each histogram once per batch rather than once
- * per message (the figures of a thousand connections do not stay in cache,
- * while the batch's few lines in use do).  The figures are complete only
- * after figures_flush.  Every live connection holds one, so it is kept
- * small: at 256 it was 2.6 KB a connection (2.6 MB with a thousand open),
- * and 32 measured as fast. */
+ * round trips' latencies by request type.  A batch at a time goes to the
+ * tally thread (tally.h), which adds it touching the session's figures and
+ * each histogram once per batch rather than once per message (the figures
+ * of a thousand connections do not stay in cache, while the batch's few
+ * lines in use do).  The figures are complete only after figures_flush and
+ * tally_wait.  Every live connection holds one, so it is kept small: at 256
+ * it was 2.6 KB a connection (2.6 MB with a thousand open), and 32 measured
+ * as fast. */
 enum { FIGURES_BATCH = 32 };
 struct figures_batch {
 	uint64_t requests, replies;
 	unsigned n_messages, n_samples;
+	uint32_t sample_error; /* bit i: sample i's reply was an error */
 	uint8_t message_type[FIGURES_BATCH];
-	uint8_t sample_slot[FIGURES_BATCH];
+	uint8_t sample_type[FIGURES_BATCH]; /* the request's message number */
 	uint64_t sample_ns[FIGURES_BATCH];
 };
-void figures_count_message(struct figures *f, struct figures_batch *b, unsigned type, int request);
-/* A round trip of request_type that took ns. */
-void figures_queue_round_trip(struct figures *f, struct figures_batch *b, unsigned request_type, uint64_t ns);
-void figures_flush(struct figures *f, struct figures_batch *b);
+void figures_count_message(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned type,
+			   int request);
+/* A round trip of request_type that took ns; is_error when the reply was
+ * Rerror or Rlerror. */
+void figures_queue_round_trip(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned request_type,
+			      uint64_t ns, int is_error);
+/* Queues the batch for the tally thread and empties it. */
+void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *b);
 /* Totals over every session; the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);
 
@@ -226,6 +236,8 @@ void csv_char(struct csv_out *w, char ch);
 void csv_field(struct csv_out *w, const char *s, size_t len); /* quoted when it needs to be */
 void csv_u64(struct csv_out *w, uint64_t v);
 void csv_i64(struct csv_out *w, int64_t v);
+/* "connection,client,server," of the session's rows, made once. */
+void session_csv_prefix_make(struct session *s);
 void csv_session_prefix(struct csv_out *w, struct session *s);
 
 struct exchange_row {

@@ -106,7 +106,7 @@ void csv_i64(struct csv_out *w, int64_t v)
 }
 
 /* "connection,client,server," of a session, formatted once. */
-void csv_session_prefix(struct csv_out *w, struct session *s)
+void session_csv_prefix_make(struct session *s)
 {
 	if (s->csv_prefix == NULL) {
 		struct csv_out local;
@@ -130,6 +130,11 @@ void csv_session_prefix(struct csv_out *w, struct session *s)
 		memcpy(s->csv_prefix, buf, local.len);
 		s->csv_prefix_len = (uint16_t)local.len;
 	}
+}
+
+void csv_session_prefix(struct csv_out *w, struct session *s)
+{
+	session_csv_prefix_make(s);
 	csv_bytes(w, s->csv_prefix, s->csv_prefix_len);
 }
 

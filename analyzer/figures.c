@@ -2,12 +2,12 @@
  * Adding figures up: per 9P2000.e session and in total, at report time, so
  * that the per-message work touches only the connection's own figures.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
-
-enum { SAMPLE_TAKEN = 0xFF }; /* a batch's sample already added; slots are below NINEP_REQUEST_SLOTS */
+#include "tally.h"
 
 static unsigned latency_slot(unsigned request_type)
 {
@@ -45,15 +45,11 @@ static struct latency_hist *latency_of(struct figures *f, unsigned slot)
 	return t->latency;
 }
 
-void figures_record_latency(struct figures *f, unsigned request_type, uint64_t ns)
-{
-	latency_add(latency_of(f, latency_slot(request_type)), ns);
-}
-
-void figures_count_message(struct figures *f, struct figures_batch *b, unsigned type, int request)
+void figures_count_message(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned type,
+			   int request)
 {
 	if (b->n_messages == FIGURES_BATCH)
-		figures_flush(f, b);
+		figures_flush(a, f, b);
 	b->message_type[b->n_messages++] = (uint8_t)type;
 	if (request)
 		b->requests++;
@@ -61,38 +57,62 @@ void figures_count_message(struct figures *f, struct figures_batch *b, unsigned 
 		b->replies++;
 }
 
-void figures_queue_round_trip(struct figures *f, struct figures_batch *b, unsigned request_type, uint64_t ns)
+void figures_queue_round_trip(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned request_type,
+			      uint64_t ns, int is_error)
 {
 	if (b->n_samples == FIGURES_BATCH)
-		figures_flush(f, b);
-	b->sample_slot[b->n_samples] = (uint8_t)latency_slot(request_type);
+		figures_flush(a, f, b);
+	if (is_error)
+		b->sample_error |= (uint32_t)1 << b->n_samples;
+	b->sample_type[b->n_samples] = (uint8_t)request_type;
 	b->sample_ns[b->n_samples++] = ns;
 }
 
-void figures_flush(struct figures *f, struct figures_batch *b)
+/* A batch as queued for the tally thread. */
+struct queued_batch {
+	struct figures *f;
+	struct figures_batch b;
+};
+
+_Static_assert(FIGURES_BATCH <= 32, "sample_error and `taken` below have a bit per sample");
+
+/* On the tally thread: the batch into its figures. */
+static void add_batch(struct analysis *a, void *payload)
 {
+	(void)a;
+	struct queued_batch *q = payload;
+	struct figures *f = q->f;
+	const struct figures_batch *b = &q->b;
 	f->requests += b->requests;
 	f->replies += b->replies;
 	f->round_trips += b->n_samples;
-	b->requests = b->replies = 0;
 	for (unsigned i = 0; i < b->n_messages; i++)
 		figures_type_of(f, b->message_type[i])->messages++;
-	b->n_messages = 0;
 
 	/* Each histogram takes its samples together, in arrival order. */
+	uint32_t taken = 0;
 	for (unsigned i = 0; i < b->n_samples; i++) {
-		unsigned slot = b->sample_slot[i];
-		if (slot == SAMPLE_TAKEN)
+		if (b->sample_error & (uint32_t)1 << i)
+			figures_type_of(f, b->sample_type[i])->errors++;
+		if (taken & (uint32_t)1 << i)
 			continue;
+		unsigned slot = latency_slot(b->sample_type[i]);
 		struct latency_hist *h = latency_of(f, slot);
 		for (unsigned j = i; j < b->n_samples; j++) {
-			if (b->sample_slot[j] == slot) {
+			if (latency_slot(b->sample_type[j]) == slot) {
 				latency_add(h, b->sample_ns[j]);
-				b->sample_slot[j] = SAMPLE_TAKEN;
+				taken |= (uint32_t)1 << j;
 			}
 		}
 	}
-	b->n_samples = 0;
+}
+
+void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *b)
+{
+	if (b->n_messages == 0 && b->n_samples == 0)
+		return;
+	tally_add(a, add_batch, &f, offsetof(struct queued_batch, b), b, sizeof *b);
+	memset(b, 0, sizeof *b);
 }
 
 void figures_add(struct figures *into, const struct figures *from)

@@ -413,8 +413,8 @@ static int run_compare(const struct options *o, struct analysis *before)
 	for (unsigned i = 0; i < o->n_files && !stop_requested; i++)
 		if (run_input(i < o->n_before ? before : after, o, o->files[i]) != 0)
 			status = EXIT_INPUT;
-	accesses_finish(before);
-	accesses_finish(after);
+	analysis_finish(before);
+	analysis_finish(after);
 	if (o->html != NULL && report_html(before, after, o->html) != 0)
 		status = EXIT_INPUT;
 	if (o->json)
@@ -468,7 +468,7 @@ int main(int argc, char **argv)
 				status = EXIT_INPUT;
 	}
 
-	accesses_finish(a);
+	analysis_finish(a);
 	analysis_flush(a);
 	/* Nothing could be read at all (not a capture, no such file): the
 	 * error says it all, an empty report would only hide it.  A damaged

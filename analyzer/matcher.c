@@ -541,11 +541,9 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 		p = u32map_find(&c->tags, key);
 	}
 	int64_t latency = ts - p->time_ns;
-	figures_queue_round_trip(fig, &c->counted, p->type, latency > 0 ? (uint64_t)latency : 0);
-	if (is_error) {
+	figures_queue_round_trip(c->a, fig, &c->counted, p->type, latency > 0 ? (uint64_t)latency : 0, is_error);
+	if (is_error)
 		fig->errors++;
-		figures_type_of(fig, p->type)->errors++;
-	}
 
 	if (c->a->opt.exchanges != NULL) {
 		char errbuf[32];
@@ -669,7 +667,7 @@ static void reply(struct conn_state *c, const uint8_t *msg, uint32_t size, const
 void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
 		     const struct ninep_msg *m, int64_t ts)
 {
-	figures_count_message(&c->session->fig, &c->counted, m->type, from_client);
+	figures_count_message(c->a, &c->session->fig, &c->counted, m->type, from_client);
 	if (from_client)
 		request(c, msg, size, m, ts);
 	else
@@ -678,7 +676,7 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 
 void matcher_close(struct conn_state *c)
 {
-	figures_flush(&c->session->fig, &c->counted);
+	figures_flush(c->a, &c->session->fig, &c->counted);
 	drop_outstanding(c);
 	for (unsigned i = 0; c->early != NULL && i < EARLY_REPLIES_MAX; i++)
 		if (c->early[i].used)

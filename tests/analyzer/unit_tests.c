@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "latency.h"
 #include "tables.h"
+#include "tally.h"
 #include "ninep/protocol.h"
 
 static int failures, checks;
@@ -153,6 +154,7 @@ static void send_msg(struct fake *f, int side, struct msg m)
 static const struct figures *fake_close(struct fake *f)
 {
 	f->ev->on_close(&f->a, &f->conn, CLOSE_FIN, f->now);
+	tally_wait(&f->a); /* the figures are added up on the tally thread */
 	static struct figures empty_figures;
 	return f->a.sessions ? &f->a.sessions->fig : &empty_figures;
 }
@@ -520,6 +522,56 @@ static void test_hot_paths_beyond_the_table(void)
 	analysis_free(&f.a);
 }
 
+/* The tally queue runs every piece of work once, in the order queued, with
+ * the bytes queued: over many turns of its ring (the main thread waiting
+ * for room), and with payloads too large for a block run in their place. */
+static struct {
+	uint64_t next, out_of_order, bad_bytes;
+} tally_seen;
+
+struct tally_probe {
+	uint64_t seq;
+	size_t tail;
+};
+
+static void tally_probe_run(struct analysis *a, void *payload)
+{
+	(void)a;
+	const struct tally_probe *p = payload;
+	if (p->seq != tally_seen.next)
+		tally_seen.out_of_order++;
+	tally_seen.next = p->seq + 1;
+	const uint8_t *tail = (const uint8_t *)(p + 1);
+	for (size_t i = 0; i < p->tail; i++)
+		if (tail[i] != (uint8_t)(p->seq + i))
+			tally_seen.bad_bytes++;
+}
+
+static void test_tally_order(void)
+{
+	static uint8_t tail[200 * 1024];
+	struct analysis a;
+	analysis_init(&a, NULL);
+	memset(&tally_seen, 0, sizeof tally_seen);
+	enum { N = 100000 };
+	for (uint64_t seq = 0; seq < N; seq++) {
+		/* Mostly small; every 10000th larger than a block. */
+		struct tally_probe p = { seq, seq % 10000 == 5000 ? sizeof tail : seq % 700 };
+		for (size_t i = 0; i < p.tail; i++)
+			tail[i] = (uint8_t)(seq + i);
+		tally_add(&a, tally_probe_run, &p, sizeof p, tail, p.tail);
+		if (seq == N / 2) {
+			tally_wait(&a);
+			CHECK_EQ("tally: all done at a wait", tally_seen.next, N / 2 + 1);
+		}
+	}
+	tally_wait(&a);
+	CHECK_EQ("tally: every piece run", tally_seen.next, N);
+	CHECK_EQ("tally: in order", tally_seen.out_of_order, 0);
+	CHECK_EQ("tally: with its bytes", tally_seen.bad_bytes, 0);
+	analysis_free(&a);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -533,6 +585,7 @@ int main(void)
 	test_histogram();
 	test_table_shrinks();
 	test_hot_paths_beyond_the_table();
+	test_tally_order();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }

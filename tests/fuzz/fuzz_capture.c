@@ -202,6 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	/* Counts that cannot disagree whatever the bytes: a round trip is one
 	 * decoded request and one decoded reply. */
+	analysis_finish(a);
 	struct figures total;
 	figures_totals(a, &total);
 	if (total.round_trips > total.requests || total.round_trips > total.replies || total.orphans > total.replies ||
