@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,6 +166,11 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 	}
 	/* stdio's own buffer is 4 KB: a read system call per dozen packets */
 	setvbuf(fp, in->file_buffer, _IOFBF, FILE_BUFFER);
+	/* One thread at a time reads the file (this one, or the reading
+	 * thread between its start and its end), so stdio need not lock it
+	 * on each of libpcap's two freads per packet, which it does once the
+	 * process has a second thread. */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	if (fstat(fileno(fp), &sb) != 0 || S_ISDIR(sb.st_mode)) {
 		snprintf(err, errlen, "%s: %s", path, S_ISDIR(sb.st_mode) ? "is a directory" : strerror(errno));
 		fclose(fp);
