@@ -59,6 +59,7 @@ void analysis_free(struct analysis *a)
 	accesses_finish(a);
 	tally_stop(a);
 	accesses_free(a);
+	figures_free(&a->totals_by_type);
 	csv_close(&a->exchanges_csv);
 	csv_close(&a->accesses_csv);
 	struct session *s = a->sessions;

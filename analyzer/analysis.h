@@ -154,6 +154,9 @@ struct analysis {
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */
 	struct tally *tally;           /* the tally thread (tally.h), once started */
+	/* Every session's figures by message number, added up by the tally
+	 * thread as it goes (figures_totals reads them). */
+	struct figures totals_by_type;
 	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
 };
 

@@ -16,9 +16,9 @@
  *
  * What the tally thread owns while it runs: struct figures' requests,
  * replies, round_trips, file_accesses, file_access_round_trips and types
- * (message counts, errors by type, latencies), and the whole access log
- * (analysis->access_log, and the accesses CSV stream).  The main thread
- * touches none of them until tally_wait returns.
+ * (message counts, errors by type, latencies), analysis->totals_by_type,
+ * and the whole access log (analysis->access_log, and the accesses CSV
+ * stream).  The main thread touches none of them until tally_wait returns.
  */
 #ifndef NINEP_ANALYZER_TALLY_H
 #define NINEP_ANALYZER_TALLY_H
