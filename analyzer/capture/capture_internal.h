@@ -282,6 +282,24 @@ int readahead_next(struct readahead *ra, struct input_packet *pkt, char *err, si
 /* Stops the thread (wherever it is in the file) and frees everything. */
 void readahead_stop(struct readahead *ra);
 
+/* ---- pcapfile.c: our own reader of classic pcap records, for files
+ * libpcap has opened and checked */
+struct pcapfile;
+struct pcapfile_packet {
+	const uint8_t *data; /* valid until the next call */
+	uint32_t cap_len;
+	uint64_t wire_len;
+	int64_t ts_sec, ts_frac_ns; /* as libpcap gives them, signed */
+	long long end_offset;       /* where the record ends in the file */
+};
+/* Records from `offset` of the file `fd` (read with pread; the caller keeps
+ * it open), in the byte order and time unit of its header.  NULL when out
+ * of memory. */
+struct pcapfile *pcapfile_open(int fd, long long offset, int swapped, int nsec, uint32_t snapshot);
+/* 1: a packet, 0: clean end, -1: damaged, with libpcap's words in why. */
+int pcapfile_next(struct pcapfile *f, struct pcapfile_packet *pkt, char *why, size_t whylen);
+void pcapfile_close(struct pcapfile *f);
+
 /* ---- pcapng.c: our own reader, for files libpcap refuses */
 struct pcapng_reader;
 struct pcapng_packet {
