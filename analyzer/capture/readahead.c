@@ -2,11 +2,11 @@
  * Reading ahead: a thread that reads the packets of a capture file while the
  * caller reassembles and analyses the ones before them.
  *
- * Reading a file (the read system calls, and libpcap's or pcapng.c's
- * parsing) is about a quarter of the analyzer's work, and reading each
- * frame's headers (frame_parse, which needs no state: link, IP and TCP
- * headers, the connection's hash, the payload's fingerprint) about a sixth.
- * On a second core both overlap with the rest and cost no wall-clock time.
+ * Reading a file (the read system calls, and pcapfile.c's, libpcap's or
+ * pcapng.c's parsing) and reading each frame's headers (frame_parse, which
+ * needs no state: link, IP and TCP headers, the connection's hash, the
+ * payload's fingerprint) were together about a third of the analyzer's
+ * work.  On a second core they overlap with the rest.
  *
  * Packets travel in a ring of RING_BLOCKS blocks of about BLOCK_BYTES each,
  * copied in by the reader and read in place by the caller.  Memory stays
