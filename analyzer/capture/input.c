@@ -3,10 +3,10 @@
  *
  * pcap files, standard input and interfaces go through libpcap (pcap_next_ex,
  * nanosecond timestamps), except the records of an ordinary pcap file read
- * ahead without a filter: libpcap opens it, and pcapfile.c reads them.  pcapng files go through our own reader
- * (pcapng.c): libpcap refuses a pcapng whose interfaces differ in link type,
- * and one reader for all pcapng files keeps the behaviour the same whichever
- * interfaces a file holds.  Standard input cannot be peeked at and handed to
+ * ahead without a filter: libpcap opens it, and pcapfile.c reads them.
+ * pcapng files go through our own reader (pcapng.c): libpcap refuses a
+ * pcapng whose interfaces differ in link type, and one reader for all pcapng
+ * files keeps the behaviour the same whichever interfaces a file holds.  Standard input cannot be peeked at and handed to
  * libpcap afterwards, so it always goes through libpcap, and a mixed pcapng
  * there is refused with a message saying so.
  *
