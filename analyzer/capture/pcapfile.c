@@ -29,11 +29,15 @@ enum {
 	NS_PER_US = 1000,
 };
 
+/* A record is checked against MAX_SNAPLEN before its data is asked for, so
+ * the buffer never has to grow. */
+_Static_assert(CHUNK >= RECORD_HEADER + MAX_SNAPLEN, "a whole record fits the buffer");
+
 struct pcapfile {
 	int fd;           /* read with pread: the FILE libpcap opened is not touched */
 	long long offset; /* of buf[0] in the file */
-	uint8_t *buf;
-	size_t cap, len, pos;
+	uint8_t *buf; /* CHUNK bytes */
+	size_t len, pos;
 	int swapped, nsec, eof;
 	uint32_t snapshot;
 };
@@ -50,7 +54,6 @@ struct pcapfile *pcapfile_open(int fd, long long offset, int swapped, int nsec, 
 	}
 	f->fd = fd;
 	f->offset = offset;
-	f->cap = CHUNK;
 	f->swapped = swapped;
 	f->nsec = nsec;
 	f->snapshot = snapshot;
@@ -75,17 +78,8 @@ static long long fill(struct pcapfile *f, size_t want)
 	f->offset += (long long)f->pos;
 	f->len -= f->pos;
 	f->pos = 0;
-	if (want > f->cap) {
-		uint8_t *b = realloc(f->buf, want);
-		if (b == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		f->buf = b;
-		f->cap = want;
-	}
 	while (f->len < want) {
-		ssize_t n = pread(f->fd, f->buf + f->len, f->cap - f->len, f->offset + (long long)f->len);
+		ssize_t n = pread(f->fd, f->buf + f->len, CHUNK - f->len, f->offset + (long long)f->len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
