@@ -48,6 +48,10 @@ struct figures {
 	uint64_t truncated_bytes;  /* a partial message when the connection ended */
 	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */
 	uint64_t file_accesses, file_access_round_trips;
+	/* Every request type's round trips together, for the one-line
+	 * summaries: kept as samples arrive (merging a thousand connections'
+	 * types at report time kept the other threads waiting). */
+	struct latency_hist all_latency;
 };
 
 /* The slot of a message number, made on first use (figures.c). */

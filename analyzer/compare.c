@@ -12,20 +12,17 @@
 struct side {
 	struct figures fig;
 	struct access_totals acc;
-	struct latency_hist all;
 };
 
 static void side_load(const struct analysis *a, struct side *s)
 {
 	figures_totals(a, &s->fig);
 	access_totals(a, &s->acc);
-	latency_all_requests(&s->fig, &s->all);
 }
 
 static void side_free(struct side *s)
 {
 	figures_free(&s->fig);
-	latency_free(&s->all);
 }
 
 struct row {
@@ -44,7 +41,7 @@ static size_t rows_of(const struct side *b, const struct side *a, struct row *r)
 	ROW("file access round trips", "file_access_round_trips", acc.round_trips);
 	ROW("bytes client->server", "bytes_client_to_server", fig.bytes_to_server);
 	ROW("bytes server->client", "bytes_server_to_client", fig.bytes_to_client);
-	ROW("waiting, all (ns)", "wait_ns", all.sum);
+	ROW("waiting, all (ns)", "wait_ns", fig.all_latency.sum);
 	ROW("waiting, accesses (ns)", "file_access_wait_ns", acc.wait_ns);
 #undef ROW
 	return n;

@@ -108,6 +108,7 @@ static void add_batch(struct analysis *a, void *payload)
 			if (latency_slot(b->sample_type[j]) == slot) {
 				latency_add(h, b->sample_ns[j]);
 				latency_add(h_all, b->sample_ns[j]);
+				latency_add(&f->all_latency, b->sample_ns[j]);
 				taken |= (uint32_t)1 << j;
 			}
 		}
@@ -161,6 +162,7 @@ void figures_add(struct figures *into, const struct figures *from)
 {
 	add_by_type(into, from);
 	add_counters(into, from);
+	latency_merge(&into->all_latency, &from->all_latency);
 }
 
 void figures_free(struct figures *f)
@@ -172,6 +174,7 @@ void figures_free(struct figures *f)
 		}
 	}
 	free(f->types);
+	latency_free(&f->all_latency);
 	f->types = NULL;
 	f->n_types = f->cap_types = 0;
 	memset(f->slot, 0, sizeof f->slot);
@@ -186,6 +189,10 @@ void figures_totals(const struct analysis *a, struct figures *out)
 	 * thread's time on the 2M-message bench capture, with the other
 	 * threads idle. */
 	add_by_type(out, &a->totals_by_type);
+	/* A few dozen types: cheap to merge here. */
+	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
+		if (figures_latency(out, i) != NULL)
+			latency_merge(&out->all_latency, figures_latency(out, i));
 }
 
 struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted)

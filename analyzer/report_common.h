@@ -16,15 +16,6 @@ static inline const char *message_label(unsigned type, char buf[16])
 	return buf;
 }
 
-/* Every request type's latencies merged (for one-line summaries). */
-static inline void latency_all_requests(const struct figures *f, struct latency_hist *out)
-{
-	latency_init(out);
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
-		if (figures_latency(f, i) != NULL)
-			latency_merge(out, figures_latency(f, i));
-}
-
 static inline const char *close_reason_name(enum close_reason r)
 {
 	switch (r) {

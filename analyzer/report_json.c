@@ -107,11 +107,8 @@ static void figures_body(FILE *out, const char *in, const struct figures *f)
 		first = 0;
 	}
 	fprintf(out, "%s%s},\n", first ? "" : "\n", first ? "" : in);
-	struct latency_hist all;
-	latency_all_requests(f, &all);
 	fprintf(out, "%s\"latency_all_ns\": ", in);
-	latency_object(out, &all);
-	latency_free(&all);
+	latency_object(out, &f->all_latency);
 }
 
 static void endpoint_json(FILE *out, const struct endpoint *e)

@@ -106,11 +106,8 @@ static void latency_table(const struct figures *t, FILE *out)
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
 		if (figures_latency(t, i) != NULL && figures_latency(t, i)->count > 0)
 			latency_row(out, message_label(i * 2, b), figures_latency(t, i));
-	struct latency_hist all;
-	latency_all_requests(t, &all);
-	if (all.count > 0)
-		latency_row(out, "all", &all);
-	latency_free(&all);
+	if (t->all_latency.count > 0)
+		latency_row(out, "all", &t->all_latency);
 }
 
 static void connections(const struct analysis *a, FILE *out)
@@ -124,21 +121,19 @@ static void connections(const struct analysis *a, FILE *out)
 		char client[ENDPOINT_STRLEN], server[ENDPOINT_STRLEN];
 		endpoint_format(&s->client, client, sizeof client);
 		endpoint_format(&s->server, server, sizeof server);
-		struct latency_hist all;
-		latency_all_requests(&s->fig, &all);
+		const struct latency_hist *all = &s->fig.all_latency;
 		fprintf(out, "  %4llu  %-22s %-22s %-9s %6u %6llu %5llu %5llu %5llu %5llu", (unsigned long long)s->id,
 			client, server, s->dialect ? ninep_dialect_name(s->dialect) : "unknown", s->msize,
 			(unsigned long long)s->fig.round_trips, (unsigned long long)s->fig.errors,
 			(unsigned long long)s->fig.unanswered, (unsigned long long)s->fig.orphans,
 			(unsigned long long)s->fig.gaps);
-		print_us(out, 11, latency_percentile(&all, 50));
-		print_us(out, 11, all.max);
+		print_us(out, 11, latency_percentile(all, 50));
+		print_us(out, 11, all->max);
 		if (s->handshake_rtt_ns >= 0)
 			print_us(out, 11, (uint64_t)s->handshake_rtt_ns);
 		else
 			fprintf(out, " %11s", "-");
 		fputc('\n', out);
-		latency_free(&all);
 	}
 	free(list);
 }
@@ -166,13 +161,10 @@ static void esessions(const struct analysis *a, FILE *out)
 			used += (size_t)snprintf(members + used, sizeof members - used, "%s%llu", used ? "," : "",
 						 (unsigned long long)v->members[i]->id);
 		}
-		struct latency_hist all;
-		latency_all_requests(&v->fig, &all);
 		fprintf(out, "  %4llu  %-8s  %-20s %8llu %8llu", (unsigned long long)v->display_number, key, members,
 			(unsigned long long)v->fig.round_trips, (unsigned long long)v->fig.errors);
-		print_us(out, 11, latency_percentile(&all, 50));
+		print_us(out, 11, latency_percentile(&v->fig.all_latency, 50));
 		fputc('\n', out);
-		latency_free(&all);
 	}
 	esession_views_free(a, views);
 	free(list);
