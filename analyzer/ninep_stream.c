@@ -89,8 +89,6 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 				f->state = FRAMER_RESYNC_GARBAGE;
 				continue;
 			}
-			/* the matcher looks up a dozen fields of each message */
-			ninep_msg_index(&msg);
 			env->message(env->ctx, p + pos, size, &msg, ts);
 			pos += size;
 			continue;

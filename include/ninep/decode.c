@@ -217,6 +217,7 @@ static struct by_type {
 	uint8_t n;
 	const struct ninep_layout *layouts[MAX_CANDIDATES];
 	uint32_t fixed[MAX_CANDIDATES]; /* body bytes of an all-fixed layout, or NOT_FIXED */
+	uint8_t *item_of_row[MAX_CANDIDATES]; /* see struct ninep_msg */
 } by_type[256];
 static int fast_ready;
 
@@ -242,6 +243,36 @@ static uint32_t fixed_body(const struct ninep_layout *l)
 	return n;
 }
 
+/*
+ * Where each registry row first appears among a message's items when it
+ * decodes with layout l: the three header items, then one per element,
+ * until an element that repeats or holds a record (whose own fields
+ * follow it, one level deeper) makes the positions depend on the bytes.
+ */
+static uint8_t *row_table(const struct ninep_layout *l)
+{
+	uint8_t *t = calloc(NINEP_INDEX_FIELDS, 1);
+	if (t == NULL)
+		abort();
+	const struct ninep_field *base = ninep_field_at(0);
+	int fixed = 1;
+	for (unsigned i = 0; i < 3 + l->n_elements; i++) {
+		const struct ninep_element *e = i < 3 ? &header[i] : &l->elements[i - 3];
+		if (e->repeat_from >= 0)
+			fixed = 0;
+		if (e->field != NULL) {
+			uint8_t *at = &t[e->field - base];
+			if (*at == 0)
+				*at = fixed ? (uint8_t)(i + 1) : NINEP_ITEM_VARIES;
+		}
+		if (e->wire == NINEP_WIRE_STRUCT)
+			fixed = 0;
+	}
+	return t;
+}
+
+_Static_assert(3 + NINEP_MAXELEMENTS < NINEP_ITEM_VARIES, "a position must not read as NINEP_ITEM_VARIES");
+
 static void fast_init(void)
 {
 	if (fast_ready)
@@ -260,8 +291,10 @@ static void fast_init(void)
 	for (unsigned t = 0; t < 256; t++) {
 		struct by_type *b = &by_type[t];
 		b->n = (uint8_t)ninep_layouts_of(t, b->layouts, MAX_CANDIDATES);
-		for (unsigned i = 0; i < b->n; i++)
+		for (unsigned i = 0; i < b->n; i++) {
 			b->fixed[i] = fixed_body(b->layouts[i]);
+			b->item_of_row[i] = row_table(b->layouts[i]);
+		}
 	}
 	fast_ready = 1;
 }
@@ -326,7 +359,7 @@ static void push_header(struct cursor *c)
 enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg)
 {
 	fast_init();
-	msg->indexed = 0;
+	msg->item_of_row = NULL;
 	msg->n_items = 0;
 	msg->layout = NULL;
 	msg->problem = NULL;
@@ -372,6 +405,7 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 		if (b->fixed[i] != NOT_FIXED && size - NINEP_HDRSZ == b->fixed[i]) {
 			fill_fixed(msg, buf, candidates[i]);
 			msg->layout = candidates[i];
+			msg->item_of_row = b->item_of_row[i];
 			msg->problem = NULL; /* an earlier layout's, if one was tried */
 			msg->problem_field = NULL;
 			msg->problem_offset = 0;
@@ -382,6 +416,7 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 		status = decode_layout(&c, candidates[i], 0);
 		if (status == NINEP_OK && c.pos == size) {
 			msg->layout = candidates[i];
+			msg->item_of_row = b->item_of_row[i];
 			msg->problem = NULL;
 			msg->problem_field = NULL;
 			return NINEP_OK;
@@ -474,23 +509,6 @@ void ninep_filter_resolve(struct ninep_filter *out, const char *filter)
 		out->index[out->n] = (uint8_t)i;
 		out->fields[out->n++] = f;
 	}
-}
-
-void ninep_msg_index(struct ninep_msg *msg)
-{
-	const struct ninep_field *base = ninep_field_at(0);
-
-	for (unsigned w = 0; w < sizeof msg->present / sizeof msg->present[0]; w++)
-		msg->present[w] = 0;
-	for (unsigned i = msg->n_items; i-- > 0;) {
-		const struct ninep_item *it = &msg->items[i];
-		if (it->depth == 0 && it->field != NULL) {
-			unsigned row = (unsigned)(it->field - base);
-			msg->first[row] = (uint8_t)(i + 1);
-			msg->present[row / 64] |= (uint64_t)1 << (row % 64);
-		}
-	}
-	msg->indexed = 1;
 }
 
 const char *ninep_status_name(enum ninep_status status)

@@ -69,9 +69,13 @@ static inline struct ninep_qid ninep_get_qid(const uint8_t *p)
 
 enum { NINEP_MAXITEMS = 64 };
 
-/* Registry rows an index can hold (checked against fields.def when it is
- * compiled). */
+/* Registry rows a layout's row table holds (checked against fields.def
+ * when it is compiled). */
 enum { NINEP_INDEX_FIELDS = 192 };
+
+/* In a row table: the row's first item is not at a fixed position (it
+ * follows a repeated field or a record), so look for it. */
+enum { NINEP_ITEM_VARIES = 0xFF };
 
 struct ninep_msg {
 	uint32_t size;
@@ -84,14 +88,12 @@ struct ninep_msg {
 	const char *problem;      /* "string runs past the end of the message" */
 	const char *problem_field; /* the layout field, e.g. "wname", or NULL */
 	uint32_t problem_offset;
-	/* Optional, filled by ninep_msg_index after a decode: which registry
-	 * rows have a depth-0 item (a bit each), and for those, 1 + the
-	 * position of the first.  Only the bits are cleared per message (a
-	 * few words, where clearing `first` costs a string instruction per
-	 * message).  Valid while `indexed`; ninep_decode clears it. */
-	uint8_t indexed;
-	uint64_t present[(NINEP_INDEX_FIELDS + 63) / 64];
-	uint8_t first[NINEP_INDEX_FIELDS];
+	/* After a successful decode, the layout's row table: for each registry
+	 * row, 1 + the position in items of its first depth-0 item, 0 when the
+	 * layout has no such field, or NINEP_ITEM_VARIES.  Computed once per
+	 * layout, so that ninep_find_filter is a lookup, not a scan.  NULL
+	 * otherwise. */
+	const uint8_t *item_of_row;
 };
 
 /*
@@ -136,26 +138,20 @@ static inline int ninep_filter_has(const struct ninep_filter *f, const struct ni
 			return 1;
 	return 0;
 }
-/*
- * Indexes a decoded message's depth-0 items by registry row in one pass, so
- * that ninep_find_filter is a lookup instead of a scan.  For callers that
- * look up many fields of each message.
- */
-void ninep_msg_index(struct ninep_msg *msg);
 /* The same item as ninep_find(msg, the filter's name). */
 static inline const struct ninep_item *ninep_find_filter(const struct ninep_msg *msg, const struct ninep_filter *f)
 {
-	if (msg->indexed) {
-		unsigned best = 0;
-		for (unsigned k = 0; k < f->n; k++) {
-			unsigned row = f->index[k];
-			if (!(msg->present[row / 64] >> (row % 64) & 1))
-				continue;
-			unsigned at = msg->first[row];
-			if (best == 0 || at < best)
+	if (msg->item_of_row != NULL) {
+		unsigned best = 0, k = 0;
+		for (; k < f->n; k++) {
+			unsigned at = msg->item_of_row[f->index[k]];
+			if (at == NINEP_ITEM_VARIES)
+				break;
+			if (at != 0 && (best == 0 || at < best))
 				best = at;
 		}
-		return best != 0 ? &msg->items[best - 1] : NULL;
+		if (k == f->n)
+			return best != 0 ? &msg->items[best - 1] : NULL;
 	}
 	for (unsigned i = 0; i < msg->n_items; i++)
 		if (msg->items[i].depth == 0 && ninep_filter_has(f, msg->items[i].field))

@@ -55,6 +55,30 @@ static void touch(const uint8_t *p, size_t n)
 }
 
 /*
+ * ninep_find_filter reads the position of a field from the layout's row
+ * table; ninep_find scans the items.  They must agree for every filter
+ * name the registry has, on every message that decodes.
+ */
+static void check_lookups(const struct ninep_msg *msg)
+{
+	static struct ninep_filter filters[NINEP_INDEX_FIELDS];
+	static size_t n_filters;
+	if (n_filters == 0) {
+		n_filters = ninep_field_count();
+		for (size_t i = 0; i < n_filters; i++)
+			ninep_filter_resolve(&filters[i], ninep_field_at(i)->filter);
+	}
+	CHECK(msg->item_of_row != NULL, "decode: OK without the layout's row table");
+	for (size_t i = 0; i < n_filters; i++) {
+		const char *name = ninep_field_at(i)->filter;
+		const struct ninep_item *by_table = ninep_find_filter(msg, &filters[i]);
+		const struct ninep_item *by_scan = ninep_find(msg, name);
+		CHECK(by_table == by_scan, "decode: %s: ninep_find_filter gives item %ld, ninep_find %ld", name,
+		      by_table ? (long)(by_table - msg->items) : -1L, by_scan ? (long)(by_scan - msg->items) : -1L);
+	}
+}
+
+/*
  * Items [first, n_items) of msg, whose offsets are relative to `base`, must
  * lie within [base, base + limit), have a registered field (both tools read
  * item->field->key unconditionally) and be self-consistent.
@@ -212,7 +236,7 @@ static void check_decode(const uint8_t *buf, size_t len, unsigned dialects)
 		CHECK(at == size, "decode: fields consume %llu of %u bytes", (unsigned long long)at, size);
 		const struct ninep_item *tag = ninep_find(&msg, "tag");
 		CHECK(tag != NULL && tag->value == msg.tag, "decode: ninep_find(tag)");
-		(void)ninep_find(&msg, "fid");
+		check_lookups(&msg);
 		(void)ninep_status_name(status);
 		(void)ninep_message_name(msg.type);
 		/* The records a tool walks inside the data of an OK message. */
