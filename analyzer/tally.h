@@ -15,8 +15,9 @@
  * waits when the tally thread falls that far behind.
  *
  * What the tally thread owns while it runs: struct figures' requests,
- * replies, round_trips, file_accesses, file_access_round_trips and types
- * (message counts, errors by type, latencies), analysis->totals_by_type,
+ * replies, round_trips, file_accesses, file_access_round_trips, types
+ * (message counts, errors by type, latencies) and all_latency,
+ * analysis->totals_by_type,
  * and the whole access log (analysis->access_log, and the accesses CSV
  * stream).  The main thread touches none of them until tally_wait returns.
  */
