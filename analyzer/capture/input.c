@@ -228,7 +228,7 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 	}
 	/* A file read ahead, without a filter, in today's format (version 2.4,
 	 * microseconds or nanoseconds: no lengths to unswap, no extra record
-	 * fields): its records are ours to read, a megabyte at a time. */
+	 * fields): its records are ours to read (pcapfile.c). */
 	int nsec = m == PCAP_MAGICS[2] || m == PCAP_MAGICS[3];
 	int today = m == PCAP_MAGICS[0] || m == PCAP_MAGICS[1] || nsec;
 	if (in->read_ahead && today && (bpf_filter == NULL || bpf_filter[0] == '\0') &&
