@@ -93,6 +93,11 @@ static void add_batch(struct analysis *a, void *payload)
 		figures_type_of(all, b->message_type[i])->messages++;
 	}
 
+	for (unsigned i = 0; i < b->n_samples; i++) {
+		latency_prefetch(latency_of(f, latency_slot(b->sample_type[i])), b->sample_ns[i]);
+		latency_prefetch(&f->all_latency, b->sample_ns[i]);
+	}
+
 	/* Each histogram takes its samples together, in arrival order. */
 	uint32_t taken = 0;
 	for (unsigned i = 0; i < b->n_samples; i++) {

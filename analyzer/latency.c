@@ -248,6 +248,15 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 		bucket_add(h, index, 1);
 }
 
+void latency_prefetch(const struct latency_hist *h, uint64_t ns)
+{
+	if (using_exact(h))
+		return;
+	uint32_t i = (uint32_t)bucket_of(ns) - h->lo;
+	if (i < h->span)
+		__builtin_prefetch((const uint8_t *)h->counts + (size_t)i * h->width, 1);
+}
+
 void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 {
 	if (from->count == 0)

@@ -37,6 +37,10 @@ struct latency_hist {
 void latency_init(struct latency_hist *h);
 void latency_free(struct latency_hist *h);
 void latency_add(struct latency_hist *h, uint64_t ns);
+/* Asks the cache for the counter a later latency_add(h, ns) will touch:
+ * a batch's histograms are spread over memory, and their counters are
+ * fetched together instead of one after another. */
+void latency_prefetch(const struct latency_hist *h, uint64_t ns);
 /* Adds every sample of `from` to `into`. */
 void latency_merge(struct latency_hist *into, const struct latency_hist *from);
 /* The nearest-rank percentile (1..100): exact while the samples are kept,
