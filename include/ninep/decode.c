@@ -217,14 +217,17 @@ static struct by_type {
 	uint8_t n;
 	const struct ninep_layout *layouts[MAX_CANDIDATES];
 	uint32_t fixed[MAX_CANDIDATES]; /* body bytes of an all-fixed layout, or NOT_FIXED */
+	uint32_t data_tail[MAX_CANDIDATES]; /* see data_tail() */
 	uint8_t *item_of_row[MAX_CANDIDATES]; /* see struct ninep_msg */
 } by_type[256];
 static int fast_ready;
 
-static uint32_t fixed_body(const struct ninep_layout *l)
+/* The bytes of the first n_elements elements of l when they are all of
+ * fixed size, or NOT_FIXED. */
+static uint32_t fixed_part(const struct ninep_layout *l, unsigned n_elements)
 {
 	uint32_t n = 0;
-	for (unsigned i = 0; i < l->n_elements; i++) {
+	for (unsigned i = 0; i < n_elements; i++) {
 		const struct ninep_element *e = &l->elements[i];
 		if (e->repeat_from >= 0)
 			return NOT_FIXED;
@@ -241,6 +244,25 @@ static uint32_t fixed_body(const struct ninep_layout *l)
 		}
 	}
 	return n;
+}
+
+static uint32_t fixed_body(const struct ninep_layout *l)
+{
+	return fixed_part(l, l->n_elements);
+}
+
+/* Where the data of a layout made of fixed-size fields and then one DATA
+ * field (Rread's "count[4] data[count]") starts in the message, or 0.
+ * Decoding checks such data's length and never reads its bytes. */
+static uint32_t data_tail(const struct ninep_layout *l)
+{
+	if (l->n_elements == 0)
+		return 0;
+	const struct ninep_element *last = &l->elements[l->n_elements - 1];
+	if (last->wire != NINEP_WIRE_DATA || last->repeat_from >= 0)
+		return 0;
+	uint32_t head = fixed_part(l, l->n_elements - 1);
+	return head == NOT_FIXED ? 0 : NINEP_HDRSZ + head;
 }
 
 /*
@@ -293,6 +315,7 @@ static void fast_init(void)
 		b->n = (uint8_t)ninep_layouts_of(t, b->layouts, MAX_CANDIDATES);
 		for (unsigned i = 0; i < b->n; i++) {
 			b->fixed[i] = fixed_body(b->layouts[i]);
+			b->data_tail[i] = data_tail(b->layouts[i]);
 			b->item_of_row[i] = row_table(b->layouts[i]);
 		}
 	}
@@ -442,6 +465,32 @@ enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects
 	if (status == NINEP_OK)
 		return fail(&c, "size is larger than the fields", "size");
 	return status;
+}
+
+enum ninep_status ninep_decode_head(const uint8_t *buf, size_t have, unsigned dialects, struct ninep_msg *msg)
+{
+	fast_init();
+	if (have < NINEP_HDRSZ)
+		return ninep_decode(buf, have, dialects, msg);
+	uint32_t size = ninep_get32(buf);
+	if (have >= size)
+		return ninep_decode(buf, have, dialects, msg);
+	/* Every layout that could fit must have its data start at the same
+	 * place, at or before `have`. */
+	const struct by_type *b = &by_type[buf[NINEP_SIZESZ]];
+	uint32_t tail = 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		if ((b->layouts[i]->dialects & dialects) == 0)
+			continue;
+		if (b->data_tail[i] == 0 || (tail != 0 && b->data_tail[i] != tail))
+			return ninep_decode(buf, have, dialects, msg);
+		tail = b->data_tail[i];
+	}
+	if (tail == 0 || have < tail)
+		return ninep_decode(buf, have, dialects, msg);
+	/* Decoding reads no byte past `tail`: the fields before it are inside
+	 * the head, and the data's length is checked against `size`. */
+	return ninep_decode(buf, size, dialects, msg);
 }
 
 enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size_t len, unsigned dialects,

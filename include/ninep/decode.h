@@ -106,6 +106,17 @@ struct ninep_msg {
 enum ninep_status ninep_decode(const uint8_t *buf, size_t len, unsigned dialects, struct ninep_msg *msg);
 
 /*
+ * Decode a message of which only the first `have` bytes are at hand, when
+ * the rest of it is data that nothing reads: ninep_decode's outcome for the
+ * whole message, whatever its data bytes, when the type's layouts end in
+ * one DATA field after fixed-size fields (Rread, Rreaddir, Twrite, Rsread)
+ * and `have` reaches that data; otherwise ninep_decode(buf, have, ...),
+ * NINEP_INCOMPLETE for a message not all there.  Reads only buf[0..have).
+ * The framer (ninep_stream.c) uses it so as not to copy the data of a
+ * large message that comes in many TCP segments.
+ */
+enum ninep_status ninep_decode_head(const uint8_t *buf, size_t have, unsigned dialects, struct ninep_msg *msg);
+/*
  * Decode one struct record (stat, dirent, mumble) at the start of
  * buf[0..len).  Items are appended to msg->items at depth 1 with offsets
  * relative to `base`; *used is set to the record's length.  Used for the

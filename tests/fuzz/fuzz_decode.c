@@ -204,6 +204,60 @@ static void check_frame(const uint8_t *buf, size_t len)
 	}
 }
 
+/*
+ * ninep_decode_head on the first `have` bytes of a whole message must give
+ * what ninep_decode gives the whole message, or INCOMPLETE, and read
+ * nothing past the head: each head is copied into a buffer of exactly its
+ * length, so the sanitizers see a read beyond it.  For the types whose
+ * data is their last field, a head that reaches the data must decode.
+ */
+static void check_head(const uint8_t *buf, size_t len, unsigned dialects, enum ninep_status whole,
+		       const struct ninep_msg *whole_msg)
+{
+	static struct ninep_msg msg;
+	if (len < NINEP_HDRSZ)
+		return;
+	uint32_t size = ninep_get32(buf);
+	if (size < NINEP_HDRSZ || size > len)
+		return;
+	/* The types decode.h names: their data is the last item. */
+	uint8_t type = buf[NINEP_SIZESZ];
+	int data_last = type == NINEP_Rread || type == NINEP_Twrite || type == NINEP_Rsread || type == NINEP_Rreaddir;
+	uint32_t data_at = 0;
+	if (whole == NINEP_OK && data_last) {
+		const struct ninep_item *last = &whole_msg->items[whole_msg->n_items - 1];
+		CHECK(last->depth == 0 && last->element->wire == NINEP_WIRE_DATA, "type %u: the last item is not data",
+		      type);
+		if (last->length > 0)
+			data_at = last->offset;
+	}
+	for (uint32_t have = NINEP_HDRSZ; have < size; have++) {
+		/* every head near the header and the data, a sample of the rest */
+		if (have > NINEP_HDRSZ + 40 && (have + 2 < data_at || have > data_at + 2) && have % 97 != 0)
+			continue;
+		uint8_t *head = malloc(have);
+		CHECK(head != NULL, "out of memory");
+		memcpy(head, buf, have);
+		enum ninep_status status = ninep_decode_head(head, have, dialects, &msg);
+		free(head);
+		if (data_at != 0 && have >= data_at)
+			CHECK(status == NINEP_OK, "decode_head: type %u, data at %u, head of %u: %s", buf[NINEP_SIZESZ],
+			      data_at, have, ninep_status_name(status));
+		if (status == NINEP_INCOMPLETE)
+			continue;
+		CHECK(status == whole, "decode_head: type %u, head of %u: %s, the whole message %s", buf[NINEP_SIZESZ],
+		      have, ninep_status_name(status), ninep_status_name(whole));
+		CHECK(msg.n_items == whole_msg->n_items, "decode_head: %u items, the whole message %u", msg.n_items,
+		      whole_msg->n_items);
+		for (unsigned i = 0; i < msg.n_items; i++) {
+			const struct ninep_item *a = &msg.items[i], *b = &whole_msg->items[i];
+			CHECK(a->field == b->field && a->offset == b->offset && a->length == b->length &&
+				      a->value == b->value && a->depth == b->depth,
+			      "decode_head: item %u differs from the whole message's", i);
+		}
+	}
+}
+
 static void check_decode(const uint8_t *buf, size_t len, unsigned dialects)
 {
 	static struct ninep_msg msg; /* 2.5 KB: off the stack, reset by the decoder */
@@ -272,6 +326,12 @@ static void check_decode(const uint8_t *buf, size_t len, unsigned dialects)
 	}
 	if (dialects == 0)
 		CHECK(status != NINEP_OK, "decode: OK with no dialect");
+	if (len >= NINEP_HDRSZ && size >= NINEP_HDRSZ && size <= len && status != NINEP_INCOMPLETE) {
+		/* the whole message's outcome, decoded on exactly its bytes */
+		static struct ninep_msg whole;
+		enum ninep_status whole_status = ninep_decode(buf, size, dialects, &whole);
+		check_head(buf, len, dialects, whole_status, &whole);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
