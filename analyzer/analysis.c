@@ -203,6 +203,10 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 		env->max_size = &c->max_size;
 		env->dialects = &c->dialects;
 		env->requests = side == client_side;
+		/* The matcher reads a Twrite's data (a 9P2000.e session key), and
+		 * keeps a reply that comes before its request whole up to
+		 * EARLY_REPLY_BYTES; no other data is read. */
+		env->whole_up_to = env->requests ? UINT32_MAX : EARLY_REPLY_BYTES;
 		env->ctx = &c->sides[side];
 		env->message = on_message;
 		env->skipped = on_skipped;

@@ -124,6 +124,46 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 
 static void feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts);
 
+/*
+ * The waiting message is large and its head (the bytes before its data)
+ * is in buf and decodes: drop the data bytes buf holds, and pass over the
+ * rest as it comes (f->absent counts them).  Its outcome cannot change
+ * with its data, which decoding never reads.
+ */
+static void keep_only_head(struct framer *f, const struct framer_env *env)
+{
+	if (f->state != FRAMER_SYNC || f->absent > 0 || f->len < NINEP_HDRSZ)
+		return;
+	uint32_t size = ninep_get32(f->buf);
+	if (size <= env->whole_up_to || f->len >= size ||
+	    !framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests))
+		return;
+	struct ninep_msg head;
+	if (ninep_decode_head(f->buf, f->len, *env->dialects, &head) != NINEP_OK)
+		return;
+	uint32_t data_at = head.items[head.n_items - 1].offset;
+	f->absent = (uint32_t)(f->len - data_at);
+	f->len = data_at;
+}
+
+/* The last of a message whose data was passed over has come. */
+static void deliver_head(struct framer *f, const struct framer_env *env, int64_t ts)
+{
+	uint32_t size = ninep_get32(f->buf);
+	struct ninep_msg msg;
+	/* Decoded again with the limits of now; they changed only if a
+	 * Rversion went by in this direction meanwhile, which it cannot. */
+	if (framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests) &&
+	    ninep_decode_head(f->buf, f->len, *env->dialects, &msg) == NINEP_OK) {
+		env->message(env->ctx, f->buf, size, &msg, ts);
+	} else {
+		env->skipped(env->ctx, SKIP_GARBAGE, size);
+		f->state = FRAMER_RESYNC_GARBAGE;
+	}
+	f->len = 0;
+	f->absent = 0;
+}
+
 void framer_feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts)
 {
 	feed(f, env, data, len, ts);
@@ -154,8 +194,10 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
 		if (f->len == 0) {
 			/* The common case: frame straight out of the delivered bytes. */
 			size_t used = process(f, env, data, len, ts);
-			if (used < len)
+			if (used < len) {
 				framer_append(f, data + used, len - used);
+				keep_only_head(f, env);
+			}
 			return;
 		}
 		if (f->state != FRAMER_SYNC) {
@@ -168,14 +210,26 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
 		size_t need = NINEP_HDRSZ > f->len ? NINEP_HDRSZ - f->len : 0;
 		if (need == 0) {
 			uint32_t size = ninep_get32(f->buf);
-			need = size > f->len ? size - f->len : 0;
+			size_t have = f->len + f->absent;
+			need = size > have ? size - have : 0;
 		}
 		size_t take = need < len ? need : len;
 		if (take == 0)
 			take = len; /* cannot happen while sizes are checked; never spin */
+		if (f->absent > 0) {
+			f->absent += (uint32_t)take;
+			data += take;
+			len -= take;
+			if (take == need)
+				deliver_head(f, env, ts);
+			continue;
+		}
 		framer_append(f, data, take);
 		data += take;
 		len -= take;
+		keep_only_head(f, env);
+		if (f->absent > 0)
+			continue;
 		drop_front(f, process(f, env, f->buf, f->len, ts));
 		if (f->len > 0 && f->state != FRAMER_SYNC && len > 0) {
 			framer_append(f, data, len);
@@ -193,15 +247,18 @@ void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes)
 	}
 	if (f->state == FRAMER_SYNC && f->discard == 0 && f->len >= NINEP_HDRSZ) {
 		uint32_t size = ninep_get32(f->buf); /* checked plausible when the header came */
-		if (f->len + bytes <= size) {
-			f->discard = size - f->len - bytes;
+		uint64_t have = f->len + f->absent;
+		if (have + bytes <= size) {
+			f->discard = size - have - bytes;
 			f->len = 0;
+			f->absent = 0;
 			return;
 		}
 	}
 	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
 		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
 	f->len = 0;
+	f->absent = 0;
 	f->discard = 0;
 	f->state = FRAMER_RESYNC_GAP;
 }
@@ -212,9 +269,10 @@ void framer_finish(struct framer *f, const struct framer_env *env)
 		enum framer_skip why = f->state == FRAMER_SYNC ? SKIP_TRUNCATED
 				       : f->state == FRAMER_RESYNC_GAP ? SKIP_RESYNC
 								       : SKIP_GARBAGE;
-		env->skipped(env->ctx, why, f->len);
+		env->skipped(env->ctx, why, f->len + f->absent);
 	}
 	f->len = 0;
+	f->absent = 0;
 }
 
 void framer_free(struct framer *f)

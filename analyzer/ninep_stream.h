@@ -11,7 +11,10 @@
  * the bytes to tell are there).  Every byte given up is reported, with why.
  *
  * A partial message waits in a buffer that never holds more than the
- * largest message the connection allows plus one delivered piece.
+ * largest message the connection allows plus one delivered piece.  The
+ * data of a large Rread (or Rreaddir, Rsread) that comes in many pieces is
+ * not kept at all: nothing reads it, and copying it was most of the
+ * framer's work.
  */
 #ifndef NINEP_ANALYZER_NINEP_STREAM_H
 #define NINEP_ANALYZER_NINEP_STREAM_H
@@ -38,6 +41,7 @@ struct framer {
 	size_t len, cap;
 	enum framer_state state;
 	uint64_t discard; /* the rest of a message a gap cut: dropped, then framing goes on */
+	uint32_t absent;  /* data of the waiting message passed over, not kept in buf */
 	int64_t ts; /* time of the last bytes added */
 };
 
@@ -47,6 +51,11 @@ struct framer_env {
 	const uint32_t *max_size;
 	const unsigned *dialects;
 	int requests; /* 1: this direction carries T-messages */
+	/* Messages up to this size come whole.  A larger one whose last field
+	 * is data (ninep_decode_head) and that spans pieces may come with only
+	 * the bytes before its data: `msg` then holds those, and the data
+	 * item's bytes must not be read. */
+	uint32_t whole_up_to;
 	void *ctx;
 	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded, int64_t ts);
 	void (*skipped)(void *ctx, enum framer_skip why, uint64_t bytes);

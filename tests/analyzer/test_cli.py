@@ -2,11 +2,12 @@
 import json
 import os
 import shutil
+import struct
 import sys
 import tempfile
 
 from ninep_testlib import CAPTURES_DIR, Checker
-from common import ninep_binary, run
+from common import ninep_binary, report_json, run
 
 REAL = os.path.join(CAPTURES_DIR, "real")
 
@@ -73,6 +74,37 @@ def main():
                    str(doc["totals"]["round_trips"]))
         check.true("truncated json: fewer than the whole", doc["totals"]["round_trips"] < 155,
                    str(doc["totals"]["round_trips"]))
+
+        # A capture that ends inside a large reply (tcp_spanning's 6,011-byte
+        # Rread, in five segments after a message boundary): the bytes of it
+        # that came are counted as truncated, though the framer keeps only
+        # the reply's head.
+        with open(os.path.join(CAPTURES_DIR, "generated", "tcp_spanning.pcap"), "rb") as f:
+            data = f.read()
+        records, pos = [], 24
+        while pos < len(data):
+            caplen = struct.unpack("<I", data[pos + 8:pos + 12])[0]
+            records.append(data[pos:pos + 16 + caplen])
+            pos += 16 + caplen
+        first = next(i for i, r in enumerate(records) if len(r) - 16 == 1502)  # the reply's first full segment
+
+        def cut_after(n):
+            path = os.path.join(tmp, "spanning_%d.pcap" % n)
+            with open(path, "wb") as f:
+                f.write(data[:24] + b"".join(records[:n]))
+            code, doc, err = report_json(binary, path)
+            check.equal("cut after record %d: exit" % n, code, 0)
+            return doc["totals"]
+
+        before = cut_after(first)
+        check.equal("cut at the reply: nothing truncated", before["truncated_bytes"], 0)
+        for n in range(first + 1, first + 5):
+            totals = cut_after(n)
+            came = totals["bytes_server_to_client"] - before["bytes_server_to_client"]
+            check.true("cut after record %d: part of the reply came" % n, came > 0, str(came))
+            check.equal("cut after record %d: truncated bytes" % n, totals["truncated_bytes"], came)
+            check.equal("cut after record %d: round trips" % n, totals["round_trips"], before["round_trips"])
+        check.equal("whole reply: one more round trip", cut_after(first + 5)["round_trips"], before["round_trips"] + 1)
 
         # Standard input, several files, -p, and a trailing filter.
         with open(source, "rb") as f:
