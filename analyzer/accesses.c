@@ -75,8 +75,7 @@ struct live_access {
 	uint8_t read_broken, read_eof, write_broken;
 };
 
-/* tables.c swaps elements through a buffer of 128 bytes. */
-_Static_assert(sizeof(struct live_access) <= 128, "struct live_access outgrew u32map's element limit");
+_Static_assert(sizeof(struct live_access) <= U32MAP_MAX_ELEM, "struct live_access outgrew u32map's element limit");
 
 struct access_tracker {
 	struct u32map live;  /* struct live_access by fid */
@@ -480,7 +479,7 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	r.longest_ns = la->longest_ns;
 	r.open = (uint8_t)open;
 	r.fits_macro = (uint8_t)(!open && fits_macro(la, la->session->msize));
-	record(a, &r, la->head.text ? la->head.text : "", la->head.text_len);
+	record(a, &r, slot_text(&la->head), la->head.text_len);
 	u32map_remove(&t->live, la);
 }
 
@@ -573,7 +572,7 @@ static struct live_access *start_live(struct conn_state *c, struct access_tracke
 		end_live(c->a, t, old, 1); /* the client reused a fid we thought live */
 	struct live_access *la = u32map_insert(&t->live, fid, 1);
 	la->session = c->session;
-	slot_set_text(&la->head, p->head.text ? p->head.text : "", p->head.text_len);
+	slot_set_text(&la->head, slot_text(&p->head), p->head.text_len);
 	return la;
 }
 
@@ -594,7 +593,7 @@ static void single(struct conn_state *c, const struct pending *p, uint32_t reply
 	r.wait_ns = r.longest_ns = latency;
 	r.failed = (uint8_t)failed;
 	r.macro = (uint8_t)!failed;
-	record(c->a, &r, p->head.text ? p->head.text : "", p->head.text_len);
+	record(c->a, &r, slot_text(&p->head), p->head.text_len);
 }
 
 /* On the tally thread: one more point for the timeline chart. */
@@ -630,7 +629,7 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 	if (la == NULL)
 		la = start_live(c, t, p->newfid, p);
 	else if (made)
-		slot_set_text(&la->head, p->head.text ? p->head.text : "", p->head.text_len);
+		slot_set_text(&la->head, slot_text(&p->head), p->head.text_len);
 	add_exchange(la, p, reply_size, is_error, ts, latency);
 	if (made) {
 		la->name_bytes += note->name_bytes;
@@ -692,7 +691,7 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 			la->trunc = 1;
 			la->is_dir = 0;
 			la->name_bytes = note->name_bytes;
-			slot_set_text(&la->head, p->head.text ? p->head.text : "", p->head.text_len);
+			slot_set_text(&la->head, slot_text(&p->head), p->head.text_len);
 		}
 		return;
 	case NINEP_Tread:

@@ -147,7 +147,7 @@ static void path_of_fid(struct conn_state *c, struct slot *into, uint64_t fid)
 {
 	struct fid_entry *f = fid_find(c, fid);
 	if (f != NULL && f->head.text_len > 0)
-		slot_set_text(into, f->head.text, f->head.text_len);
+		slot_set_text(into, slot_text(&f->head), f->head.text_len);
 	else
 		slot_set_text(into, "?", 1); /* a fid made before the capture started */
 }
@@ -171,7 +171,7 @@ static void path_append(struct slot *s, const char *text, size_t len)
 
 static void path_join(struct slot *s, const uint8_t *name, size_t len)
 {
-	if (s->text_len == 0 || s->text[s->text_len - 1] != '/')
+	if (s->text_len == 0 || slot_text(s)[s->text_len - 1] != '/')
 		path_append(s, "/", 1);
 	path_append(s, (const char *)name, len);
 }
@@ -453,7 +453,7 @@ static void set_fid(struct conn_state *c, uint32_t fid, const struct pending *p)
 	if (fid == NINEP_NOFID)
 		return;
 	struct fid_entry *f = u32map_insert(&c->fids->map, fid, 1);
-	slot_set_text(&f->head, p->head.text ? p->head.text : "", p->head.text_len);
+	slot_set_text(&f->head, slot_text(&p->head), p->head.text_len);
 }
 
 /* What a confirmed exchange does to fids, limits and sessions. */
@@ -491,7 +491,7 @@ static void apply(struct conn_state *c, const struct pending *p, const uint8_t *
 	case NINEP_Tlcreate:
 		f = fid_find(c, p->fid);
 		if (f != NULL)
-			slot_set_text(&f->head, p->head.text ? p->head.text : "", p->head.text_len);
+			slot_set_text(&f->head, slot_text(&p->head), p->head.text_len);
 		break;
 	case NINEP_Twrite:
 		if (p->has_key) {
@@ -547,7 +547,7 @@ static void complete(struct conn_state *c, uint32_t key, const uint8_t *msg, uin
 
 	if (c->a->opt.exchanges != NULL) {
 		char errbuf[32];
-		struct exchange_row row = { c->session, m->tag, p->type, m->type, p->head.text ? p->head.text : "",
+		struct exchange_row row = { c->session, m->tag, p->type, m->type, slot_text(&p->head),
 					    p->head.text_len, p->time_ns, latency, p->size, size, NULL, 0 };
 		if (is_error)
 			error_text(msg, m, errbuf, sizeof errbuf, &row.error, &row.error_len);

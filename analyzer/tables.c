@@ -13,7 +13,6 @@
 enum {
 	INITIAL_CAP = 16,
 	SHRINK_MIN_CAP = INITIAL_CAP, /* never shrunk below this */
-	MAX_ELEM_SIZE = 128,
 };
 
 static void *xmalloc_zero(size_t size)
@@ -26,6 +25,8 @@ static void *xmalloc_zero(size_t size)
 
 void u32map_init(struct u32map *m, size_t elem_size)
 {
+	if (elem_size < sizeof(struct slot) || elem_size > U32MAP_MAX_ELEM)
+		abort(); /* a programmer error: see U32MAP_MAX_ELEM */
 	memset(m, 0, sizeof *m);
 	m->elem_size = elem_size;
 }
@@ -39,7 +40,7 @@ void u32map_init_shrinking(struct u32map *m, size_t elem_size)
 void u32map_free(struct u32map *m)
 {
 	for (uint32_t i = 0; i < m->cap; i++)
-		free(u32map_at(m, i)->text);
+		free(u32map_at(m, i)->long_text);
 	free(m->slots);
 	m->slots = NULL;
 	m->cap = m->count = 0;
@@ -73,7 +74,7 @@ static void rehash(struct u32map *m, uint32_t new_cap)
 	for (uint32_t i = 0; i < old.cap; i++) {
 		struct slot *s = u32map_at(&old, i);
 		if (!s->used) {
-			free(s->text);
+			free(s->long_text);
 			continue;
 		}
 		uint32_t j = home(m, s->key);
@@ -101,11 +102,11 @@ static void maybe_shrink(struct u32map *m)
 
 static void empty_element(const struct u32map *m, struct slot *s)
 {
-	char *text = s->text;
-	uint32_t cap = s->text_cap;
+	char *text = s->long_text;
+	uint32_t cap = s->long_cap;
 	memset(s, 0, m->elem_size);
-	s->text = text;
-	s->text_cap = cap;
+	s->long_text = text;
+	s->long_cap = cap;
 }
 
 void *u32map_insert(struct u32map *m, uint32_t key, int reset)
@@ -134,7 +135,7 @@ void *u32map_insert(struct u32map *m, uint32_t key, int reset)
 
 static void swap_elements(const struct u32map *m, uint32_t a, uint32_t b)
 {
-	unsigned char tmp[MAX_ELEM_SIZE];
+	unsigned char tmp[U32MAP_MAX_ELEM];
 	memcpy(tmp, u32map_at(m, a), m->elem_size);
 	memcpy(u32map_at(m, a), u32map_at(m, b), m->elem_size);
 	memcpy(u32map_at(m, b), tmp, m->elem_size);
@@ -166,34 +167,47 @@ void u32map_clear(struct u32map *m)
 	m->count = 0;
 }
 
-static void reserve_text(struct slot *s, size_t len)
+/* Room for a long text of len bytes and its NUL. */
+static void reserve_long(struct slot *s, size_t len)
 {
-	if (len + 1 <= s->text_cap)
+	if (len + 1 <= s->long_cap)
 		return;
-	size_t cap = s->text_cap ? s->text_cap : 32;
+	size_t cap = s->long_cap ? s->long_cap : 64;
 	while (cap < len + 1)
 		cap *= 2;
-	char *t = realloc(s->text, cap);
+	char *t = realloc(s->long_text, cap);
 	if (t == NULL)
 		abort();
-	s->text = t;
-	s->text_cap = (uint32_t)cap;
+	s->long_text = t;
+	s->long_cap = (uint32_t)cap;
 }
 
 void slot_set_text(struct slot *s, const char *text, size_t len)
 {
-	reserve_text(s, len);
-	memcpy(s->text, text, len);
-	s->text[len] = '\0';
+	char *to = s->short_text;
+	if (len > SLOT_SHORT_TEXT) {
+		reserve_long(s, len);
+		to = s->long_text;
+	}
+	memcpy(to, text, len);
+	to[len] = '\0';
 	s->text_len = (uint32_t)len;
 }
 
 void slot_append_text(struct slot *s, const char *text, size_t len)
 {
-	reserve_text(s, s->text_len + len);
-	memcpy(s->text + s->text_len, text, len);
-	s->text_len += (uint32_t)len;
-	s->text[s->text_len] = '\0';
+	size_t total = s->text_len + len;
+	if (total > SLOT_SHORT_TEXT && s->text_len <= SLOT_SHORT_TEXT) {
+		/* It outgrows the slot: move it to the long buffer first. */
+		reserve_long(s, total);
+		memcpy(s->long_text, s->short_text, s->text_len);
+	} else if (total > SLOT_SHORT_TEXT) {
+		reserve_long(s, total);
+	}
+	char *to = total > SLOT_SHORT_TEXT ? s->long_text : s->short_text;
+	memcpy(to + s->text_len, text, len);
+	to[total] = '\0';
+	s->text_len = (uint32_t)total;
 }
 
 struct fidmap *fidmap_new(void)
@@ -219,7 +233,7 @@ struct fidmap *fidmap_clone(const struct fidmap *f)
 		if (!from->head.used)
 			continue;
 		struct fid_entry *to = u32map_insert(&copy->map, from->head.key, 1);
-		slot_set_text(&to->head, from->head.text ? from->head.text : "", from->head.text_len);
+		slot_set_text(&to->head, slot_text(&from->head), from->head.text_len);
 	}
 	return copy;
 }

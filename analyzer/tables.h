@@ -2,9 +2,11 @@
  * Small open-addressing tables keyed by a 32-bit number: outstanding
  * requests by tag and fids by number, per connection.
  *
- * Each element starts with struct slot, whose text buffer (a path) stays
- * with the slot when the element is removed and is reused by the next one,
- * so a connection in steady state allocates nothing per message.
+ * Each element starts with struct slot, which holds a text (a path): a
+ * short one in the slot itself, so that copying a fid's path into a
+ * request touches no other memory; a longer one in a buffer that stays
+ * with the slot when the element is removed and is reused by the next
+ * one, so a connection in steady state allocates nothing per message.
  */
 #ifndef NINEP_ANALYZER_TABLES_H
 #define NINEP_ANALYZER_TABLES_H
@@ -12,12 +14,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { SLOT_SHORT_TEXT = 39 }; /* the bench's paths are up to 38 bytes */
+
 struct slot {
 	uint32_t key;
 	uint8_t used;
-	char *text;
-	uint32_t text_len, text_cap;
+	uint32_t text_len; /* up to SLOT_SHORT_TEXT: in short_text, else in long_text */
+	uint32_t long_cap;
+	char *long_text;
+	char short_text[SLOT_SHORT_TEXT + 1];
 };
+
+enum { U32MAP_MAX_ELEM = 256 }; /* bytes an element may have (swaps go through a buffer) */
 
 struct u32map {
 	unsigned char *slots;
@@ -49,6 +57,12 @@ static inline struct slot *u32map_at(const struct u32map *m, uint32_t i)
 /* Replace a slot's text; text_append adds "/name" style pieces. */
 void slot_set_text(struct slot *s, const char *text, size_t len);
 void slot_append_text(struct slot *s, const char *text, size_t len);
+/* The slot's text, NUL-terminated ("" when none was set).  It moves with
+ * the element: look it up again after the table changes. */
+static inline const char *slot_text(const struct slot *s)
+{
+	return s->text_len <= SLOT_SHORT_TEXT ? s->short_text : s->long_text;
+}
 
 /* What a request said that its reply does not repeat, kept for the file
  * accesses (accesses.c). */
@@ -72,6 +86,8 @@ struct pending {
 	uint64_t key_hash; /* Tsession, or the MUMBLE record of a Twrite */
 	struct request_note note;
 };
+
+_Static_assert(sizeof(struct pending) <= U32MAP_MAX_ELEM, "struct pending outgrew u32map's element limit");
 
 /* A fid known on a connection. */
 struct fid_entry {

@@ -413,7 +413,7 @@ static void test_table_shrinks(void)
 	unsigned found = 0;
 	for (uint32_t k = 0; k < N; k++) {
 		struct pending *p = u32map_find(&m, k * 7u);
-		found += p != NULL && k < KEEP && p->head.text_len == 4 && strcmp(p->head.text, "/a/b") == 0;
+		found += p != NULL && k < KEEP && p->head.text_len == 4 && strcmp(slot_text(&p->head), "/a/b") == 0;
 	}
 	CHECK_EQ("kept keys found", found, KEEP);
 	for (uint32_t k = 0; k < KEEP; k++)
@@ -422,6 +422,66 @@ static void test_table_shrinks(void)
 	u32map_free(&m);
 }
 
+/* The text of key k in test_slot_texts: 0 to 99 bytes, so both sides of
+ * SLOT_SHORT_TEXT. */
+static size_t text_of_key(uint32_t k, char *buf)
+{
+	size_t len = (k * 37u) % 100u;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)('a' + (k + i) % 26);
+	buf[len] = '\0';
+	return len;
+}
+
+/* Texts short enough to live in the slot and longer ones move with their
+ * elements through growth, removals (backward shifts) and shrinking; a
+ * text that grows past the slot's room keeps what it had. */
+static void test_slot_texts(void)
+{
+	enum { N = 3000 };
+	char want[128], piece[8];
+	struct u32map m;
+	u32map_init_shrinking(&m, sizeof(struct pending));
+	for (uint32_t k = 0; k < N; k++)
+		slot_set_text(u32map_insert(&m, k, 1), want, text_of_key(k, want));
+	for (uint32_t k = 0; k < N; k += 3)
+		u32map_remove(&m, u32map_find(&m, k));
+	for (uint32_t k = 0; k < N; k += 3)
+		slot_set_text(u32map_insert(&m, k + N, 1), want, text_of_key(k + N, want));
+	unsigned right = 0, expected = 0;
+	for (uint32_t k = 0; k < 2 * N; k++) {
+		int present = k < N ? k % 3 != 0 : (k - N) % 3 == 0;
+		struct pending *p = u32map_find(&m, k);
+		if (!present) {
+			right += p == NULL;
+			expected++;
+			continue;
+		}
+		size_t len = text_of_key(k, want);
+		right += p != NULL && p->head.text_len == len && strcmp(slot_text(&p->head), want) == 0;
+		expected++;
+	}
+	CHECK_EQ("texts after moves", right, expected);
+	/* A text appended to past the slot's room, then set short again. */
+	struct pending *p = u32map_insert(&m, 7 * N, 1);
+	CHECK_EQ("a new element's text is empty", strcmp(slot_text(&p->head), ""), 0);
+	want[0] = '\0';
+	for (unsigned i = 0; i < 20; i++) {
+		snprintf(piece, sizeof piece, "/n%u", i);
+		slot_append_text(&p->head, piece, strlen(piece));
+		strcat(want, piece);
+		CHECK_EQ("appended text", strcmp(slot_text(&p->head), want), 0);
+	}
+	CHECK_EQ("appended length", p->head.text_len, strlen(want));
+	slot_set_text(&p->head, "/short", 6);
+	CHECK_EQ("short again", strcmp(slot_text(&p->head), "/short"), 0);
+	for (uint32_t k = 0; k < 2 * N; k++) {
+		struct pending *q = u32map_find(&m, k);
+		if (q != NULL)
+			u32map_remove(&m, q);
+	}
+	u32map_free(&m);
+}
 
 /* Three times more distinct paths than the hottest-paths table holds, so
  * every early path is evicted: the table says it is approximate, keeps a
@@ -584,6 +644,7 @@ int main(void)
 	test_not_9p();
 	test_histogram();
 	test_table_shrinks();
+	test_slot_texts();
 	test_hot_paths_beyond_the_table();
 	test_tally_order();
 	printf("%d checks, %d failed\n", checks, failures);
