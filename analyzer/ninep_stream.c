@@ -124,6 +124,14 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 
 static void feed(struct framer *f, const struct framer_env *env, const uint8_t *data, size_t len, int64_t ts);
 
+/* Whether the waiting message's head, buf[0..len), suits this direction
+ * and decodes with the connection's limits as they are now. */
+static int head_decodes(const struct framer *f, const struct framer_env *env, struct ninep_msg *msg)
+{
+	return framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests) &&
+	       ninep_decode_head(f->buf, f->len, *env->dialects, msg) == NINEP_OK;
+}
+
 /*
  * The waiting message is large and its head (the bytes before its data)
  * is in buf and decodes: drop the data bytes buf holds, and pass over the
@@ -135,11 +143,10 @@ static void keep_only_head(struct framer *f, const struct framer_env *env)
 	if (f->state != FRAMER_SYNC || f->absent > 0 || f->len < NINEP_HDRSZ)
 		return;
 	uint32_t size = ninep_get32(f->buf);
-	if (size <= env->whole_up_to || f->len >= size ||
-	    !framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests))
+	if (size <= env->whole_up_to || f->len >= size)
 		return;
 	struct ninep_msg head;
-	if (ninep_decode_head(f->buf, f->len, *env->dialects, &head) != NINEP_OK)
+	if (!head_decodes(f, env, &head))
 		return;
 	uint32_t data_at = head.items[head.n_items - 1].offset;
 	f->absent = (uint32_t)(f->len - data_at);
@@ -153,8 +160,7 @@ static void deliver_head(struct framer *f, const struct framer_env *env, int64_t
 	struct ninep_msg msg;
 	/* Decoded again with the limits of now; they changed only if a
 	 * Rversion went by in this direction meanwhile, which it cannot. */
-	if (framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests) &&
-	    ninep_decode_head(f->buf, f->len, *env->dialects, &msg) == NINEP_OK) {
+	if (head_decodes(f, env, &msg)) {
 		env->message(env->ctx, f->buf, size, &msg, ts);
 	} else {
 		env->skipped(env->ctx, SKIP_GARBAGE, size);

@@ -197,14 +197,13 @@ void slot_set_text(struct slot *s, const char *text, size_t len)
 void slot_append_text(struct slot *s, const char *text, size_t len)
 {
 	size_t total = s->text_len + len;
-	if (total > SLOT_SHORT_TEXT && s->text_len <= SLOT_SHORT_TEXT) {
-		/* It outgrows the slot: move it to the long buffer first. */
+	char *to = s->short_text;
+	if (total > SLOT_SHORT_TEXT) {
 		reserve_long(s, total);
-		memcpy(s->long_text, s->short_text, s->text_len);
-	} else if (total > SLOT_SHORT_TEXT) {
-		reserve_long(s, total);
+		if (s->text_len <= SLOT_SHORT_TEXT) /* it outgrows the slot: move it first */
+			memcpy(s->long_text, s->short_text, s->text_len);
+		to = s->long_text;
 	}
-	char *to = total > SLOT_SHORT_TEXT ? s->long_text : s->short_text;
 	memcpy(to + s->text_len, text, len);
 	to[total] = '\0';
 	s->text_len = (uint32_t)total;
