@@ -54,8 +54,6 @@
 #include "tally.h"
 
 enum {
-	L_O_ACCMODE = 03,
-	L_O_TRUNC = 01000,      /* Linux open(2) flags of Tlopen */
 	RSREAD_OVERHEAD = NINEP_HDRSZ + 4, /* count[4] */
 	TSWRITE_OVERHEAD = NINEP_HDRSZ + 4 + 2 + 4, /* fid[4] nwname[2] ... count[4] */
 };
@@ -85,20 +83,15 @@ struct access_tracker {
  * finding one per message compares pointers, not filter names. */
 static struct {
 	int ready;
-	struct ninep_filter offset, count, open_mode, open_flags, nwqid, wname, name, wqid, qid;
+	struct ninep_filter count, nwqid, wqid, qid;
 } AF;
 
 static void resolve_fields(void)
 {
 	if (AF.ready)
 		return;
-	ninep_filter_resolve(&AF.offset, "offset");
 	ninep_filter_resolve(&AF.count, "count");
-	ninep_filter_resolve(&AF.open_mode, "open_mode");
-	ninep_filter_resolve(&AF.open_flags, "open_flags");
 	ninep_filter_resolve(&AF.nwqid, "nwqid");
-	ninep_filter_resolve(&AF.wname, "wname");
-	ninep_filter_resolve(&AF.name, "name");
 	ninep_filter_resolve(&AF.wqid, "wqid");
 	ninep_filter_resolve(&AF.qid, "qid");
 	AF.ready = 1;
@@ -281,7 +274,7 @@ static void hot_add(struct hot_paths *h, const char *path, size_t len, const str
 			abort();
 	}
 	len = strnlen(path, len); /* the reports show a path up to a NUL */
-	uint64_t hash = fnv1a64((const uint8_t *)path, len);
+	uint64_t hash = ninep_fnv1a64((const uint8_t *)path, len);
 	uint32_t slot = hot_slot(h, hash, path, len);
 	struct hot_path *e;
 	if (h->index[slot].entry != 0) {
@@ -496,46 +489,12 @@ static void end_all(struct analysis *a, struct access_tracker *t)
 	}
 }
 
-static uint32_t wname_bytes(const struct ninep_msg *m, const struct ninep_filter *filter)
+void accesses_request(struct conn_state *c, struct ninep_request *p, const uint8_t *msg, const struct ninep_msg *m)
 {
-	uint32_t n = 0;
-	for (unsigned i = 0; i < m->n_items; i++)
-		if (m->items[i].depth == 0 && ninep_filter_has(filter, m->items[i].field))
-			n += m->items[i].length;
-	return n;
-}
-
-void accesses_request(struct conn_state *c, struct pending *p, const uint8_t *msg, const struct ninep_msg *m)
-{
+	(void)p;
 	(void)msg;
-	if (m->type == NINEP_Tversion) {
+	if (m->type == NINEP_Tversion)
 		end_all(c->a, tracker(c)); /* the connection starts afresh: every fid is gone */
-		return;
-	}
-	struct request_note *n = &p->note;
-	n->offset = ninep_find_filter_uint(m, &AF.offset, 0);
-	n->count = (uint32_t)ninep_find_filter_uint(m, &AF.count, 0);
-	switch (m->type) {
-	case NINEP_Twalk:
-	case NINEP_Tsread:
-	case NINEP_Tswrite:
-		n->name_bytes = wname_bytes(m, &AF.wname);
-		break;
-	case NINEP_Tcreate:
-	case NINEP_Tlcreate:
-		n->name_bytes = wname_bytes(m, &AF.name);
-		n->trunc = 1;
-		break;
-	case NINEP_Topen:
-		n->trunc = (ninep_find_filter_uint(m, &AF.open_mode, 0) & NINEP_OTRUNC) != 0;
-		break;
-	case NINEP_Tlopen:
-		n->trunc = (ninep_find_filter_uint(m, &AF.open_flags, 0) & L_O_TRUNC) != 0 &&
-			   (ninep_find_filter_uint(m, &AF.open_flags, 0) & L_O_ACCMODE) != 0;
-		break;
-	default:
-		break;
-	}
 }
 
 /* The type bits of the last qid named `filter` in a reply, or 0. */
@@ -549,7 +508,7 @@ static uint8_t last_qid_type(const uint8_t *msg, const struct ninep_msg *m, cons
 	return type;
 }
 
-static void add_exchange(struct live_access *la, const struct pending *p, uint32_t reply_size, int is_error,
+static void add_exchange(struct live_access *la, const struct ninep_request *p, uint32_t reply_size, int is_error,
 			 int64_t ts, uint64_t latency)
 {
 	if (la->round_trips == 0)
@@ -565,7 +524,7 @@ static void add_exchange(struct live_access *la, const struct pending *p, uint32
 }
 
 static struct live_access *start_live(struct conn_state *c, struct access_tracker *t, uint32_t fid,
-				      const struct pending *p)
+				      const struct ninep_request *p)
 {
 	struct live_access *old = u32map_find(&t->live, fid);
 	if (old != NULL)
@@ -577,7 +536,7 @@ static struct live_access *start_live(struct conn_state *c, struct access_tracke
 }
 
 /* An access of a single round trip: a failed walk, a Tsread, a Tswrite. */
-static void single(struct conn_state *c, const struct pending *p, uint32_t reply_size, int is_error, int64_t ts,
+static void single(struct conn_state *c, const struct ninep_request *p, uint32_t reply_size, int is_error, int64_t ts,
 		   uint64_t latency, enum access_kind kind, uint64_t data, int failed)
 {
 	struct access_record r;
@@ -608,7 +567,7 @@ static void keep_point(struct analysis *a, void *payload)
 	log->points[log->n_points++] = *(const struct timeline_point *)payload;
 }
 
-static void timeline(struct conn_state *c, const struct pending *p, int is_error, uint64_t latency)
+static void timeline(struct conn_state *c, const struct ninep_request *p, int is_error, uint64_t latency)
 {
 	if (!c->a->opt.timeline)
 		return;
@@ -616,8 +575,8 @@ static void timeline(struct conn_state *c, const struct pending *p, int is_error
 	tally_add(c->a, keep_point, &pt, sizeof pt, NULL, 0);
 }
 
-static void on_walk(struct conn_state *c, struct access_tracker *t, const struct pending *p,
-		    const struct request_note *note, uint32_t reply_size, const uint8_t *msg, const struct ninep_msg *m,
+static void on_walk(struct conn_state *c, struct access_tracker *t, const struct ninep_request *p,
+		    const struct ninep_request_note *note, uint32_t reply_size, const uint8_t *msg, const struct ninep_msg *m,
 		    int is_error, int64_t ts, uint64_t latency)
 {
 	int made = !is_error && ninep_find_filter_uint(m, &AF.nwqid, 0) == p->nwname;
@@ -638,14 +597,14 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 	}
 }
 
-void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t reply_size, const uint8_t *msg,
+void accesses_exchange(struct conn_state *c, const struct ninep_request *p, uint32_t reply_size, const uint8_t *msg,
 		       const struct ninep_msg *m, int is_error, int64_t ts)
 {
 	struct access_tracker *t = tracker(c);
 	int64_t lat = ts - p->time_ns;
 	uint64_t latency = lat > 0 ? (uint64_t)lat : 0;
 	timeline(c, p, is_error, latency);
-	const struct request_note *note = &p->note;
+	const struct ninep_request_note *note = &p->note;
 	uint64_t count = ninep_find_filter_uint(m, &AF.count, 0);
 
 	switch (p->type) {
@@ -730,26 +689,26 @@ void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t r
 	}
 }
 
-void accesses_save(struct conn_state *c, struct esession *e)
+void accesses_save(struct conn_state *c, struct ninep_esession *e)
 {
-	if (e->saved_accesses != NULL) {
-		end_all(c->a, e->saved_accesses);
-		tracker_free(e->saved_accesses);
+	if (e->user != NULL) {
+		end_all(c->a, e->user);
+		tracker_free(e->user);
 	}
-	e->saved_accesses = c->accesses;
+	e->user = c->accesses;
 	c->accesses = NULL;
 }
 
-void accesses_adopt(struct conn_state *c, struct esession *e)
+void accesses_adopt(struct conn_state *c, struct ninep_esession *e)
 {
-	if (e->saved_accesses == NULL)
+	if (e->user == NULL)
 		return;
 	if (c->accesses != NULL) {
 		end_all(c->a, c->accesses);
 		tracker_free(c->accesses);
 	}
-	c->accesses = e->saved_accesses;
-	e->saved_accesses = NULL;
+	c->accesses = e->user;
+	e->user = NULL;
 }
 
 void accesses_take_over(struct conn_state *c, struct conn_state *from)
@@ -773,10 +732,10 @@ void accesses_close(struct conn_state *c)
 
 void accesses_finish(struct analysis *a)
 {
-	for (struct esession *e = a->esessions; e != NULL; e = e->next) {
-		end_all(a, e->saved_accesses);
-		tracker_free(e->saved_accesses);
-		e->saved_accesses = NULL;
+	for (struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
+		end_all(a, e->user);
+		tracker_free(e->user);
+		e->user = NULL;
 	}
 }
 

@@ -111,18 +111,18 @@ struct access_log {
 };
 
 struct conn_state;
-struct pending;
+struct ninep_request;
 struct ninep_msg;
 
 /* matcher.c's hooks. */
 /* Notes in p->note what the reply will not repeat. */
-void accesses_request(struct conn_state *c, struct pending *p, const uint8_t *msg, const struct ninep_msg *m);
-void accesses_exchange(struct conn_state *c, const struct pending *p, uint32_t reply_size, const uint8_t *msg,
+void accesses_request(struct conn_state *c, struct ninep_request *p, const uint8_t *msg, const struct ninep_msg *m);
+void accesses_exchange(struct conn_state *c, const struct ninep_request *p, uint32_t reply_size, const uint8_t *msg,
 		       const struct ninep_msg *m, int is_error, int64_t ts);
 /* The connection ends: a 9P2000.e connection whose fids the session keeps
  * hands its live accesses to the session (save), others end them open. */
-void accesses_save(struct conn_state *c, struct esession *e);
-void accesses_adopt(struct conn_state *c, struct esession *e);
+void accesses_save(struct conn_state *c, struct ninep_esession *e);
+void accesses_adopt(struct conn_state *c, struct ninep_esession *e);
 /* A Tsession moved the fids of `from`, still open, to c. */
 void accesses_take_over(struct conn_state *c, struct conn_state *from);
 void accesses_close(struct conn_state *c);

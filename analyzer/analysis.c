@@ -70,15 +70,8 @@ void analysis_free(struct analysis *a)
 		free(s);
 		s = next;
 	}
-	struct esession *e = a->esessions;
-	while (e != NULL) {
-		struct esession *next = e->next;
-		fidmap_free(e->saved_fids);
-		free(e);
-		e = next;
-	}
+	ninep_esessions_free(&a->esessions);
 	a->sessions = a->sessions_tail = NULL;
-	a->esessions = a->esessions_tail = NULL;
 }
 
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s)
@@ -178,8 +171,6 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	struct session *s = c->session;
 	c->decided = 1;
 	c->client_side = client_side;
-	c->dialects = NINEP_DIALECT_ANY;
-	c->max_size = NINEP_CEILING;
 	matcher_init(c);
 
 	s->client = c->tcp->side[client_side];
@@ -200,13 +191,12 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 		struct framer_env *env = &c->env[side];
 		c->sides[side].conn = c;
 		c->sides[side].side = side;
-		env->max_size = &c->max_size;
-		env->dialects = &c->dialects;
+		env->max_size = &c->engine.max_size;
+		env->dialects = &c->engine.dialects;
 		env->requests = side == client_side;
-		/* The matcher reads a Twrite's data (a 9P2000.e session key), and
-		 * keeps a reply that comes before its request whole up to
-		 * EARLY_REPLY_BYTES; no other data is read. */
-		env->whole_up_to = env->requests ? UINT32_MAX : EARLY_REPLY_BYTES;
+		/* The engine reads a Twrite's data (a 9P2000.e session key), and
+		 * replies whole up to NINEP_WHOLE_REPLY; no other data is read. */
+		env->whole_up_to = env->requests ? UINT32_MAX : NINEP_WHOLE_REPLY;
 		env->ctx = &c->sides[side];
 		env->message = on_message;
 		env->skipped = on_skipped;
@@ -230,61 +220,40 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	}
 }
 
-/* Is there a whole plausible message at `o`, followed by the end of what we
- * have or by another plausible header?  *requests says which kind. */
-static int looks_like_9p_at(const uint8_t *buf, size_t len, size_t o, int *requests, size_t *scratch_size)
-{
-	struct ninep_msg msg;
-	for (int r = 1; r >= 0; r--) {
-		uint32_t size;
-		if (!framer_plausible_message(buf + o, len - o, NINEP_CEILING, NINEP_DIALECT_ANY, r, &size, &msg))
-			continue;
-		size_t after = len - o - size;
-		if (after >= NINEP_HDRSZ &&
-		    !framer_plausible_header(buf + o + size, after, NINEP_CEILING, NINEP_DIALECT_ANY, r))
-			continue;
-		*requests = r;
-		*scratch_size = size;
-		return 1;
-	}
-	return 0;
-}
-
 static void try_detect(struct conn_state *c, int side)
 {
 	struct framer *f = &c->dir[side];
 	const uint8_t *buf = f->buf;
 	size_t len = f->len;
 	int requests;
-	size_t size;
+	uint32_t size;
 
 	if (!c->scan[side]) {
 		/* The connection's first bytes: a message right here, or not 9P. */
 		if (len < NINEP_HDRSZ)
 			return;
-		requests = ninep_is_request(buf[NINEP_SIZESZ]);
-		if (!framer_plausible_header(buf, len, NINEP_CEILING, NINEP_DIALECT_ANY, requests)) {
-			give_up(c);
-			return;
-		}
-		if (len < ninep_get32(buf))
-			return;
-		if (looks_like_9p_at(buf, len, 0, &requests, &size))
+		switch (ninep_detect(buf, len, &requests, &size)) {
+		case NINEP_DETECT_YES:
 			decide(c, requests ? side : 1 - side, side, 0);
-		else
+			return;
+		case NINEP_DETECT_NO:
 			give_up(c);
-		return;
+			return;
+		default:
+			return; /* its bytes are still coming */
+		}
 	}
 	/* Mid-stream: the first offset where a message plausibly starts. */
 	for (size_t o = 0; o + NINEP_HDRSZ <= len; o++) {
-		if (looks_like_9p_at(buf, len, o, &requests, &size)) {
+		switch (ninep_detect(buf + o, len - o, &requests, &size)) {
+		case NINEP_DETECT_YES:
 			decide(c, requests ? side : 1 - side, side, o);
 			return;
-		}
-		int r = ninep_is_request(buf[o + NINEP_SIZESZ]);
-		if (framer_plausible_header(buf + o, len - o, NINEP_CEILING, NINEP_DIALECT_ANY, r) &&
-		    len - o < ninep_get32(buf + o))
+		case NINEP_DETECT_NO:
+			break;
+		default:
 			return; /* a candidate whose bytes are still coming */
+		}
 	}
 	if (len > DETECT_SCAN_LIMIT)
 		give_up(c);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "capture/capture.h"
-#include "ninep/protocol.h"
+#include "ninep/engine.h"
 #include "latency.h"
 
 enum {
@@ -82,7 +82,6 @@ static inline const struct latency_hist *figures_latency(const struct figures *f
 	return i != 0 ? f->types[i - 1].latency : NULL;
 }
 
-struct esession;
 struct conn_state;
 struct access_tracker;
 struct access_log;
@@ -101,23 +100,11 @@ struct session {
 	int64_t first_ns, last_ns;
 	int closed;
 	enum close_reason close_reason;
-	struct esession *esession; /* 9P2000.e connections only */
+	struct ninep_esession *esession; /* 9P2000.e connections only: set when the connection ends */
 	struct figures fig;
 	char *csv_prefix;         /* "connection,client,server," for CSV rows, once needed */
 	uint16_t csv_prefix_len;
 	struct session *next;
-};
-
-/* A 9P2000.e session: the connections joined by one session key. */
-struct esession {
-	uint64_t number;   /* 1, 2, ... in order of creation */
-	unsigned members;  /* connections in it now */
-	int has_key;
-	uint64_t key_hash; /* FNV-1a 64 of the key: the key itself is never kept */
-	struct fidmap *saved_fids; /* the fids of its last closed connection, for a Tsession to take over */
-	struct conn_state *live;   /* its connection still open, whose fids a Tsession copies */
-	struct access_tracker *saved_accesses; /* the live file accesses on saved_fids (accesses.c) */
-	struct esession *next;
 };
 
 struct input_status {
@@ -145,8 +132,7 @@ struct analysis {
 	struct analysis_options opt;
 	struct session *sessions, *sessions_tail;
 	uint64_t n_sessions;
-	struct esession *esessions, *esessions_tail;
-	uint64_t n_esessions;
+	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
 	uint64_t conn_id_base;      /* added to the reassembler's ids of the current input */
 	unsigned current_input;
@@ -228,7 +214,6 @@ void esession_views_free(const struct analysis *a, struct esession_view *v);
 uint64_t esessions_live(const struct analysis *a);
 /* 8 hex digits naming a key without revealing it. */
 void key_fingerprint(uint64_t key_hash, char out[9]);
-uint64_t fnv1a64(const uint8_t *p, size_t n);
 
 /* report_text.c, report_json.c */
 void report_text(const struct analysis *a, FILE *out);

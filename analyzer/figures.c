@@ -202,15 +202,15 @@ void figures_totals(const struct analysis *a, struct figures *out)
 
 struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted)
 {
-	struct esession_view *v = calloc(a->n_esessions + 1, sizeof *v);
+	struct esession_view *v = calloc(a->esessions.count + 1, sizeof *v);
 	if (v == NULL)
 		abort();
 	uint64_t shown = 0;
-	for (const struct esession *e = a->esessions; e != NULL; e = e->next)
+	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next)
 		if (e->members > 0)
 			v[e->number - 1].display_number = ++shown;
 	for (size_t i = 0; sorted[i] != NULL; i++) {
-		const struct esession *e = sorted[i]->esession;
+		const struct ninep_esession *e = sorted[i]->esession;
 		if (e == NULL)
 			continue;
 		struct esession_view *ev = &v[e->number - 1];
@@ -230,7 +230,7 @@ struct esession_view *esession_views(const struct analysis *a, struct session *c
 
 void esession_views_free(const struct analysis *a, struct esession_view *v)
 {
-	for (uint64_t i = 0; v != NULL && i < a->n_esessions; i++) {
+	for (uint64_t i = 0; v != NULL && i < a->esessions.count; i++) {
 		free(v[i].members);
 		figures_free(&v[i].fig);
 	}
@@ -271,20 +271,10 @@ const char *analysis_dialect(const struct analysis *a)
 uint64_t esessions_live(const struct analysis *a)
 {
 	uint64_t n = 0;
-	for (const struct esession *e = a->esessions; e != NULL; e = e->next)
+	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next)
 		if (e->members > 0)
 			n++;
 	return n;
-}
-
-uint64_t fnv1a64(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 void key_fingerprint(uint64_t key_hash, char out[9])

@@ -32,30 +32,6 @@ static void drop_front(struct framer *f, size_t n)
 	f->len -= n;
 }
 
-int framer_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests)
-{
-	if (len < NINEP_HDRSZ)
-		return 0;
-	uint32_t size = ninep_get32(buf);
-	unsigned type = buf[NINEP_SIZESZ];
-	if (size < NINEP_HDRSZ || size > max_size)
-		return 0;
-	if (ninep_is_request(type) != requests)
-		return 0;
-	return (ninep_message_dialects(type) & dialects) != 0;
-}
-
-int framer_plausible_message(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests,
-			     uint32_t *size, struct ninep_msg *scratch)
-{
-	if (!framer_plausible_header(buf, len, max_size, dialects, requests))
-		return 0;
-	*size = ninep_get32(buf);
-	if (len < *size)
-		return 0;
-	return ninep_decode(buf, *size, dialects, scratch) == NINEP_OK;
-}
-
 /*
  * Frame messages out of p[0..n); returns how many bytes were used (handed
  * on as messages or reported as skipped).  The rest, an incomplete message
@@ -79,7 +55,7 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 				continue;
 			}
 			if (avail >= NINEP_HDRSZ &&
-			    !framer_plausible_header(p + pos, avail, max_size, dialects, env->requests)) {
+			    !ninep_plausible_header(p + pos, avail, max_size, dialects, env->requests)) {
 				f->state = FRAMER_RESYNC_GARBAGE;
 				continue;
 			}
@@ -101,7 +77,7 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 			size_t avail = n - o;
 			if (avail < NINEP_HDRSZ)
 				break; /* wait for more bytes */
-			if (!framer_plausible_header(p + o, avail, max_size, dialects, env->requests))
+			if (!ninep_plausible_header(p + o, avail, max_size, dialects, env->requests))
 				continue;
 			uint32_t size = ninep_get32(p + o);
 			if (avail < size)
@@ -109,7 +85,7 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 			if (ninep_decode(p + o, size, dialects, &msg) != NINEP_OK)
 				continue;
 			if (avail - size >= NINEP_HDRSZ &&
-			    !framer_plausible_header(p + o + size, avail - size, max_size, dialects, env->requests))
+			    !ninep_plausible_header(p + o + size, avail - size, max_size, dialects, env->requests))
 				continue;
 			f->state = FRAMER_SYNC;
 			break;
@@ -128,7 +104,7 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
  * and decodes with the connection's limits as they are now. */
 static int head_decodes(const struct framer *f, const struct framer_env *env, struct ninep_msg *msg)
 {
-	return framer_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests) &&
+	return ninep_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests) &&
 	       ninep_decode_head(f->buf, f->len, *env->dialects, msg) == NINEP_OK;
 }
 

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ninep/decode.h"
+#include "ninep/engine.h"
 
 enum framer_state {
 	FRAMER_SYNC,        /* at a message boundary */
@@ -73,13 +73,5 @@ void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes);
 /* The stream ended: whatever is left is reported. */
 void framer_finish(struct framer *f, const struct framer_env *env);
 void framer_free(struct framer *f);
-
-/* Whether buf holds, at its start, a whole message that decodes exactly as a
- * request (requests=1) or reply of the dialects; *size is its size.  Used
- * to recognise 9P on a connection. */
-int framer_plausible_message(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests,
-			     uint32_t *size, struct ninep_msg *scratch);
-/* Whether a header (size, type) could start a message of this direction. */
-int framer_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests);
 
 #endif

@@ -162,7 +162,7 @@ static void esessions(const struct analysis *a, const struct esession_view *view
 {
 	fprintf(out, "  \"e_sessions\": [");
 	int first = 1;
-	for (const struct esession *e = a->esessions; e != NULL; e = e->next) {
+	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
 		const char *in = "      ";

@@ -146,7 +146,7 @@ static void esessions(const struct analysis *a, FILE *out)
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
 	struct session **list = sessions_sorted(a);
 	struct esession_view *views = esession_views(a, list);
-	for (const struct esession *e = a->esessions; e != NULL; e = e->next) {
+	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
 		char key[9] = "-";

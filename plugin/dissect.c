@@ -14,16 +14,12 @@
 
 #include <string.h>
 
-/* The heuristic only believes sizes up to this much. */
-enum { HEUR_MAX_SIZE = 1024 * 1024 };
 /* p_add_proto_data key in the packet pool: how many messages so far. */
 enum { KEY_MESSAGE_COUNT = 0, KEY_FIRST_MESSAGE = 1 };
 /* The decoder reports size, type and tag first. */
 enum { HEADER_ITEMS = 3 };
 /* Longest string quoted in the Info column. */
 enum { INFO_STRING_MAX = 40 };
-
-static const char MUMBLE_PREFIX[] = "MUMBLE:";
 
 static dissector_handle_t ninep_handle;
 
@@ -41,15 +37,12 @@ static guint32 next_message_index(packet_info *pinfo)
 	return count;
 }
 
-/* Could a message with this header come from this side, at this point? */
+/* Could a message with this header come from this side, at this point?
+ * The engine's rule (ninep_plausible_header), with every dialect. */
 static bool plausible_header(const guint8 *header, uint32_t max_size, int direction, uint32_t *size)
 {
-	if (ninep_frame(header, NINEP_HDRSZ, max_size, size) == NINEP_MALFORMED)
-		return false;
-	guint8 type = header[NINEP_SIZESZ];
-	if (ninep_message_name(type) == NULL)
-		return false;
-	return ninep_is_request(type) == (direction == NINEP_DIR_C2S);
+	*size = ninep_get32(header);
+	return ninep_plausible_header(header, NINEP_HDRSZ, max_size, NINEP_DIALECT_ANY, direction == NINEP_DIR_C2S);
 }
 
 /* tcp_dissect_pdus' length callback: never throws (TCP guarantees the
@@ -60,15 +53,15 @@ static bool plausible_header(const guint8 *header, uint32_t max_size, int direct
  * analyzer follows too; bytes in between are never decoded as 9P. */
 static guint get_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
-	struct ninep_conv *conv = data;
+	struct conv_state *conv = data;
 	const guint8 *header = tvb_get_ptr(tvb, offset, NINEP_HDRSZ);
 	uint32_t size = 0;
-	if (!plausible_header(header, ninep_conv_max_size(conv, pinfo->num), ninep_conv_direction(conv, pinfo), &size))
+	if (!plausible_header(header, conv_max_size(conv, pinfo->num), conv_direction(conv, pinfo), &size))
 		return (guint)tvb_reported_length_remaining(tvb, offset);
 	return size;
 }
 
-static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct ninep_conv *conv)
+static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct conv_state *conv)
 {
 	guint len = tvb_reported_length_remaining(tvb, offset);
 	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, offset, -1, ENC_NA);
@@ -80,8 +73,8 @@ static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
 	if (tvb_captured_length_remaining(tvb, offset) >= NINEP_HDRSZ) {
 		uint32_t size = tvb_get_letohl(tvb, offset);
 		guint8 type = tvb_get_guint8(tvb, offset + NINEP_SIZESZ);
-		uint32_t max = ninep_conv_max_size(conv, pinfo->num);
-		int direction = ninep_conv_direction(conv, pinfo);
+		uint32_t max = conv_max_size(conv, pinfo->num);
+		int direction = conv_direction(conv, pinfo);
 		if (size > max && ninep_message_name(type) != NULL &&
 		    ninep_is_request(type) == (direction == NINEP_DIR_C2S)) {
 			const struct ninep_item size_item = { ninep_field_by_key("size"), NULL, (uint32_t)offset,
@@ -156,32 +149,23 @@ static void add_records(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
 	}
 }
 
-/* The MUMBLE record: "MUMBLE:" base64(record) ":" written on the auth fid. */
-static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct ninep_conv *conv,
-		       const uint8_t *bytes, const struct ninep_item *data)
+/* The MUMBLE record: "MUMBLE:" base64(record) ":" written on the auth fid
+ * (the engine reads the session key from it). */
+static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *bytes,
+		       const struct ninep_item *data)
 {
-	size_t prefix = sizeof MUMBLE_PREFIX - 1;
-	if (data->length < prefix + 1 || memcmp(bytes + data->offset, MUMBLE_PREFIX, prefix) != 0)
+	size_t text_at, text_len, record_len;
+	guint8 *record = wmem_alloc(pinfo->pool, NINEP_MUMBLE_MAX_RECORD);
+	if (!ninep_mumble_record(bytes + data->offset, data->length, &text_at, &text_len, record,
+				 NINEP_MUMBLE_MAX_RECORD, &record_len))
 		return;
-	uint32_t text_offset = data->offset + (uint32_t)prefix;
-	uint32_t text_len = data->length - (uint32_t)prefix;
-	if (bytes[text_offset + text_len - 1] == ':')
-		text_len--;
-	gchar *text = wmem_strndup(pinfo->pool, (const char *)bytes + text_offset, text_len);
-	gsize record_len = 0;
-	guchar *decoded = g_base64_decode(text, &record_len);
-	if (decoded == NULL || record_len == 0) {
-		g_free(decoded);
-		return;
-	}
-	guint8 *record = wmem_memdup(pinfo->pool, decoded, record_len);
-	g_free(decoded);
 	tvbuff_t *record_tvb = tvb_new_child_real_data(tvb, record, (guint)record_len, (gint)record_len);
 	add_new_data_source(pinfo, record_tvb, "MUMBLE record");
 
 	proto_item *ti = proto_tree_add_item(tree, ninep_hf.mumble, tvb, data->offset, data->length, ENC_NA);
 	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.mumble);
-	proto_tree_add_item(sub, ninep_hf.mumble_text, tvb, text_offset, text_len, ENC_ASCII);
+	proto_tree_add_item(sub, ninep_hf.mumble_text, tvb, data->offset + (uint32_t)text_at, (gint)text_len,
+			    ENC_ASCII);
 
 	struct ninep_msg *scratch = wmem_new(pinfo->pool, struct ninep_msg);
 	scratch->n_items = 0;
@@ -194,17 +178,12 @@ static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, stru
 		if (strcmp(scratch->items[i].field->key, "mumble.key") == 0)
 			expert_add_info(pinfo, item, &ninep_ei.session_key_clear);
 	}
-	if (status != NINEP_OK || used != record_len) {
+	if (status != NINEP_OK || used != record_len)
 		expert_add_info_format(pinfo, ti, &ninep_ei.malformed, "MUMBLE record: %s",
 				       scratch->problem ? scratch->problem : "bytes after the record");
-		return;
-	}
-	const struct ninep_item *key = find_in(scratch, "mumble.key");
-	if (key != NULL && !PINFO_FD_VISITED(pinfo))
-		ninep_track_session_key(conv, pinfo, key->value);
 }
 
-static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct ninep_conv *conv,
+static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 		      const uint8_t *bytes, const struct ninep_msg *msg, const struct ninep_msginfo *info)
 {
 	proto_tree *record_tree = NULL;
@@ -228,7 +207,7 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struc
 				add_records(data_tree, tvb, pinfo, bytes, it, "dirent", NINEP_DIALECT_L);
 			else if (msg->type == NINEP_Twrite &&
 				 (info->auth_write || (info->decode_dialects & NINEP_DIALECT_E)))
-				add_mumble(data_tree, tvb, pinfo, conv, bytes, it);
+				add_mumble(data_tree, tvb, pinfo, bytes, it);
 		}
 		const char *filter = it->field->filter;
 		if (msg->type == NINEP_Rerror && strcmp(filter, "ename") == 0)
@@ -356,7 +335,7 @@ static const char *dialect_label(unsigned dialect)
 	return strcmp(name, "unknown") == 0 ? "9P" : name;
 }
 
-static void queue_tap(packet_info *pinfo, const struct ninep_conv *conv, const struct ninep_msginfo *info)
+static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const struct ninep_msginfo *info)
 {
 	if (!have_tap_listener(ninep_tap))
 		return;
@@ -376,19 +355,19 @@ static void queue_tap(packet_info *pinfo, const struct ninep_conv *conv, const s
 	tap->path = info->path;
 	tap->dialect = info->dialect;
 	tap->session = info->session;
-	tap->conversation = ninep_conv_label(conv);
+	tap->conversation = conv_label(conv);
 	tap_queue_packet(ninep_tap, pinfo, tap);
 }
 
 /* One whole message (or the rest of a segment that is not 9P). */
 static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-	struct ninep_conv *conv = data;
+	struct conv_state *conv = data;
 	guint len = tvb_captured_length(tvb);
 	uint32_t size = 0;
-	int direction = ninep_conv_direction(conv, pinfo);
+	int direction = conv_direction(conv, pinfo);
 	if (len < NINEP_HDRSZ ||
-	    !plausible_header(tvb_get_ptr(tvb, 0, NINEP_HDRSZ), ninep_conv_max_size(conv, pinfo->num), direction,
+	    !plausible_header(tvb_get_ptr(tvb, 0, NINEP_HDRSZ), conv_max_size(conv, pinfo->num), direction,
 			      &size)) {
 		show_not_9p(tvb, 0, pinfo, tree, conv);
 		return (int)tvb_reported_length(tvb);
@@ -405,9 +384,9 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 	enum ninep_status status;
 	if (!PINFO_FD_VISITED(pinfo)) {
 		bool guessed = false;
-		unsigned dialects = ninep_conv_dialect(conv, &guessed);
+		unsigned dialects = conv_dialect(conv, &guessed);
 		status = ninep_decode(bytes, len, dialects, msg);
-		info = ninep_track(conv, pinfo, bytes, msg, dialects, guessed, status == NINEP_OK);
+		info = ninep_track(conv, pinfo, bytes, len, msg, dialects, guessed, status == NINEP_OK);
 		p_add_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index, info);
 	} else {
 		info = p_get_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index);
@@ -452,7 +431,7 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 		expert_add_info_format(pinfo, ti, &ninep_ei.wrong_dialect, "%s is not a message of %s", name,
 				       ninep_dialect_name(info->decode_dialects));
 
-	add_items(sub, tvb, pinfo, conv, bytes, msg, info);
+	add_items(sub, tvb, pinfo, bytes, msg, info);
 	if (status != NINEP_OK) {
 		/* Point at the offending field's bytes, or at the end. */
 		uint32_t at = msg->problem_offset < len ? msg->problem_offset : len;
@@ -469,26 +448,26 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
 /* Which side is the client: the side the registered port is not on, or
  * (found by the heuristic) the sender of a request. */
-static void decide_client(struct ninep_conv *conv, tvbuff_t *tvb, packet_info *pinfo, bool by_port)
+static void decide_client(struct conv_state *conv, tvbuff_t *tvb, packet_info *pinfo, bool by_port)
 {
 	if (by_port && (pinfo->match_uint == pinfo->destport || pinfo->match_uint == pinfo->srcport)) {
-		ninep_conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
+		conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
 		return;
 	}
 	if (tvb_captured_length(tvb) > NINEP_SIZESZ) {
 		guint8 type = tvb_get_guint8(tvb, NINEP_SIZESZ);
 		if (ninep_message_name(type) != NULL) {
-			ninep_conv_set_client(conv, pinfo, ninep_is_request(type));
+			conv_set_client(conv, pinfo, ninep_is_request(type));
 			return;
 		}
 	}
-	ninep_conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
+	conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
 }
 
 int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-	struct ninep_conv *conv = ninep_conv_get(pinfo, true);
-	if (!ninep_conv_has_client(conv))
+	struct conv_state *conv = conv_state_get(pinfo, true);
+	if (!conv_has_client(conv))
 		decide_client(conv, tvb, pinfo, true);
 	col_set_str(pinfo->cinfo, COL_PROTOCOL, "9P");
 	col_clear(pinfo->cinfo, COL_INFO);
@@ -499,62 +478,24 @@ int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 
 /* ---- the heuristic -------------------------------------------------------- */
 
-/* A first message that continues past this segment: believe only types
- * whose size the header and one count explain. */
-static bool plausible_partial(const guint8 *p, guint avail, uint32_t size)
-{
-	guint8 type = p[NINEP_SIZESZ];
-	enum { R_COUNT_AT = NINEP_HDRSZ, T_COUNT_AT = NINEP_HDRSZ + NINEP_BIT32SZ + NINEP_BIT64SZ };
-	switch (type) {
-	case NINEP_Rread:
-	case NINEP_Rsread:
-	case NINEP_Rreaddir:
-		return avail >= R_COUNT_AT + NINEP_BIT32SZ &&
-		       (uint64_t)ninep_get32(p + R_COUNT_AT) + R_COUNT_AT + NINEP_BIT32SZ == size;
-	case NINEP_Twrite:
-		return avail >= T_COUNT_AT + NINEP_BIT32SZ &&
-		       (uint64_t)ninep_get32(p + T_COUNT_AT) + T_COUNT_AT + NINEP_BIT32SZ == size;
-	default:
-		return false;
-	}
-}
-
 gboolean ninep_dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+	/* The engine's content heuristic (ninep_detect).  A dissector cannot
+	 * wait for the rest of a message: one that goes on past the segment
+	 * counts only when its head alone decodes it. */
 	guint avail = tvb_captured_length(tvb);
 	if (avail < NINEP_HDRSZ)
 		return FALSE;
-	const guint8 *p = tvb_get_ptr(tvb, 0, avail);
-	struct ninep_msg *msg = wmem_new(pinfo->pool, struct ninep_msg);
-	/* Every message in the segment must be whole and fit a layout exactly,
-	 * all in one direction; only the last may continue past it. */
-	guint offset = 0;
-	int messages = 0;
-	int requests = 0;
-	while (avail - offset >= NINEP_HDRSZ) {
-		uint32_t size = 0;
-		enum ninep_status framing = ninep_frame(p + offset, avail - offset, HEUR_MAX_SIZE, &size);
-		if (framing == NINEP_MALFORMED || ninep_message_name(p[offset + NINEP_SIZESZ]) == NULL)
-			return FALSE;
-		requests += ninep_is_request(p[offset + NINEP_SIZESZ]) ? 1 : 0;
-		messages++;
-		if (framing == NINEP_INCOMPLETE) {
-			if (messages == 1 && !plausible_partial(p + offset, avail - offset, size))
-				return FALSE;
-			offset = avail;
-			break;
-		}
-		if (ninep_decode(p + offset, size, NINEP_DIALECT_ANY, msg) != NINEP_OK)
-			return FALSE;
-		offset += size;
-	}
-	if (offset != avail || (requests != 0 && requests != messages))
+	int requests;
+	uint32_t size;
+	enum ninep_detect found = ninep_detect(tvb_get_ptr(tvb, 0, avail), avail, &requests, &size);
+	if (found != NINEP_DETECT_YES && found != NINEP_DETECT_HEAD)
 		return FALSE;
 
 	conversation_t *conversation = find_or_create_conversation(pinfo);
 	conversation_set_dissector(conversation, ninep_handle);
-	struct ninep_conv *conv = ninep_conv_get(pinfo, true);
-	if (!ninep_conv_has_client(conv))
+	struct conv_state *conv = conv_state_get(pinfo, true);
+	if (!conv_has_client(conv))
 		decide_client(conv, tvb, pinfo, false);
 	ninep_dissect_tcp(tvb, pinfo, tree, data);
 	return TRUE;

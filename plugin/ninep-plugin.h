@@ -7,7 +7,8 @@
  *                              plugin picks them up; only a new "shown as"
  *                              needs code, in fields.c)
  *   a generated field          fields.c (struct ninep_hf) and dissect.c
- *   a first-pass fact          tracking.c (struct ninep_msginfo)
+ *   a first-pass fact          tracking.c (struct ninep_msginfo), from what
+ *                              the engine (ninep/engine.h) says
  *   an expert info             expert.c
  */
 #ifndef NINEP_PLUGIN_H
@@ -18,7 +19,7 @@
 
 #include <stdbool.h>
 
-#include <ninep/decode.h>
+#include <ninep/engine.h>
 
 #include "ninep-tap.h"
 
@@ -106,41 +107,33 @@ struct ninep_msginfo {
 	uint32_t session;        /* 0: none shown */
 	uint32_t key_frame;      /* Tsession: where its key was established */
 	bool session_rejected;
-
-	/* request facts kept for the reply (first pass only) */
-	uint32_t fid, newfid, dfid;
-	uint16_t nwname;
-	const char *new_path;    /* Twalk/Tattach/Tcreate: the path on success */
-	struct ninep_msginfo *flush_target; /* Tflush */
-	uint64_t key;            /* Tsession */
-	bool has_key;
 };
 
-struct ninep_conv;
+struct conv_state;
 
 void ninep_register_tracking(void);
 
 /* The conversation state, created on first use. */
-struct ninep_conv *ninep_conv_get(packet_info *pinfo, bool create);
-int ninep_conv_direction(const struct ninep_conv *conv, const packet_info *pinfo);
+struct conv_state *conv_state_get(packet_info *pinfo, bool create);
+int conv_direction(const struct conv_state *conv, const packet_info *pinfo);
 /* Decides the client side when the conversation is first seen. */
-void ninep_conv_set_client(struct ninep_conv *conv, const packet_info *pinfo, bool sender_is_client);
-bool ninep_conv_has_client(const struct ninep_conv *conv);
+void conv_set_client(struct conv_state *conv, const packet_info *pinfo, bool sender_is_client);
+bool conv_has_client(const struct conv_state *conv);
 /* The largest acceptable message size at this frame (msize, or a ceiling). */
-uint32_t ninep_conv_max_size(const struct ninep_conv *conv, uint32_t frame);
+uint32_t conv_max_size(const struct conv_state *conv, uint32_t frame);
 /* The dialect to decode with now (first pass), and whether it is a guess. */
-unsigned ninep_conv_dialect(const struct ninep_conv *conv, bool *guessed);
-const char *ninep_conv_label(const struct ninep_conv *conv);
+unsigned conv_dialect(const struct conv_state *conv, bool *guessed);
+const char *conv_label(const struct conv_state *conv);
 
 /*
  * First pass: update the conversation with one decoded message and return
- * what is known about it (wmem_file_scope).  `bytes` is the message;
- * `complete` is false when it did not decode, and then only its tag counts.
+ * what is known about it (wmem_file_scope).  `bytes` is the message, of
+ * which `have` bytes were captured; `complete` is false when it did not
+ * decode, and then only its header counts.
  */
-struct ninep_msginfo *ninep_track(struct ninep_conv *conv, packet_info *pinfo, const uint8_t *bytes,
-				  const struct ninep_msg *msg, unsigned dialect, bool guessed, bool complete);
-/* A MUMBLE record on an auth fid carried session key `key`. */
-void ninep_track_session_key(struct ninep_conv *conv, packet_info *pinfo, uint64_t key);
+struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, const uint8_t *bytes,
+				  uint32_t have, const struct ninep_msg *msg, unsigned dialect, bool guessed,
+				  bool complete);
 
 /* ---- dissect.c ----------------------------------------------------------- */
 int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);

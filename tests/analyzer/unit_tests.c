@@ -13,7 +13,7 @@
 #include "accesses.h"
 #include "analysis.h"
 #include "latency.h"
-#include "tables.h"
+#include "ninep/engine.h"
 #include "tally.h"
 #include "ninep/protocol.h"
 
@@ -397,7 +397,7 @@ static void test_table_shrinks(void)
 {
 	enum { N = 4096, KEEP = 40 };
 	struct u32map m;
-	u32map_init_shrinking(&m, sizeof(struct pending));
+	u32map_init_shrinking(&m, sizeof(struct ninep_request));
 	for (uint32_t k = 0; k < N; k++)
 		slot_set_text(u32map_insert(&m, k * 7u, 1), "/a/b", 4);
 	uint32_t high = m.cap;
@@ -412,7 +412,7 @@ static void test_table_shrinks(void)
 	}
 	unsigned found = 0;
 	for (uint32_t k = 0; k < N; k++) {
-		struct pending *p = u32map_find(&m, k * 7u);
+		struct ninep_request *p = u32map_find(&m, k * 7u);
 		found += p != NULL && k < KEEP && p->head.text_len == 4 && strcmp(slot_text(&p->head), "/a/b") == 0;
 	}
 	CHECK_EQ("kept keys found", found, KEEP);
@@ -441,7 +441,7 @@ static void test_slot_texts(void)
 	enum { N = 3000 };
 	char want[128], piece[8];
 	struct u32map m;
-	u32map_init_shrinking(&m, sizeof(struct pending));
+	u32map_init_shrinking(&m, sizeof(struct ninep_request));
 	for (uint32_t k = 0; k < N; k++)
 		slot_set_text(u32map_insert(&m, k, 1), want, text_of_key(k, want));
 	for (uint32_t k = 0; k < N; k += 3)
@@ -451,7 +451,7 @@ static void test_slot_texts(void)
 	unsigned right = 0, expected = 0;
 	for (uint32_t k = 0; k < 2 * N; k++) {
 		int present = k < N ? k % 3 != 0 : (k - N) % 3 == 0;
-		struct pending *p = u32map_find(&m, k);
+		struct ninep_request *p = u32map_find(&m, k);
 		if (!present) {
 			right += p == NULL;
 			expected++;
@@ -463,7 +463,7 @@ static void test_slot_texts(void)
 	}
 	CHECK_EQ("texts after moves", right, expected);
 	/* A text appended to past the slot's room, then set short again. */
-	struct pending *p = u32map_insert(&m, 7 * N, 1);
+	struct ninep_request *p = u32map_insert(&m, 7 * N, 1);
 	CHECK_EQ("a new element's text is empty", strcmp(slot_text(&p->head), ""), 0);
 	want[0] = '\0';
 	for (unsigned i = 0; i < 20; i++) {
@@ -476,7 +476,7 @@ static void test_slot_texts(void)
 	slot_set_text(&p->head, "/short", 6);
 	CHECK_EQ("short again", strcmp(slot_text(&p->head), "/short"), 0);
 	for (uint32_t k = 0; k < 2 * N; k++) {
-		struct pending *q = u32map_find(&m, k);
+		struct ninep_request *q = u32map_find(&m, k);
 		if (q != NULL)
 			u32map_remove(&m, q);
 	}

@@ -6,8 +6,8 @@
  * a row that does not compile stops the program with the row and the reason
  * (a programmer error, never a property of the input).
  */
-#include "protocol.h"
-#include "decode.h"
+#include "ninep/protocol.h"
+#include "ninep/decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ enum { P9 = NINEP_DIALECT_9P2000, U = NINEP_DIALECT_U, L = NINEP_DIALECT_L, E = 
 
 static const struct ninep_field fields[] = {
 #define NINEP_FIELD(key, filter, label, shown_as) { key, filter, label, NINEP_SHOW_##shown_as },
-#include "fields.def"
+#include "ninep/fields.def"
 };
 /* decode.h's per-message index has a slot per row. */
 _Static_assert(sizeof fields / sizeof fields[0] <= NINEP_INDEX_FIELDS, "raise NINEP_INDEX_FIELDS");
@@ -29,7 +29,7 @@ struct message_row {
 
 static const struct message_row message_rows[] = {
 #define NINEP_MESSAGE(number, name) { number, #name },
-#include "messages.def"
+#include "ninep/messages.def"
 };
 
 struct layout_row {
@@ -42,7 +42,7 @@ struct layout_row {
 static const struct layout_row layout_rows[] = {
 #define NINEP_LAYOUT(number, dialects, layout) { number, NULL, dialects, layout },
 #define NINEP_STRUCT(name, dialects, layout) { 0, #name, dialects, layout },
-#include "messages.def"
+#include "ninep/messages.def"
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

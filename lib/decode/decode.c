@@ -6,7 +6,7 @@
  * when some layout of its type, in one of the dialects asked for, consumes
  * exactly `size` bytes.
  */
-#include "decode.h"
+#include "ninep/decode.h"
 
 #include <stdlib.h>
 #include <string.h>

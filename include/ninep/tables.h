@@ -1,6 +1,7 @@
 /*
- * Small open-addressing tables keyed by a 32-bit number: outstanding
- * requests by tag and fids by number, per connection.
+ * Small open-addressing tables keyed by a 32-bit number: the engine's
+ * outstanding requests by tag and fids by number, per connection, and the
+ * analyzer's file accesses by fid.
  *
  * Each element starts with struct slot, which holds a text (a path): a
  * short one in the slot itself, so that copying a fid's path into a
@@ -8,8 +9,8 @@
  * with the slot when the element is removed and is reused by the next
  * one, so a connection in steady state allocates nothing per message.
  */
-#ifndef NINEP_ANALYZER_TABLES_H
-#define NINEP_ANALYZER_TABLES_H
+#ifndef NINEP_TABLES_H
+#define NINEP_TABLES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -57,49 +58,13 @@ static inline struct slot *u32map_at(const struct u32map *m, uint32_t i)
 /* Replace a slot's text; text_append adds "/name" style pieces. */
 void slot_set_text(struct slot *s, const char *text, size_t len);
 void slot_append_text(struct slot *s, const char *text, size_t len);
+/* Keep the first len bytes of the slot's text (len <= its length). */
+void slot_truncate_text(struct slot *s, size_t len);
 /* The slot's text, NUL-terminated ("" when none was set).  It moves with
  * the element: look it up again after the table changes. */
 static inline const char *slot_text(const struct slot *s)
 {
 	return s->text_len <= SLOT_SHORT_TEXT ? s->short_text : s->long_text;
 }
-
-/* What a request said that its reply does not repeat, kept for the file
- * accesses (accesses.c). */
-struct request_note {
-	uint64_t offset;
-	uint32_t count;
-	uint32_t name_bytes; /* wnames (or Tcreate's name) as on the wire */
-	uint8_t trunc;       /* an open that truncates */
-};
-
-/* An outstanding request. */
-struct pending {
-	struct slot head; /* key: tag; text: the path it concerns */
-	uint8_t type;
-	uint8_t has_key;
-	uint16_t nwname, oldtag;
-	uint32_t size;
-	uint32_t fid, newfid;
-	int64_t time_ns;
-	uint64_t seq;      /* order among the connection's requests */
-	uint64_t key_hash; /* Tsession, or the MUMBLE record of a Twrite */
-	struct request_note note;
-};
-
-_Static_assert(sizeof(struct pending) <= U32MAP_MAX_ELEM, "struct pending outgrew u32map's element limit");
-
-/* A fid known on a connection. */
-struct fid_entry {
-	struct slot head; /* key: fid; text: its path */
-};
-
-struct fidmap {
-	struct u32map map;
-};
-
-struct fidmap *fidmap_new(void);
-void fidmap_free(struct fidmap *f);
-struct fidmap *fidmap_clone(const struct fidmap *f);
 
 #endif

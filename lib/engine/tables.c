@@ -5,7 +5,7 @@
  * then takes as many operations again to grow or shrink it, so the cost
  * of rehashing stays amortised O(1) and the size never thrashes.
  */
-#include "tables.h"
+#include "ninep/tables.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,30 +209,10 @@ void slot_append_text(struct slot *s, const char *text, size_t len)
 	s->text_len = (uint32_t)total;
 }
 
-struct fidmap *fidmap_new(void)
+void slot_truncate_text(struct slot *s, size_t len)
 {
-	struct fidmap *f = xmalloc_zero(sizeof *f);
-	u32map_init_shrinking(&f->map, sizeof(struct fid_entry));
-	return f;
-}
-
-void fidmap_free(struct fidmap *f)
-{
-	if (f == NULL)
-		return;
-	u32map_free(&f->map);
-	free(f);
-}
-
-struct fidmap *fidmap_clone(const struct fidmap *f)
-{
-	struct fidmap *copy = fidmap_new();
-	for (uint32_t i = 0; i < f->map.cap; i++) {
-		const struct fid_entry *from = (const struct fid_entry *)u32map_at(&f->map, i);
-		if (!from->head.used)
-			continue;
-		struct fid_entry *to = u32map_insert(&copy->map, from->head.key, 1);
-		slot_set_text(&to->head, slot_text(&from->head), from->head.text_len);
-	}
-	return copy;
+	if (len <= SLOT_SHORT_TEXT && s->text_len > SLOT_SHORT_TEXT)
+		memcpy(s->short_text, s->long_text, len); /* it fits the slot again */
+	s->text_len = (uint32_t)len;
+	(len <= SLOT_SHORT_TEXT ? s->short_text : s->long_text)[len] = '\0';
 }

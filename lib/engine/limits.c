@@ -1,0 +1,61 @@
+/*
+ * The one message-size limit, and finding 9P in a byte stream by content.
+ *
+ * A message is plausible for a direction when its size is at least a
+ * header and within the limit (the agreed msize, or before Rversion
+ * NINEP_MSIZE_UNKNOWN_MAX), its type is a request from the client or a
+ * reply from the server, and some dialect in play defines the type.  Both
+ * tools find 9P on any TCP port the same way (ninep_detect): a whole
+ * message that decodes exactly, followed by nothing or by another
+ * plausible header.
+ */
+#include "engine_internal.h"
+
+int ninep_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests)
+{
+	if (len < NINEP_HDRSZ)
+		return 0;
+	uint32_t size = ninep_get32(buf);
+	unsigned type = buf[NINEP_SIZESZ];
+	if (size < NINEP_HDRSZ || size > max_size)
+		return 0;
+	if (ninep_is_request(type) != requests)
+		return 0;
+	return (ninep_message_dialects(type) & dialects) != 0;
+}
+
+int ninep_plausible_message(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests,
+			    uint32_t *size, struct ninep_msg *scratch)
+{
+	if (!ninep_plausible_header(buf, len, max_size, dialects, requests))
+		return 0;
+	*size = ninep_get32(buf);
+	if (len < *size)
+		return 0;
+	return ninep_decode(buf, *size, dialects, scratch) == NINEP_OK;
+}
+
+enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, uint32_t *size)
+{
+	struct ninep_msg msg;
+	if (len < NINEP_HDRSZ)
+		return NINEP_DETECT_NO;
+	int r = ninep_is_request(buf[NINEP_SIZESZ]);
+	if (!ninep_plausible_header(buf, len, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY, r))
+		return NINEP_DETECT_NO;
+	*requests = r;
+	*size = ninep_get32(buf);
+	if (len < *size) {
+		enum ninep_status head = ninep_decode_head(buf, len, NINEP_DIALECT_ANY, &msg);
+		if (head == NINEP_OK)
+			return NINEP_DETECT_HEAD;
+		return head == NINEP_INCOMPLETE ? NINEP_DETECT_MORE : NINEP_DETECT_NO;
+	}
+	if (ninep_decode(buf, *size, NINEP_DIALECT_ANY, &msg) != NINEP_OK)
+		return NINEP_DETECT_NO;
+	size_t after = len - *size;
+	if (after >= NINEP_HDRSZ &&
+	    !ninep_plausible_header(buf + *size, after, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY, r))
+		return NINEP_DETECT_NO;
+	return NINEP_DETECT_YES;
+}

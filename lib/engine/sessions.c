@@ -1,0 +1,230 @@
+/*
+ * 9P2000.e sessions: the connections joined by one session key.
+ *
+ * Rules (../doc/9p-wire.md, "9P2000.e"):
+ *   - A 9P2000.e connection (its Rversion said so) belongs to a session of
+ *     its own until it resumes another.
+ *   - The session key is established by the MUMBLE record the client
+ *     writes on the auth fid: "MUMBLE:" base64(record) ":", the record
+ *     holding the key (the mumble struct of messages.def).  Once the Twrite
+ *     is answered, the connection's session has that key.
+ *   - Tsession(key) answered by Rsession resumes the session of that key on
+ *     this connection: the server keeps the fids of the old connection
+ *     (closed, or still open) for the new one.  A key established before
+ *     the capture started makes the session known from then on; an
+ *     Rerror/Rlerror refuses it and changes nothing.
+ * Keys are never kept, only their FNV-1a 64 hash.
+ */
+#include "engine_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char MUMBLE_PREFIX[] = "MUMBLE:";
+
+static int base64_value(uint8_t ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/* Decodes base64 up to the first character outside the alphabet ('=' or
+ * ':'); returns the decoded length or -1 when it does not fit. */
+static long base64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = base64_value(in[i]);
+		if (v < 0)
+			break;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == cap)
+				return -1;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (long)n;
+}
+
+int ninep_mumble_record(const uint8_t *data, size_t len, size_t *text_at, size_t *text_len, uint8_t *record,
+			size_t cap, size_t *record_len)
+{
+	size_t prefix = sizeof MUMBLE_PREFIX - 1;
+	if (len <= prefix || memcmp(data, MUMBLE_PREFIX, prefix) != 0)
+		return 0;
+	*text_at = prefix;
+	*text_len = len - prefix;
+	if (data[len - 1] == ':')
+		(*text_len)--;
+	long n = base64_decode(data + prefix, *text_len, record, cap);
+	if (n <= 0)
+		return 0;
+	*record_len = (size_t)n;
+	return 1;
+}
+
+int mumble_key(const uint8_t *data, size_t len, uint64_t *key_hash)
+{
+	uint8_t record[NINEP_MUMBLE_MAX_RECORD];
+	size_t text_at, text_len, n;
+	if (!ninep_mumble_record(data, len, &text_at, &text_len, record, sizeof record, &n))
+		return 0;
+	struct ninep_msg scratch;
+	scratch.n_items = 0;
+	size_t used = 0;
+	int found = 0;
+	if (ninep_decode_struct("mumble", record, n, NINEP_DIALECT_E, 0, &scratch, &used) == NINEP_OK) {
+		for (unsigned i = 0; i < scratch.n_items && !found; i++) {
+			const struct ninep_item *it = &scratch.items[i];
+			if (strcmp(it->field->key, "mumble.key") == 0) {
+				*key_hash = ninep_fnv1a64(record + it->offset, it->length);
+				found = 1;
+			}
+		}
+	}
+	memset(record, 0, sizeof record); /* a secret: do not leave it on the stack */
+	return found;
+}
+
+static struct ninep_esession *esession_new(struct ninep_esessions *all)
+{
+	struct ninep_esession *e = calloc(1, sizeof *e);
+	if (e == NULL)
+		abort();
+	e->number = ++all->count;
+	if (all->tail)
+		all->tail->next = e;
+	else
+		all->head = e;
+	all->tail = e;
+	return e;
+}
+
+struct ninep_esession *own_esession(struct ninep_conv *c)
+{
+	if (c->esession == NULL) {
+		c->esession = esession_new(c->esessions);
+		c->esession->members = 1;
+	}
+	return c->esession;
+}
+
+struct ninep_esession *esession_by_key(const struct ninep_esessions *all, uint64_t key_hash)
+{
+	struct ninep_esession *found = NULL;
+	for (struct ninep_esession *e = all->head; e != NULL; e = e->next)
+		if (e->has_key && e->key_hash == key_hash && e->members > 0)
+			found = e; /* the latest one with the key */
+	return found;
+}
+
+void esession_key(struct ninep_conv *c, const struct ninep_request *r)
+{
+	struct ninep_esession *e = own_esession(c);
+	e->has_key = 1;
+	e->key_hash = r->key_hash;
+	e->key_cookie = r->cookie;
+	e->live = c;
+}
+
+/* A session of its own that a connection leaves before anything made it
+ * worth keeping (no key, no fids saved) goes, when it is the newest, so
+ * that numbers count the sessions there are. */
+static void forget_if_unused(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	if (e->members > 0 || e->has_key || e->saved_fids != NULL || e->user != NULL || all->tail != e)
+		return;
+	struct ninep_esession **link = &all->head;
+	struct ninep_esession *prev = NULL;
+	while (*link != e) {
+		prev = *link;
+		link = &(*link)->next;
+	}
+	*link = NULL;
+	all->tail = prev;
+	all->count--;
+	free(e);
+}
+
+void esession_join(struct ninep_conv *c, uint64_t key_hash)
+{
+	struct ninep_esession *target = esession_by_key(c->esessions, key_hash);
+	if (target == NULL) {
+		/* The key was agreed before the capture started. */
+		struct ninep_esession *mine = own_esession(c);
+		mine->has_key = 1;
+		mine->key_hash = key_hash;
+		mine->live = c;
+		c->versioned = 0; /* its fids were made where we could not see */
+		return;
+	}
+	struct ninep_esession *mine = c->esession;
+	if (target != mine) {
+		if (mine != NULL) {
+			mine->members--;
+			if (mine->live == c)
+				mine->live = NULL;
+			forget_if_unused(c->esessions, mine);
+		}
+		target->members++;
+		c->esession = target;
+	}
+	/* The server keeps the old connection's fids for the new one. */
+	if (target->saved_fids != NULL) {
+		fidmap_free(c->fids);
+		c->fids = target->saved_fids;
+		target->saved_fids = NULL;
+		if (c->hooks->session_joined)
+			c->hooks->session_joined(c->ctx, target, NULL);
+	} else if (target->live != NULL && target->live != c && target->live->fids != NULL) {
+		fidmap_free(c->fids);
+		c->fids = fidmap_clone(target->live->fids);
+		if (c->hooks->session_joined)
+			c->hooks->session_joined(c->ctx, target, target->live->ctx);
+	}
+	c->versioned = 1; /* every fid in use is known again */
+	target->live = c;
+}
+
+void esession_leave(struct ninep_conv *c)
+{
+	struct ninep_esession *e = c->esession;
+	if (e == NULL)
+		return;
+	if (e->live == c)
+		e->live = NULL;
+	if (e->has_key && c->fids != NULL) {
+		/* Keep the fids for a later connection that resumes the session. */
+		fidmap_free(e->saved_fids);
+		e->saved_fids = c->fids;
+		c->fids = NULL;
+		if (c->hooks->session_saved)
+			c->hooks->session_saved(c->ctx, e);
+	}
+}
+
+void ninep_esessions_free(struct ninep_esessions *all)
+{
+	struct ninep_esession *e = all->head;
+	while (e != NULL) {
+		struct ninep_esession *next = e->next;
+		fidmap_free(e->saved_fids);
+		free(e);
+		e = next;
+	}
+	memset(all, 0, sizeof *all);
+}

@@ -1,0 +1,511 @@
+/*
+ * unit.engine: the rules of ninep/engine.h, each expectation taken from the
+ * manual page that states it (Plan 9's section 5: attach(5), walk(5),
+ * flush(5), version(5), clunk(5), open(5)), never from the engine's output.
+ *
+ * Each case plays a conversation message by message, as a tool would hand
+ * it over, and checks what the engine says: the paths of the exchanges,
+ * which requests were answered, flushed or dropped, the dialect and the
+ * message-size limit.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "ninep/engine.h"
+
+/* ---- messages, written by hand from the spec's layouts -------------------- */
+
+struct wire {
+	uint8_t b[512];
+	size_t n;
+};
+
+static void put(struct wire *w, uint64_t v, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++)
+		w->b[w->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_str(struct wire *w, const char *s)
+{
+	size_t len = strlen(s);
+	put(w, len, 2);
+	memcpy(w->b + w->n, s, len);
+	w->n += len;
+}
+
+static void put_qid(struct wire *w, uint8_t type, uint64_t path)
+{
+	put(w, type, 1);
+	put(w, 0, 4);
+	put(w, path, 8);
+}
+
+static void begin(struct wire *w, unsigned type, uint16_t tag)
+{
+	w->n = 0;
+	put(w, 0, 4); /* size, set by end() */
+	put(w, type, 1);
+	put(w, tag, 2);
+}
+
+static void end(struct wire *w)
+{
+	uint32_t size = (uint32_t)w->n;
+	memcpy(w->b, (uint8_t[]){ (uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24) },
+	       4);
+}
+
+/* ---- what the engine says ------------------------------------------------- */
+
+enum { MAX_EVENTS = 32 };
+
+struct event {
+	char kind;      /* 'x' exchange, 'd' dropped, 'o' orphan */
+	unsigned request_type, reply_type;
+	char path[128];
+	enum ninep_drop why;
+	uint64_t cookie, by_cookie;
+};
+
+struct recorder {
+	struct event ev[MAX_EVENTS];
+	unsigned n;
+};
+
+static void on_exchange(void *ctx, const struct ninep_request *r, const struct ninep_reply *reply)
+{
+	struct recorder *rec = ctx;
+	struct event *e = &rec->ev[rec->n++ % MAX_EVENTS];
+	memset(e, 0, sizeof *e);
+	e->kind = 'x';
+	e->request_type = r->type;
+	e->reply_type = reply->decoded->type;
+	snprintf(e->path, sizeof e->path, "%s", slot_text(&r->head));
+	e->cookie = r->cookie;
+	e->by_cookie = reply->cookie;
+}
+
+static void on_dropped(void *ctx, const struct ninep_request *r, enum ninep_drop why, const struct ninep_request *by)
+{
+	struct recorder *rec = ctx;
+	struct event *e = &rec->ev[rec->n++ % MAX_EVENTS];
+	memset(e, 0, sizeof *e);
+	e->kind = 'd';
+	e->request_type = r->type;
+	e->why = why;
+	e->cookie = r->cookie;
+	e->by_cookie = by != NULL ? by->cookie : 0;
+}
+
+static void on_orphan(void *ctx, unsigned type, uint16_t tag, uint64_t cookie)
+{
+	(void)tag;
+	struct recorder *rec = ctx;
+	struct event *e = &rec->ev[rec->n++ % MAX_EVENTS];
+	memset(e, 0, sizeof *e);
+	e->kind = 'o';
+	e->reply_type = type;
+	e->cookie = cookie;
+}
+
+static const struct ninep_hooks hooks = { .exchange = on_exchange, .dropped = on_dropped, .orphan = on_orphan };
+
+struct play {
+	struct ninep_conv conv;
+	struct ninep_esessions sessions;
+	struct recorder rec;
+	struct ninep_facts facts;
+	int64_t now;
+	uint64_t next_cookie;
+};
+
+static void play_start(struct play *p)
+{
+	memset(p, 0, sizeof *p);
+	ninep_conv_init(&p->conv, &hooks, &p->rec, &p->sessions);
+}
+
+static void play_end(struct play *p)
+{
+	ninep_conv_close(&p->conv);
+	ninep_esessions_free(&p->sessions);
+}
+
+/* Hands one message to the engine, as decoded in the conversation's
+ * dialects; returns its cookie. */
+static uint64_t send(struct play *p, struct wire *w)
+{
+	end(w);
+	struct ninep_msg m;
+	enum ninep_status st = ninep_decode(w->b, w->n, p->conv.dialects, &m);
+	if (!CHECK(st == NINEP_OK, "a hand-made message of type %u does not decode: %s", w->b[4],
+		   m.problem ? m.problem : ninep_status_name(st)))
+		return 0;
+	p->now += 1000;
+	uint64_t cookie = ++p->next_cookie;
+	ninep_conv_message(&p->conv, ninep_is_request(m.type), w->b, m.size, m.size, &m, p->now, cookie, &p->facts);
+	return cookie;
+}
+
+/* The path the last message concerns, "" for none. */
+static const char *last_path(const struct play *p)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%.*s", (int)p->facts.path_len, p->facts.path ? p->facts.path : "");
+	return buf;
+}
+
+static const struct event *last_event(const struct play *p)
+{
+	return p->rec.n > 0 ? &p->rec.ev[(p->rec.n - 1) % MAX_EVENTS] : NULL;
+}
+
+/* ---- conversations -------------------------------------------------------- */
+
+static void version(struct play *p, const char *ask, const char *answer, uint32_t msize)
+{
+	struct wire w;
+	begin(&w, NINEP_Tversion, NINEP_NOTAG);
+	put(&w, msize, 4);
+	put_str(&w, ask);
+	send(p, &w);
+	begin(&w, NINEP_Rversion, NINEP_NOTAG);
+	put(&w, msize, 4);
+	put_str(&w, answer);
+	send(p, &w);
+}
+
+static void attach(struct play *p, uint32_t fid, const char *aname)
+{
+	struct wire w;
+	begin(&w, NINEP_Tattach, 1);
+	put(&w, fid, 4);
+	put(&w, NINEP_NOFID, 4);
+	put_str(&w, "glenda");
+	put_str(&w, aname);
+	if (p->conv.dialect == NINEP_DIALECT_L)
+		put(&w, 1000, 4); /* n_uname */
+	send(p, &w);
+	begin(&w, NINEP_Rattach, 1);
+	put_qid(&w, NINEP_QTDIR, 1);
+	send(p, &w);
+}
+
+/* Twalk fid -> newfid through names; the server walks `walked` of them
+ * (nwqid), or answers Rerror when walked < 0. */
+static void walk(struct play *p, uint32_t fid, uint32_t newfid, int walked, unsigned n, ...)
+{
+	struct wire w;
+	va_list ap;
+	begin(&w, NINEP_Twalk, 2);
+	put(&w, fid, 4);
+	put(&w, newfid, 4);
+	put(&w, n, 2);
+	va_start(ap, n);
+	for (unsigned i = 0; i < n; i++)
+		put_str(&w, va_arg(ap, const char *));
+	va_end(ap);
+	send(p, &w);
+	if (walked < 0) {
+		begin(&w, NINEP_Rerror, 2);
+		put_str(&w, "file does not exist");
+	} else {
+		begin(&w, NINEP_Rwalk, 2);
+		put(&w, (unsigned)walked, 2);
+		for (int i = 0; i < walked; i++)
+			put_qid(&w, NINEP_QTDIR, 10 + (unsigned)i);
+	}
+	send(p, &w);
+}
+
+/* A Tclunk of fid answered by an error: the path the exchange concerned. */
+static const char *path_of(struct play *p, uint32_t fid)
+{
+	struct wire w;
+	begin(&w, NINEP_Tclunk, 7); /* any request naming fid: Tclunk ends it too */
+	put(&w, fid, 4);
+	send(p, &w);
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%s", last_path(p));
+	if (p->conv.dialect == NINEP_DIALECT_L) {
+		begin(&w, NINEP_Rlerror, 7);
+		put(&w, 2, 4);
+	} else {
+		begin(&w, NINEP_Rerror, 7);
+		put_str(&w, "no");
+	}
+	send(p, &w);
+	return buf;
+}
+
+static void check_path(struct play *p, uint32_t fid, const char *want, const char *why)
+{
+	const char *got = path_of(p, fid);
+	CHECK(strcmp(got, want) == 0, "%s: fid %u is \"%s\", want \"%s\"", why, fid, got, want);
+}
+
+static void test_walk_dotdot(void)
+{
+	struct play p;
+	/* walk(5): "A walk of the name '..' in the root directory of a server
+	 * is equivalent to a walk with no name elements." */
+	play_start(&p);
+	version(&p, "9P2000", "9P2000", 8192);
+	attach(&p, 0, "");
+	walk(&p, 0, 1, 1, 1, "..");
+	check_path(&p, 1, "/", "'..' at the root stays at the root");
+	walk(&p, 0, 2, 3, 3, "usr", "glenda", "..");
+	check_path(&p, 2, "/usr", "'..' below the root goes up one name");
+	walk(&p, 0, 3, 4, 4, "usr", "..", "..", "lib");
+	check_path(&p, 3, "/lib", "'..' up to the root and no further");
+	walk(&p, 0, 4, 2, 2, "usr", ".");
+	check_path(&p, 4, "/usr", "a '.' element names no move");
+	play_end(&p);
+
+	/* The root is that of the tree attached (attach(5): aname selects
+	 * it): '..' there stays there. */
+	play_start(&p);
+	version(&p, "9P2000.L", "9P2000.L", 8192);
+	attach(&p, 0, "/srv/9p/export_l/.");
+	walk(&p, 0, 1, 0, 0);
+	check_path(&p, 1, "/srv/9p/export_l", "an aname ending in '/.' is its directory");
+	walk(&p, 0, 2, 2, 2, "a", "..");
+	check_path(&p, 2, "/srv/9p/export_l", "'a' then '..' is back at the attach root");
+	walk(&p, 0, 3, 1, 1, "..");
+	check_path(&p, 3, "/srv/9p/export_l", "'..' at the attach root stays there");
+	play_end(&p);
+
+	/* A relative aname names the same tree as the absolute one. */
+	play_start(&p);
+	version(&p, "9P2000.L", "9P2000.L", 8192);
+	attach(&p, 0, "tmp");
+	walk(&p, 0, 1, 2, 2, "a", "..");
+	check_path(&p, 1, "/tmp", "aname 'tmp', then 'a' and '..'");
+	play_end(&p);
+}
+
+static void test_partial_walk(void)
+{
+	struct play p;
+	play_start(&p);
+	version(&p, "9P2000", "9P2000", 8192);
+	attach(&p, 0, "");
+	/* walk(5): "If the first element cannot be walked for any reason,
+	 * Rerror is returned.  Otherwise, the walk will return an Rwalk
+	 * message containing nwqid qids corresponding, in order, to the files
+	 * that are visited by the nwqid successful elementwise walks; nwqid is
+	 * therefore either nwname or the index of the first elementwise walk
+	 * that failed. ... If nwqid is not equal to nwname, newfid is not
+	 * affected." */
+	walk(&p, 0, 5, 1, 2, "usr", "missing");
+	const struct event *e = last_event(&p);
+	CHECK(e != NULL && e->kind == 'x' && strcmp(e->path, "/usr/missing") == 0,
+	      "the partial walk is one exchange about /usr/missing, got \"%s\"", e ? e->path : "");
+	struct wire w;
+	begin(&w, NINEP_Tstat, 9);
+	put(&w, 5, 4);
+	send(&p, &w);
+	CHECK(p.facts.fid_unknown == 5, "newfid 5 of a partial walk does not exist (fid_unknown %u)",
+	      p.facts.fid_unknown);
+	CHECK(strcmp(last_path(&p), NINEP_PATH_UNKNOWN) == 0, "a fid nobody made is %s, got \"%s\"", NINEP_PATH_UNKNOWN,
+	      last_path(&p));
+	walk(&p, 0, 6, -1, 1, "nowhere");
+	check_path(&p, 6, NINEP_PATH_UNKNOWN, "a walk answered by Rerror makes no fid");
+	play_end(&p);
+}
+
+static void test_flush(void)
+{
+	struct play p;
+	struct wire w;
+	/* flush(5): "If it recognizes oldtag as the tag of a pending
+	 * transaction, it should abort any pending response and discard that
+	 * tag.  In either case, it should respond with an Rflush ...  When
+	 * the client receives the Rflush, ... if the client received a
+	 * response to the original request before the Rflush, it should
+	 * proceed as though the flush had not been sent." */
+	play_start(&p);
+	version(&p, "9P2000", "9P2000", 8192);
+	attach(&p, 0, "");
+	begin(&w, NINEP_Tread, 3);
+	put(&w, 0, 4);
+	put(&w, 0, 8);
+	put(&w, 100, 4);
+	uint64_t tread = send(&p, &w);
+	begin(&w, NINEP_Tflush, 4);
+	put(&w, 3, 2);
+	uint64_t tflush = send(&p, &w);
+	begin(&w, NINEP_Rread, 3);
+	put(&w, 0, 4);
+	send(&p, &w);
+	const struct event *e = last_event(&p);
+	CHECK(e && e->kind == 'x' && e->cookie == tread, "the Tread's own reply before the Rflush answers it");
+	unsigned before = p.rec.n;
+	begin(&w, NINEP_Rflush, 4);
+	send(&p, &w);
+	e = last_event(&p);
+	CHECK(p.rec.n == before + 1 && e->kind == 'x' && e->cookie == tflush,
+	      "the Rflush then only answers the Tflush: nothing is flushed");
+	play_end(&p);
+
+	/* The other way: the Rflush comes while the Tread is outstanding. */
+	play_start(&p);
+	version(&p, "9P2000", "9P2000", 8192);
+	attach(&p, 0, "");
+	begin(&w, NINEP_Tread, 3);
+	put(&w, 0, 4);
+	put(&w, 0, 8);
+	put(&w, 100, 4);
+	tread = send(&p, &w);
+	begin(&w, NINEP_Tflush, 4);
+	put(&w, 3, 2);
+	tflush = send(&p, &w);
+	before = p.rec.n;
+	begin(&w, NINEP_Rflush, 4);
+	send(&p, &w);
+	CHECK(p.rec.n == before + 2, "Rflush: the Tflush answered and the Tread flushed (%u events)", p.rec.n - before);
+	e = last_event(&p);
+	CHECK(e && e->kind == 'd' && e->why == NINEP_DROP_FLUSHED && e->cookie == tread && e->by_cookie == tflush,
+	      "the outstanding Tread is flushed by the Tflush");
+	/* "the server must not reply to the flushed request" after Rflush: a
+	 * late reply with the tag answers nothing. */
+	begin(&w, NINEP_Rread, 3);
+	put(&w, 0, 4);
+	send(&p, &w);
+	CHECK(!p.facts.matched, "a reply to a flushed request answers nothing");
+	play_end(&p);
+	e = last_event(&p);
+	CHECK(e && e->kind == 'o', "and is an orphan when the conversation ends");
+}
+
+static void test_version(void)
+{
+	struct play p;
+	struct wire w;
+	/* version(5): "If the server does not understand the client's version
+	 * string, it should respond with an Rversion message (not Rerror) with
+	 * the version string the 7 characters "unknown".  The server may
+	 * respond with the client's version string, or a version string
+	 * identifying an earlier defined protocol version." */
+	play_start(&p);
+	begin(&w, NINEP_Tversion, NINEP_NOTAG);
+	put(&w, 65536, 4);
+	put_str(&w, "9P2000.u");
+	send(&p, &w);
+	CHECK(p.facts.dialect == NINEP_DIALECT_U, "the Tversion asks 9P2000.u");
+	begin(&w, NINEP_Rversion, NINEP_NOTAG);
+	put(&w, 8192, 4);
+	put_str(&w, "9P2000");
+	send(&p, &w);
+	CHECK(p.facts.dialect == NINEP_DIALECT_9P2000 && p.conv.dialect == NINEP_DIALECT_9P2000,
+	      "a downgrade: the Rversion and what follows are 9P2000 (dialect %u)", p.conv.dialect);
+	/* "The server responds with its own maximum, msize, which must be less
+	 * than or equal to the client's value. Thenceforth, both sides of the
+	 * connection must honor this limit." */
+	CHECK(p.conv.max_size == 8192, "the limit is the Rversion's msize, got %u", p.conv.max_size);
+	play_end(&p);
+
+	/* "unknown": the dialect stays unknown, every one is decoded. */
+	play_start(&p);
+	version(&p, "9P3000", "unknown", 8192);
+	CHECK(p.conv.dialect == 0 && p.conv.dialects == NINEP_DIALECT_ANY, "Rversion \"unknown\" names no dialect");
+	play_end(&p);
+
+	/* Refused with Rlerror (diod answers a version it does not speak so). */
+	play_start(&p);
+	CHECK(p.conv.max_size == NINEP_MSIZE_UNKNOWN_MAX, "before any Rversion the limit is NINEP_MSIZE_UNKNOWN_MAX");
+	begin(&w, NINEP_Tversion, NINEP_NOTAG);
+	put(&w, 8192, 4);
+	put_str(&w, "9P2000.L");
+	uint64_t tversion = send(&p, &w);
+	begin(&w, NINEP_Rlerror, NINEP_NOTAG);
+	put(&w, 95, 4);
+	send(&p, &w);
+	const struct event *e = last_event(&p);
+	CHECK(e && e->kind == 'x' && e->cookie == tversion, "the refused Tversion was captured and answered");
+	CHECK(p.facts.version_refused, "the reply refuses the version");
+	CHECK(p.conv.dialect == 0 && p.conv.max_size == NINEP_MSIZE_UNKNOWN_MAX,
+	      "a refused Tversion negotiates nothing (dialect %u, limit %u)", p.conv.dialect, p.conv.max_size);
+	play_end(&p);
+
+	/* version(5): "all outstanding I/O on the connection is aborted; all
+	 * active fids are freed ("clunked") automatically." */
+	play_start(&p);
+	version(&p, "9P2000", "9P2000", 8192);
+	attach(&p, 0, "");
+	begin(&w, NINEP_Tread, 3);
+	put(&w, 0, 4);
+	put(&w, 0, 8);
+	put(&w, 100, 4);
+	uint64_t tread = send(&p, &w);
+	begin(&w, NINEP_Tversion, NINEP_NOTAG);
+	put(&w, 8192, 4);
+	put_str(&w, "9P2000");
+	send(&p, &w);
+	int aborted = 0;
+	for (unsigned i = 0; i < p.rec.n && i < MAX_EVENTS; i++)
+		aborted |= p.rec.ev[i].kind == 'd' && p.rec.ev[i].why == NINEP_DROP_VERSION && p.rec.ev[i].cookie == tread;
+	CHECK(aborted, "Tversion aborts the outstanding Tread");
+	begin(&w, NINEP_Rversion, NINEP_NOTAG);
+	put(&w, 8192, 4);
+	put_str(&w, "9P2000");
+	send(&p, &w);
+	check_path(&p, 0, NINEP_PATH_UNKNOWN, "Tversion frees every fid");
+	play_end(&p);
+}
+
+static void test_fids(void)
+{
+	struct play p;
+	struct wire w;
+	play_start(&p);
+	version(&p, "9P2000.L", "9P2000.L", 8192);
+	attach(&p, 0, "/export");
+	walk(&p, 0, 1, 1, 1, "dir");
+	/* Tlcreate: "fid ... changes to the newly created file" (the 9P2000.L
+	 * counterpart of create(5)'s "the fid represents the new file"). */
+	begin(&w, NINEP_Tlcreate, 5);
+	put(&w, 1, 4);
+	put_str(&w, "new.txt");
+	put(&w, 0, 4);
+	put(&w, 0644, 4);
+	put(&w, 0, 4);
+	send(&p, &w);
+	CHECK(strcmp(last_path(&p), "/export/dir/new.txt") == 0, "Tlcreate concerns the new file, got \"%s\"",
+	      last_path(&p));
+	begin(&w, NINEP_Rlcreate, 5);
+	put_qid(&w, 0, 77);
+	put(&w, 0, 4);
+	send(&p, &w);
+	/* clunk(5): "the fid is clunked even if the remove fails" (remove);
+	 * Tclunk ends the fid whatever the reply. */
+	check_path(&p, 1, "/export/dir/new.txt", "after Rlcreate the fid is the new file");
+	check_path(&p, 1, NINEP_PATH_UNKNOWN, "a Tclunk answered by an error still ends the fid");
+
+	/* A tag in use: reusing it is something a tool shows. */
+	begin(&w, NINEP_Tgetattr, 11);
+	put(&w, 0, 4);
+	put(&w, 0x7ff, 8);
+	uint64_t first = send(&p, &w);
+	begin(&w, NINEP_Tgetattr, 11);
+	put(&w, 0, 4);
+	put(&w, 0x7ff, 8);
+	send(&p, &w);
+	CHECK(p.facts.tag_in_use && p.facts.tag_in_use_cookie == first, "a second request with an outstanding tag");
+	play_end(&p);
+}
+
+int main(void)
+{
+	test_walk_dotdot();
+	test_partial_walk();
+	test_flush();
+	test_version();
+	test_fids();
+	if (check_passed == 0)
+		check_failed++; /* a run that checked nothing is a failure */
+	return check_summary();
+}
