@@ -46,12 +46,18 @@ def main():
     check.true("p9p: created files are read back", set(created) <= reads | {"/"}, repr(reads))
 
     # The failed walk (Rerror) must create nothing: the newfid it named is
-    # not used, and nothing uses a fid before it exists anywhere.
+    # not used, and nothing uses a fid before it exists, except where a
+    # client did so on purpose: l_client.py (captures/README.md) uses the
+    # newfid of its partial walk (walk(5): "newfid is not affected") and
+    # fid 0 after its second Tversion (version(5): every fid is freed),
+    # both of which diod answers.
+    on_purpose = {"diod_9p2000L_l_client.pcap": ["Fid 5 used before it exists", "Fid 0 used before it exists"]}
     for pcap, _ in real_captures():
         rows = fields(plugin, pcap, NAMES, two_pass=True, display_filter="ninep")
         problems = [m for r in rows for m in r["_ws.expert.message"]
                     if "before it exists" in m or "already in use" in m]
-        check.equal("%s: fid experts" % os.path.basename(pcap), problems, [])
+        name = os.path.basename(pcap)
+        check.equal("%s: fid experts" % name, problems, on_purpose.get(name, []))
     check.finish()
 
 

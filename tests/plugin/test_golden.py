@@ -9,11 +9,19 @@ import os
 from plugin_common import GOLDEN_DIR, Checker, all_captures, compare_golden, plugin_path, tshark
 
 
+# 599 Tgetattr exchanges in a row: a detail view of them would be 40,000
+# lines nobody reviews; its counts are plugin.real_counts' and its
+# exchanges integration.tools_agree's.
+LEFT_OUT = {"diod_9p2000L_diodload"}
+
+
 def main():
     plugin = plugin_path()
     check = Checker()
     for pcap, _ in all_captures():
         stem = os.path.splitext(os.path.basename(pcap))[0]
+        if stem in LEFT_OUT:
+            continue
         folder = os.path.basename(os.path.dirname(pcap))
         # Out-of-order TCP segments are put in order only with this TCP
         # preference (off by default in Wireshark 4.0); captures without
