@@ -48,7 +48,8 @@ void ninep_engine_fields_resolve(void);
 /* s becomes the attach root named by aname; *root_len its length. */
 void path_attach(struct slot *s, uint32_t *root_len, const uint8_t *aname, size_t len);
 /* One walk element onto s: "" and "." stay, ".." goes up but not above
- * root_len, anything else is joined with a '/'. */
+ * root_len, anything else is joined with a '/' (a name holding '/' is
+ * walked element by element). */
 void path_walk(struct slot *s, uint32_t root_len, const uint8_t *name, size_t len);
 
 /* ---- fids.c ---- */

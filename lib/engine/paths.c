@@ -53,9 +53,10 @@ static void go_up(struct slot *s, uint32_t floor)
 	slot_truncate_text(s, len);
 }
 
-void path_walk(struct slot *s, uint32_t root_len, const uint8_t *name, size_t len)
+/* One element: "" and "." stay, ".." goes up, anything else is joined. */
+static void walk_element(struct slot *s, uint32_t root_len, const uint8_t *name, size_t len)
 {
-	if (is_truncated(s) || len == 0 || (len == 1 && name[0] == '.'))
+	if (len == 0 || (len == 1 && name[0] == '.'))
 		return;
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
 		go_up(s, root_len);
@@ -66,16 +67,24 @@ void path_walk(struct slot *s, uint32_t root_len, const uint8_t *name, size_t le
 	append(s, (const char *)name, len);
 }
 
+void path_walk(struct slot *s, uint32_t root_len, const uint8_t *name, size_t len)
+{
+	/* A name holding '/' is not one 9P allows; it is walked as the path
+	 * it spells, so that no reported path holds a "." or ".." element. */
+	if (len == 0)
+		return; /* also when there is no name at all (name NULL) */
+	size_t start = 0;
+	for (size_t i = 0; i <= len && !is_truncated(s); i++) {
+		if (i < len && name[i] != '/')
+			continue;
+		walk_element(s, root_len, name + start, i - start);
+		start = i + 1;
+	}
+}
+
 void path_attach(struct slot *s, uint32_t *root_len, const uint8_t *aname, size_t len)
 {
 	slot_set_text(s, "/", 1);
-	size_t start = 0;
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && aname[i] != '/')
-			continue;
-		/* aname[start..i) is one element; ".." stops at "/" */
-		path_walk(s, 1, aname + start, i - start);
-		start = i + 1;
-	}
+	path_walk(s, 1, aname, len);
 	*root_len = s->text_len;
 }

@@ -648,5 +648,7 @@ int main(void)
 	test_hot_paths_beyond_the_table();
 	test_tally_order();
 	printf("%d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	if (checks == 0)
+		printf("FAIL: no check ran\n");
+	return failures || checks == 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seed the fuzz corpora from the bundled captures.
 
-    tests/fuzz/seed_corpus.py            # rewrite tests/fuzz/corpus/{decode,capture}/
+    tests/fuzz/seed_corpus.py            # rewrite tests/fuzz/corpus/{decode,capture,engine}/
 
 corpus/decode/: every distinct 9P message found in captures/real and
 captures/generated.  Each direction of each TCP connection is put together
@@ -14,6 +14,12 @@ be good enough to find well-formed messages in well-formed captures.
 corpus/capture/: every capture under 64 KB, behind fuzz_capture.c's 4-byte
 control header, twice: as the reassembler delivers it (header 00 000000),
 and split at PRNG points with ports, CSV and JSON on (header 07 + a seed).
+
+corpus/engine/: for every capture, its 9P connections (up to ENGINE_MAX
+bytes each) as fuzz_engine.c's records: requests and replies in turn, each
+cut into records of up to 64 bytes of one direction; connections alternate
+between the target's two conversations, so a 9P2000.e Tsession can resume
+the session of an earlier one.
 
 Standard library only.  Deterministic: the same captures give the same
 files.  Existing files in the two folders are replaced; regressions/ is
@@ -29,6 +35,9 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 CAPTURE_DIRS = [os.path.join(SOURCE_DIR, "captures", d) for d in ("real", "generated")]
 DECODE_DIR = os.path.join(HERE, "corpus", "decode")
 CAPTURE_CORPUS_DIR = os.path.join(HERE, "corpus", "capture")
+ENGINE_DIR = os.path.join(HERE, "corpus", "engine")
+ENGINE_MAX = 16 * 1024
+RECORD_MAX = 64
 
 HDRSZ = 7            # size[4] type[1] tag[2]
 MAX_MESSAGE = 8192   # larger messages (big Rreads) add bytes, not structure
@@ -173,6 +182,31 @@ def messages_of(stream):
         pos += size
 
 
+def engine_records(path):
+    """fuzz_engine.c's input for one capture: its connections, in turn."""
+    streams = streams_of(path)
+    out, conversation = bytearray(), 0
+    for key in sorted(streams):
+        client = list(messages_of(streams[key]))
+        if not client or client[0][4] % 2 != 0:
+            continue  # the server's side: taken with its client
+        src, sport, dst, dport = key
+        server = list(messages_of(streams.get((dst, dport, src, sport), b"")))
+        turns = []
+        for i in range(max(len(client), len(server))):
+            turns += [(0, m) for m in client[i:i + 1]] + [(1, m) for m in server[i:i + 1]]
+        for direction, msg in turns:
+            for at in range(0, len(msg), RECORD_MAX):
+                piece = msg[at:at + RECORD_MAX]
+                out += bytes([((len(piece) - 1) << 2) | (conversation << 1) | direction]) + piece
+            if len(out) > ENGINE_MAX * (conversation + 1):
+                break
+        conversation ^= 1
+        if len(out) > 2 * ENGINE_MAX:
+            break
+    return bytes(out)
+
+
 def replace_folder(folder, files):
     os.makedirs(folder, exist_ok=True)
     for name in os.listdir(folder):
@@ -217,9 +251,16 @@ def main():
             blob = header + data
             capture[hashlib.sha1(blob).hexdigest()] = blob
 
+    engine = {}
+    for path in captures:
+        blob = engine_records(path)
+        if blob:
+            engine[hashlib.sha1(blob).hexdigest()] = blob
+
     replace_folder(DECODE_DIR, decode)
     replace_folder(CAPTURE_CORPUS_DIR, capture)
-    for folder, files in ((DECODE_DIR, decode), (CAPTURE_CORPUS_DIR, capture)):
+    replace_folder(ENGINE_DIR, engine)
+    for folder, files in ((DECODE_DIR, decode), (CAPTURE_CORPUS_DIR, capture), (ENGINE_DIR, engine)):
         print("%s: %d files, %d bytes" % (os.path.relpath(folder, SOURCE_DIR), len(files),
                                           sum(len(d) for d in files.values())))
     types = sorted({m[4] for m in decode.values()})

@@ -35,10 +35,13 @@ static int check_at(int ok, const char *file, int line, const char *fmt, ...)
 /* CHECK(condition, "printf format", args...): returns whether it held. */
 #define CHECK(cond, ...) check_at((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
 
+/* A program that checked nothing has tested nothing: that fails too. */
 static int check_summary(void)
 {
 	printf("%u passed, %u failed\n", check_passed, check_failed);
-	return check_failed == 0 ? 0 : 1;
+	if (check_passed + check_failed == 0)
+		printf("FAIL: no check ran\n");
+	return check_failed == 0 && check_passed > 0 ? 0 : 1;
 }
 
 #endif
