@@ -2,7 +2,8 @@
  * The canonical spelling of a path, the one both tools show.
  *
  *   - A path starts with '/' (the attach root of aname "" is "/"), or with
- *     NINEP_PATH_UNKNOWN for a fid nobody saw made, or is NINEP_PATH_AUTH.
+ *     NINEP_PATH_UNKNOWN for a fid nobody saw made, or NINEP_PATH_AUTH for
+ *     an auth fid (a walk from one, which servers refuse, goes below it).
  *   - Elements are joined by one '/'; no element is empty, "." or "..".
  *   - The attach name is a path on the server: "tmp" and "/tmp" and
  *     "/tmp/." are all "/tmp", and its own ".." elements are resolved.

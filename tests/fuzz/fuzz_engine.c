@@ -20,6 +20,7 @@
  * outstanding at most once; and nothing leaks (ASan at exit).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,21 +30,34 @@ enum { RECORD_MAX = 64, STREAM_MAX = 1 << 16, CONVS = 2, COOKIES = 4096 };
 
 static uint8_t ended[COOKIES]; /* per request cookie: answered or dropped */
 
+static void bad_path(const char *p, size_t len, const char *why)
+{
+	fprintf(stderr, "fuzz_engine: path \"%.*s\": %s\n", (int)len, p, why);
+	abort();
+}
+
+/* Whether p starts with the spelling `root` of a root nobody named. */
+static int starts_with(const char *p, size_t len, const char *root)
+{
+	size_t n = strlen(root);
+	return len >= n && memcmp(p, root, n) == 0 && (len == n || p[n] == '/');
+}
+
 static void check_path(const char *p, size_t len)
 {
 	if (len == 0)
 		return;
 	if (len > NINEP_PATH_MAX + sizeof NINEP_PATH_TRUNCATED - 1)
-		abort();
+		bad_path(p, len, "longer than the limit");
 	size_t at;
 	if (p[0] == '/')
 		at = 1;
-	else if (len >= sizeof NINEP_PATH_UNKNOWN - 1 && memcmp(p, NINEP_PATH_UNKNOWN, sizeof NINEP_PATH_UNKNOWN - 1) == 0)
+	else if (starts_with(p, len, NINEP_PATH_UNKNOWN))
 		at = sizeof NINEP_PATH_UNKNOWN - 1;
-	else if (len == sizeof NINEP_PATH_AUTH - 1 && memcmp(p, NINEP_PATH_AUTH, len) == 0)
-		return;
+	else if (starts_with(p, len, NINEP_PATH_AUTH))
+		at = sizeof NINEP_PATH_AUTH - 1; /* a walk from an auth fid: a server refuses it */
 	else
-		abort();
+		bad_path(p, len, "starts with neither '/' nor a root nobody named");
 	int cut = len > NINEP_PATH_MAX;
 	if (cut)
 		len = NINEP_PATH_MAX; /* its last element may be cut anywhere: not checked */
@@ -56,9 +70,9 @@ static void check_path(const char *p, size_t len)
 			continue;
 		size_t n = i - start;
 		if (n == 0 && !(i == len && start == len))
-			abort(); /* an empty element */
+			bad_path(p, len, "an empty element");
 		if ((n == 1 && p[start] == '.') || (n == 2 && p[start] == '.' && p[start + 1] == '.'))
-			abort();
+			bad_path(p, len, "a . or .. element");
 		start = i + 1;
 	}
 }
