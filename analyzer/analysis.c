@@ -98,10 +98,13 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 
 /* ---- framer callbacks --------------------------------------------------- */
 
-static void on_message(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded, int64_t ts)
+static void on_message(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded,
+		       enum ninep_conformance fit, int64_t ts)
 {
 	struct side_ctx *sc = ctx;
 	struct conn_state *c = sc->conn;
+	if (fit != NINEP_CONFORMS)
+		c->session->fig.nonconforming++;
 	matcher_message(c, sc->side == c->client_side, msg, size, decoded, ts);
 }
 

@@ -154,6 +154,7 @@ static void add_counters(struct figures *into, const struct figures *from)
 	into->bytes_to_server += from->bytes_to_server;
 	into->bytes_to_client += from->bytes_to_client;
 	into->not_9p_bytes += from->not_9p_bytes;
+	into->nonconforming += from->nonconforming;
 	into->gaps += from->gaps;
 	into->gap_bytes += from->gap_bytes;
 	into->resync_bytes += from->resync_bytes;

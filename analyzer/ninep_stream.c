@@ -54,18 +54,17 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 				f->state = FRAMER_RESYNC_GARBAGE;
 				continue;
 			}
+			/* At a boundary: a header of any dialect is a message,
+			 * whether its body conforms or not. */
 			if (avail >= NINEP_HDRSZ &&
-			    !ninep_plausible_header(p + pos, avail, max_size, dialects, env->requests)) {
+			    !ninep_plausible_header(p + pos, avail, max_size, NINEP_DIALECT_ANY, env->requests)) {
 				f->state = FRAMER_RESYNC_GARBAGE;
 				continue;
 			}
 			if (avail < size)
 				return pos;
-			if (ninep_decode(p + pos, size, dialects, &msg) != NINEP_OK) {
-				f->state = FRAMER_RESYNC_GARBAGE;
-				continue;
-			}
-			env->message(env->ctx, p + pos, size, &msg, ts);
+			enum ninep_conformance fit = ninep_decode_conforming(p + pos, size, dialects, &msg);
+			env->message(env->ctx, p + pos, size, &msg, fit, ts);
 			pos += size;
 			continue;
 		}
@@ -137,7 +136,7 @@ static void deliver_head(struct framer *f, const struct framer_env *env, int64_t
 	/* Decoded again with the limits of now; they changed only if a
 	 * Rversion went by in this direction meanwhile, which it cannot. */
 	if (head_decodes(f, env, &msg)) {
-		env->message(env->ctx, f->buf, size, &msg, ts);
+		env->message(env->ctx, f->buf, size, &msg, NINEP_CONFORMS, ts);
 	} else {
 		env->skipped(env->ctx, SKIP_GARBAGE, size);
 		f->state = FRAMER_RESYNC_GARBAGE;

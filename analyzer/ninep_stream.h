@@ -1,10 +1,11 @@
 /*
  * 9P framing of one direction of a TCP connection.
  *
- * Bytes arrive in order, in arbitrary pieces; whole messages leave.  A
- * message is accepted only when the shared decoder decodes it exactly and
- * its type suits the direction (requests from the client, replies from the
- * server).  After a gap, or after bytes that are not 9P, the framer scans
+ * Bytes arrive in order, in arbitrary pieces; whole messages leave.  At a
+ * message boundary a header whose size fits and whose type some dialect
+ * defines for the direction (requests from the client, replies from the
+ * server) is a message, whether its body conforms or not
+ * (ninep_decode_conforming).  After a gap, or after bytes that are not 9P, the framer scans
  * forward to the first provably plausible message boundary: a header whose
  * size fits, whose type the dialect defines for this direction, whose message
  * decodes exactly, and which is followed by another plausible header (when
@@ -57,7 +58,8 @@ struct framer_env {
 	 * item's bytes must not be read. */
 	uint32_t whole_up_to;
 	void *ctx;
-	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded, int64_t ts);
+	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded,
+			enum ninep_conformance fit, int64_t ts);
 	void (*skipped)(void *ctx, enum framer_skip why, uint64_t bytes);
 };
 

@@ -68,6 +68,7 @@ static void figures_body(FILE *out, const char *in, const struct figures *f)
 	key_u64(out, in, "bytes_client_to_server", f->bytes_to_server, 0);
 	key_u64(out, in, "bytes_server_to_client", f->bytes_to_client, 0);
 	key_u64(out, in, "not_9p_bytes", f->not_9p_bytes, 0);
+	key_u64(out, in, "nonconforming", f->nonconforming, 0);
 	key_u64(out, in, "gaps", f->gaps, 0);
 	key_u64(out, in, "gap_bytes", f->gap_bytes, 0);
 	key_u64(out, in, "resync_bytes", f->resync_bytes, 0);

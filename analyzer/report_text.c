@@ -49,6 +49,8 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	line(out, "bytes client->server", t->bytes_to_server);
 	line(out, "bytes server->client", t->bytes_to_client);
 	line(out, "not 9P bytes", t->not_9p_bytes);
+	if (t->nonconforming > 0)
+		line(out, "non-conforming", t->nonconforming);
 	fprintf(out, "  %-22s %llu (%llu bytes lost, %llu skipped to resynchronise, %llu exchanges lost)\n", "gaps",
 		(unsigned long long)t->gaps, (unsigned long long)t->gap_bytes, (unsigned long long)t->resync_bytes,
 		(unsigned long long)t->exchanges_lost);

@@ -97,6 +97,24 @@ enum ninep_detect {
  */
 enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, uint32_t *size);
 
+/*
+ * How a message at a boundary fits its conversation.  A header that is 9P
+ * (a size within the limit, a type some dialect defines for the direction)
+ * makes a message, whatever its body: servers bend the spec (nfs-ganesha
+ * answers 9P2000.L errors with an Rerror holding an errno), and such a
+ * reply still answers its request.
+ */
+enum ninep_conformance {
+	NINEP_CONFORMS,      /* it decodes exactly in the dialects in play */
+	NINEP_OTHER_DIALECT, /* it decodes only in another dialect (an Rerror in 9P2000.L) */
+	NINEP_NONCONFORMING, /* its body fits no layout: only its header counts */
+};
+/* Decodes buf[0..size) in `dialects`, else in any dialect; when neither
+ * fits, m keeps only the header (size, type, tag; n_items 0) and the
+ * decoder's problem. */
+enum ninep_conformance ninep_decode_conforming(const uint8_t *buf, uint32_t size, unsigned dialects,
+					       struct ninep_msg *m);
+
 /* ---- conversations ---------------------------------------------------------- */
 
 /* What a request said that its reply does not repeat. */

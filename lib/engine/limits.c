@@ -7,9 +7,13 @@
  * reply from the server, and some dialect in play defines the type.  Both
  * tools find 9P on any TCP port the same way (ninep_detect): a whole
  * message that decodes exactly, followed by nothing or by another
- * plausible header.
+ * plausible header.  Once framing is sure of a boundary, a header that is
+ * 9P in any dialect makes a message, conforming or not
+ * (ninep_decode_conforming).
  */
 #include "engine_internal.h"
+
+#include <string.h>
 
 int ninep_plausible_header(const uint8_t *buf, size_t len, uint32_t max_size, unsigned dialects, int requests)
 {
@@ -58,4 +62,23 @@ enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, ui
 	    !ninep_plausible_header(buf + *size, after, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY, r))
 		return NINEP_DETECT_NO;
 	return NINEP_DETECT_YES;
+}
+
+enum ninep_conformance ninep_decode_conforming(const uint8_t *buf, uint32_t size, unsigned dialects,
+					       struct ninep_msg *m)
+{
+	if (ninep_decode(buf, size, dialects, m) == NINEP_OK)
+		return NINEP_CONFORMS;
+	if (dialects != NINEP_DIALECT_ANY && ninep_decode(buf, size, NINEP_DIALECT_ANY, m) == NINEP_OK)
+		return NINEP_OTHER_DIALECT;
+	const char *problem = m->problem, *field = m->problem_field;
+	uint32_t at = m->problem_offset;
+	memset(m, 0, sizeof *m);
+	m->size = size;
+	m->type = buf[NINEP_SIZESZ];
+	m->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
+	m->problem = problem;
+	m->problem_field = field;
+	m->problem_offset = at;
+	return NINEP_NONCONFORMING;
 }

@@ -526,7 +526,6 @@ static void case_walk_65535_names(void)
 	handshake(&c);
 	version(&c, MSIZE_LARGE, "9P2000.L");
 	attach(&c, true);
-	uint64_t bad_bytes = 0;
 	for (uint32_t i = 0; i < HUGE_WALKS; i++) {
 		msg_begin(&message, NINEP_Twalk, 1);
 		msg_u32(&message, 0);
@@ -535,7 +534,6 @@ static void case_walk_65535_names(void)
 		for (uint32_t k = 0; k < HUGE_NAMES; k++)
 			fill_string(&message, 'a', 1);
 		msg_end(&message);
-		bad_bytes += message.len;
 		send_message(&c, TO_SERVER, &message);
 		msg_begin(&message, NINEP_Rlerror, 1);
 		msg_u32(&message, LINUX_EINVAL);
@@ -554,17 +552,20 @@ static void case_walk_65535_names(void)
 	for (uint32_t k = 0; k < HUGE_NAMES; k++)
 		msg_qid(&message, qid(NINEP_QTFILE, k));
 	msg_end(&message);
-	bad_bytes += message.len;
 	send_message(&c, TO_CLIENT, &message);
 	clunk(&c, 4, 1);
 	finish(&c);
+	/* Every message has a 9P header, so every one is a message: the huge
+	 * walks and the huge Rwalk do not conform (issue 16) but are counted
+	 * and matched all the same. */
 	fact("connections", 1);
-	fact("requests", 2 + HUGE_WALKS + 1 + 1);
-	fact("replies", 2 + 2 * HUGE_WALKS + 1);
-	fact("round_trips", 2 + HUGE_WALKS + 1);
-	fact("orphans", HUGE_WALKS);
-	fact("unanswered", 1);
-	fact("not_9p_bytes", bad_bytes);
+	fact("requests", 2 + 2 * HUGE_WALKS + 2);
+	fact("replies", 2 + 2 * HUGE_WALKS + 2);
+	fact("round_trips", 2 + 2 * HUGE_WALKS + 2);
+	fact("orphans", 0);
+	fact("unanswered", 0);
+	fact("not_9p_bytes", 0);
+	fact("nonconforming", HUGE_WALKS + 1);
 	fact("plugin_malformed", HUGE_WALKS + 1);
 	fact("plugin_messages", 4 + 4 * HUGE_WALKS + 4);
 }
@@ -610,17 +611,19 @@ static void case_strings_65535(void)
 	for (int k = 0; k < SHORT_UNAME; k++)
 		msg_u8(&message, 'u');
 	msg_end(&message);
-	size_t bad = message.len;
 	send_message(&c, TO_SERVER, &message);
 	finish(&c);
 	uint64_t decoded = 2 + 3 * LONG_STRING_ROUNDS;
+	/* The bad Tattach has a 9P header: a request that does not conform,
+	 * never answered. */
 	fact("connections", 1);
-	fact("requests", decoded);
+	fact("requests", decoded + 1);
 	fact("replies", decoded);
 	fact("round_trips", decoded);
 	fact("errors", LONG_STRING_ROUNDS);
-	fact("unanswered", 0);
-	fact("not_9p_bytes", bad);
+	fact("unanswered", 1);
+	fact("not_9p_bytes", 0);
+	fact("nonconforming", 1);
 	fact("plugin_malformed", 1);
 	fact("plugin_messages", 2 * decoded + 1);
 }

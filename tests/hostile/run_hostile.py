@@ -193,7 +193,7 @@ def run_analyzer(check, ninep, case, pcap, facts, folder):
     capture, totals = report_head(out)
     name = "analyzer %s" % case
     for key in ("connections", "requests", "replies", "round_trips", "unanswered", "orphans", "errors",
-                "not_9p_bytes"):
+                "not_9p_bytes", "nonconforming"):
         if key in facts:
             check.equal("%s: %s" % (name, key), totals[key], facts[key])
     if "min_requests" in facts:
