@@ -2,8 +2,8 @@
  * analyzer.unit: the upper half driven through struct stream_events with
  * hand-made 9P bytes, for the pathologies real captures rarely show (gaps,
  * garbage, flushes, orphans, a capture starting mid-connection, Tversion
- * resets), the latency histogram's error bound, and the hottest-paths
- * table beyond its size.
+ * resets), the latency histogram's error bound, the hottest-paths
+ * table beyond its size, and the JSON string writer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 
 #include "accesses.h"
 #include "analysis.h"
+#include "json.h"
 #include "latency.h"
 #include "ninep/engine.h"
 #include "tally.h"
@@ -632,6 +633,93 @@ static void test_tally_order(void)
 	analysis_free(&a);
 }
 
+/* ---- the JSON string writer ------------------------------------------------- */
+
+/* Everything written to f since it was made, NUL-terminated; *len its length. */
+static char *file_text(FILE *f, size_t *len)
+{
+	long n = ftell(f);
+	char *b = malloc((size_t)n + 1);
+	if (b == NULL)
+		abort();
+	rewind(f);
+	*len = fread(b, 1, (size_t)n, f);
+	b[*len] = '\0';
+	return b;
+}
+
+static void check_text(const char *what, const char *got, size_t got_len, const char *want)
+{
+	checks++;
+	if (got_len != strlen(want) || memcmp(got, want, got_len) != 0) {
+		failures++;
+		printf("FAIL %s: got [%.*s], want [%s]\n", what, (int)got_len, got, want);
+	}
+}
+
+static void json_case(const char *what, const char *in, size_t in_len, const char *want)
+{
+	FILE *f = tmpfile();
+	if (f == NULL)
+		abort();
+	json_string_n(f, in, in_len);
+	size_t n;
+	char *got = file_text(f, &n);
+	check_text(what, got, n, want);
+	free(got);
+	fclose(f);
+}
+
+#define JSON_CASE(what, in, want) json_case(what, in, sizeof in - 1, want)
+
+/* Expectations written from RFC 8259 section 7 and RFC 3629 section 4
+ * (the rule chosen for other bytes is json.h's). */
+static void test_json_strings(void)
+{
+	JSON_CASE("json: plain", "/usr/lib", "\"/usr/lib\"");
+	JSON_CASE("json: empty", "", "\"\"");
+	JSON_CASE("json: quote and backslash", "a\"b\\c", "\"a\\\"b\\\\c\"");
+	JSON_CASE("json: short escapes", "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"");
+	JSON_CASE("json: other control bytes", "\x01\x1b\x1f", "\"\\u0001\\u001b\\u001f\"");
+	JSON_CASE("json: NUL inside", "a\0b", "\"a\\u0000b\"");
+	JSON_CASE("json: DEL", "\x7f", "\"\\u007f\"");
+	JSON_CASE("json: space, slash and tilde as they are", " /~", "\" /~\"");
+	/* Well-formed UTF-8, the shortest and longest of each length. */
+	JSON_CASE("json: 2 bytes", "caf\xc3\xa9", "\"caf\xc3\xa9\"");
+	JSON_CASE("json: U+0080 and U+07FF", "\xc2\x80\xdf\xbf", "\"\xc2\x80\xdf\xbf\"");
+	JSON_CASE("json: 3 bytes", "\xe2\x82\xac", "\"\xe2\x82\xac\"");
+	JSON_CASE("json: U+0800, U+D7FF, U+E000", "\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80",
+		  "\"\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\"");
+	JSON_CASE("json: 4 bytes", "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
+	JSON_CASE("json: U+10000 and U+10FFFF", "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf",
+		  "\"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"");
+	/* Not UTF-8: each byte of it as \u00xx. */
+	JSON_CASE("json: 0xff", "\xff", "\"\\u00ff\"");
+	JSON_CASE("json: 0xfe, 0xf5", "a\xfe\xf5", "\"a\\u00fe\\u00f5\"");
+	JSON_CASE("json: stray continuation byte", "\x80x", "\"\\u0080x\"");
+	JSON_CASE("json: truncated at the end", "\xe2\x82", "\"\\u00e2\\u0082\"");
+	JSON_CASE("json: truncated before ASCII", "\xe2\x82x", "\"\\u00e2\\u0082x\"");
+	JSON_CASE("json: lone lead byte at the end", "ab\xc3", "\"ab\\u00c3\"");
+	JSON_CASE("json: truncated 4-byte", "\xf0\x9f\x98", "\"\\u00f0\\u009f\\u0098\"");
+	JSON_CASE("json: a lead byte, then a valid sequence", "\xc3\xc3\xa9", "\"\\u00c3\xc3\xa9\"");
+	JSON_CASE("json: overlong 2-byte", "\xc0\xaf", "\"\\u00c0\\u00af\"");
+	JSON_CASE("json: 0xc1", "\xc1\xbf", "\"\\u00c1\\u00bf\"");
+	JSON_CASE("json: overlong 3-byte", "\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"");
+	JSON_CASE("json: overlong 4-byte", "\xf0\x80\x80\xaf", "\"\\u00f0\\u0080\\u0080\\u00af\"");
+	JSON_CASE("json: surrogate U+D800", "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");
+	JSON_CASE("json: beyond U+10FFFF", "\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"");
+	/* json_string stops at the NUL. */
+	FILE *f = tmpfile();
+	if (f == NULL)
+		abort();
+	json_string(f, "x\"\n");
+	size_t n;
+	char *got = file_text(f, &n);
+	check_text("json: a C string", got, n, "\"x\\\"\\n\"");
+	free(got);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -647,6 +735,7 @@ int main(void)
 	test_slot_texts();
 	test_hot_paths_beyond_the_table();
 	test_tally_order();
+	test_json_strings();
 	printf("%d checks, %d failed\n", checks, failures);
 	if (checks == 0)
 		printf("FAIL: no check ran\n");
