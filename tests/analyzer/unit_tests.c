@@ -3,7 +3,7 @@
  * hand-made 9P bytes, for the pathologies real captures rarely show (gaps,
  * garbage, flushes, orphans, a capture starting mid-connection, Tversion
  * resets), the latency histogram's error bound, the hottest-paths
- * table beyond its size, and the JSON string writer.
+ * table beyond its size, and the quoting of the JSON and CSV writers.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 
 #include "accesses.h"
 #include "analysis.h"
+#include "csv.h"
 #include "json.h"
 #include "latency.h"
 #include "ninep/engine.h"
@@ -633,7 +634,7 @@ static void test_tally_order(void)
 	analysis_free(&a);
 }
 
-/* ---- the JSON string writer ------------------------------------------------- */
+/* ---- the JSON and CSV writers ----------------------------------------------- */
 
 /* Everything written to f since it was made, NUL-terminated; *len its length. */
 static char *file_text(FILE *f, size_t *len)
@@ -720,6 +721,83 @@ static void test_json_strings(void)
 	fclose(f);
 }
 
+static void csv_case(const char *what, const char *in, const char *want)
+{
+	FILE *f = tmpfile();
+	if (f == NULL)
+		abort();
+	struct csv_out w;
+	csv_open(&w, f);
+	csv_field(&w, in, strlen(in));
+	csv_close(&w);
+	size_t n;
+	char *got = file_text(f, &n);
+	check_text(what, got, n, want);
+	free(got);
+	fclose(f);
+}
+
+/* Expectations written from RFC 4180 section 2 (rules 5 to 7). */
+static void test_csv_fields(void)
+{
+	csv_case("csv: plain", "/usr/lib", "/usr/lib");
+	csv_case("csv: empty", "", "");
+	csv_case("csv: spaces are part of the field", " a b ", " a b ");
+	csv_case("csv: comma", "a,b", "\"a,b\"");
+	csv_case("csv: quotes doubled", "say \"hi\"", "\"say \"\"hi\"\"\"");
+	csv_case("csv: a lone quote", "\"", "\"\"\"\"");
+	csv_case("csv: CRLF", "one\r\ntwo", "\"one\r\ntwo\"");
+	csv_case("csv: LF", "one\n", "\"one\n\"");
+	csv_case("csv: CR", "\rx", "\"\rx\"");
+	csv_case("csv: tab and UTF-8 as they are", "\tcaf\xc3\xa9", "\tcaf\xc3\xa9");
+	csv_case("csv: invalid UTF-8 as it is", "\xff\xe2\x82", "\xff\xe2\x82");
+
+	/* Numbers, and a field larger than the buffer. */
+	FILE *f = tmpfile();
+	if (f == NULL)
+		abort();
+	struct csv_out w;
+	csv_open(&w, f);
+	csv_u64(&w, 0);
+	csv_char(&w, ',');
+	csv_u64(&w, UINT64_MAX);
+	csv_char(&w, ',');
+	csv_i64(&w, INT64_MIN);
+	csv_char(&w, ',');
+	csv_i64(&w, -1);
+	csv_char(&w, ',');
+	csv_i64(&w, 1234567);
+	csv_bytes(&w, "\r\n", 2);
+	csv_close(&w);
+	size_t n;
+	char *got = file_text(f, &n);
+	check_text("csv: numbers", got, n, "0,18446744073709551615,-9223372036854775808,-1,1234567\r\n");
+	free(got);
+	fclose(f);
+
+	f = tmpfile();
+	if (f == NULL)
+		abort();
+	size_t big = (size_t)CSV_BUFFER + 100;
+	char *in = malloc(big);
+	if (in == NULL)
+		abort();
+	memset(in, 'a', big);
+	in[big / 2] = '"';
+	csv_open(&w, f);
+	csv_char(&w, 'x');
+	csv_field(&w, in, big);
+	csv_close(&w);
+	got = file_text(f, &n);
+	CHECK_EQ("csv: a field past the buffer, quoted, its quote doubled", n, 1 + big + 3);
+	CHECK_EQ("csv: ... starts with its quote", got[1], '"');
+	CHECK_EQ("csv: ... the doubled quote", memcmp(got + 2 + big / 2, "\"\"", 2), 0);
+	CHECK_EQ("csv: ... ends with its quote", got[n - 1], '"');
+	free(got);
+	free(in);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -736,6 +814,7 @@ int main(void)
 	test_hot_paths_beyond_the_table();
 	test_tally_order();
 	test_json_strings();
+	test_csv_fields();
 	printf("%d checks, %d failed\n", checks, failures);
 	if (checks == 0)
 		printf("FAIL: no check ran\n");
