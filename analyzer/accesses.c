@@ -51,6 +51,7 @@
 
 #include "accesses.h"
 #include "connection.h"
+#include "exchanges_csv.h"
 #include "tally.h"
 
 enum {

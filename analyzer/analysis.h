@@ -16,6 +16,8 @@
 #include "capture/capture.h"
 #include "ninep/engine.h"
 #include "latency.h"
+#include "csv.h"           /* struct csv_out */
+#include "exchanges_csv.h" /* the rows analysis.c and matcher.c write */
 
 enum {
 	NINEP_TYPES = 256,           /* message numbers fit in a byte */
@@ -122,13 +124,6 @@ struct analysis_options {
 	int timeline;              /* keep every exchange's times for the HTML charts */
 };
 
-/* Buffered CSV output (exchanges_csv.c). */
-struct csv_out {
-	FILE *file;
-	char *buf;
-	size_t len;
-};
-
 struct analysis {
 	struct analysis_options opt;
 	struct session *sessions, *sessions_tail;
@@ -219,32 +214,5 @@ void key_fingerprint(uint64_t key_hash, char out[9]);
 /* report_text.c, report_json.c */
 void report_text(const struct analysis *a, FILE *out);
 void report_json(const struct analysis *a, FILE *out);
-
-/* exchanges_csv.c */
-void csv_open(struct csv_out *w, FILE *file);
-void csv_flush(struct csv_out *w);
-void csv_close(struct csv_out *w);
-void csv_bytes(struct csv_out *w, const char *s, size_t n);
-void csv_char(struct csv_out *w, char ch);
-void csv_field(struct csv_out *w, const char *s, size_t len); /* quoted when it needs to be */
-void csv_u64(struct csv_out *w, uint64_t v);
-void csv_i64(struct csv_out *w, int64_t v);
-/* "connection,client,server," of the session's rows, made once. */
-void session_csv_prefix_make(struct session *s);
-void csv_session_prefix(struct csv_out *w, struct session *s);
-
-struct exchange_row {
-	struct session *session;
-	uint16_t tag;
-	unsigned request_type, reply_type;
-	const char *path;
-	size_t path_len;
-	int64_t request_ns, latency_ns;
-	uint32_t request_size, reply_size;
-	const char *error; /* NULL when the reply is not an error */
-	size_t error_len;
-};
-void exchanges_csv_header(FILE *out);
-void exchanges_csv_row(struct csv_out *w, const struct exchange_row *row);
 
 #endif

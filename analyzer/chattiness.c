@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accesses.h"
+#include "json.h"
 #include "report_common.h"
 
 enum {
@@ -188,20 +189,6 @@ void chattiness_text(const struct analysis *a, FILE *out)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void json_text(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(out, "\\u%04x", *p); /* as report_json.c: bytes as Latin-1 code points */
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 void chattiness_json(const struct analysis *a, FILE *out)
 {
 	struct access_totals t;
@@ -242,7 +229,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 	fprintf(out, "%s\"hot_paths\": [", in);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s\n%s  {\"path\": ", i ? "," : "", in);
-		json_text(out, rows[i].path);
+		json_string(out, rows[i].path);
 		fprintf(out, ", \"accesses\": %llu, \"round_trips\": %llu, \"wait_ns\": %llu, \"bytes\": %llu}",
 			(unsigned long long)rows[i].accesses, (unsigned long long)rows[i].round_trips,
 			(unsigned long long)rows[i].wait_ns, (unsigned long long)rows[i].bytes);
@@ -253,7 +240,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 		const struct access_record *r = &log->rec[i];
 		fprintf(out, "%s\n%s  {\"connection\": %llu, \"path\": ", i ? "," : "", in,
 			(unsigned long long)r->session->id);
-		json_text(out, r->path);
+		json_string(out, r->path);
 		fprintf(out,
 			", \"kind\": \"%s\", \"round_trips\": %u, \"errors\": %u, \"bytes\": %llu, \"data_bytes\": %llu, "
 			"\"first_ns\": %lld, \"last_ns\": %lld, \"wall_ns\": %llu, \"wait_ns\": %llu, \"open\": %s, "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "accesses.h"
+#include "json.h"
 #include "report_common.h"
 
 /* The figures both outputs show, for one side. */
@@ -155,16 +156,9 @@ static void json_inputs(const struct analysis *a, FILE *out)
 {
 	fputc('[', out);
 	for (unsigned i = 0; i < a->n_inputs; i++) {
-		fprintf(out, "%s\"", i ? ", " : "");
-		for (const unsigned char *p = (const unsigned char *)a->inputs[i].name; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				fprintf(out, "\\%c", *p);
-			else if (*p < 0x20 || *p >= 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-		fputc('"', out);
+		if (i > 0)
+			fputs(", ", out);
+		json_string(out, a->inputs[i].name);
 	}
 	fputc(']', out);
 }

@@ -22,6 +22,7 @@
 
 #include "accesses.h"
 #include "analysis.h"
+#include "exchanges_csv.h"
 
 enum {
 	EXIT_USAGE = 1,

@@ -7,37 +7,8 @@
 #include <string.h>
 
 #include "accesses.h"
+#include "json.h"
 #include "report_common.h"
-
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		default:
-			if (*p < 0x20 || *p >= 0x7f)
-				fprintf(out, "\\u%04x", *p); /* bytes outside ASCII shown as Latin-1 code points */
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
-}
 
 static void key_u64(FILE *out, const char *indent, const char *key, uint64_t v, int last)
 {

@@ -2,7 +2,7 @@
  * Every message of every dialect, each answered validly, on port 564: one
  * capture per dialect, each starting with a Tversion/Rversion handshake.
  * The rarer messages are written field by field here, in the order of
- * ../shared/spec/9p-wire.md.
+ * doc/9p-wire.md.
  */
 #include "cases.h"
 

@@ -1,6 +1,6 @@
 /*
  * Builders for the messages most cases use, one per message, each writing
- * the fields of ../shared/spec/9p-wire.md in order into a buffer (which
+ * the fields of doc/9p-wire.md in order into a buffer (which
  * then holds exactly that message).  The dialect cases write the rarer
  * messages field by field themselves.
  */

@@ -3,7 +3,7 @@ loopback interface and reports it when interrupted (Ctrl-C, SIGINT), and
 `-c COUNT` stops it after COUNT packets.
 
 A small 9P2000 server and client in this file talk over TCP on 127.0.0.1;
-their bytes are built by hand (the layouts of shared/spec/9p-wire.md).
+their bytes are built by hand (the layouts of doc/9p-wire.md).
 Capturing needs root (CI runs as root); otherwise the test is skipped."""
 import json
 import os

@@ -2,8 +2,8 @@
  * analyzer.unit: the upper half driven through struct stream_events with
  * hand-made 9P bytes, for the pathologies real captures rarely show (gaps,
  * garbage, flushes, orphans, a capture starting mid-connection, Tversion
- * resets), the latency histogram's error bound, and the hottest-paths
- * table beyond its size.
+ * resets), the latency histogram's error bound, the hottest-paths
+ * table beyond its size, and the quoting of the JSON and CSV writers.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,8 @@
 
 #include "accesses.h"
 #include "analysis.h"
+#include "csv.h"
+#include "json.h"
 #include "latency.h"
 #include "ninep/engine.h"
 #include "tally.h"
@@ -632,6 +634,174 @@ static void test_tally_order(void)
 	analysis_free(&a);
 }
 
+/* ---- the JSON and CSV writers ----------------------------------------------- */
+
+/* A temporary file for a writer's output. */
+static FILE *scratch(void)
+{
+	FILE *f = tmpfile();
+	if (f == NULL)
+		abort();
+	return f;
+}
+
+/* Everything written to f since it was made, NUL-terminated; *len its length. */
+static char *file_text(FILE *f, size_t *len)
+{
+	long n = ftell(f);
+	char *b = malloc((size_t)n + 1);
+	if (b == NULL)
+		abort();
+	rewind(f);
+	*len = fread(b, 1, (size_t)n, f);
+	b[*len] = '\0';
+	return b;
+}
+
+/* f holds exactly want; closes f. */
+static void check_file(const char *what, FILE *f, const char *want)
+{
+	size_t n;
+	char *got = file_text(f, &n);
+	checks++;
+	if (n != strlen(want) || memcmp(got, want, n) != 0) {
+		failures++;
+		printf("FAIL %s: got [%.*s], want [%s]\n", what, (int)n, got, want);
+	}
+	free(got);
+	fclose(f);
+}
+
+/* A writer's input and the output it must give: in[0..len), NULs included. */
+struct writer_case {
+	const char *what, *in;
+	size_t len;
+	const char *want;
+};
+#define WRITER_CASE(what, in, want) { what, in, sizeof in - 1, want }
+
+static void run_writer_cases(const struct writer_case *cases, size_t n, void (*write)(FILE *, const char *, size_t))
+{
+	for (size_t i = 0; i < n; i++) {
+		FILE *f = scratch();
+		write(f, cases[i].in, cases[i].len);
+		check_file(cases[i].what, f, cases[i].want);
+	}
+}
+
+/* Expectations written from RFC 8259 section 7 and RFC 3629 section 4
+ * (the rule chosen for other bytes is json.h's). */
+static const struct writer_case json_cases[] = {
+	WRITER_CASE("json: plain", "/usr/lib", "\"/usr/lib\""),
+	WRITER_CASE("json: empty", "", "\"\""),
+	WRITER_CASE("json: quote and backslash", "a\"b\\c", "\"a\\\"b\\\\c\""),
+	WRITER_CASE("json: short escapes", "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\""),
+	WRITER_CASE("json: other control bytes", "\x01\x1b\x1f", "\"\\u0001\\u001b\\u001f\""),
+	WRITER_CASE("json: NUL inside", "a\0b", "\"a\\u0000b\""),
+	WRITER_CASE("json: DEL", "\x7f", "\"\\u007f\""),
+	WRITER_CASE("json: space, slash and tilde as they are", " /~", "\" /~\""),
+	/* Well-formed UTF-8, the shortest and longest of each length. */
+	WRITER_CASE("json: 2 bytes", "caf\xc3\xa9", "\"caf\xc3\xa9\""),
+	WRITER_CASE("json: U+0080 and U+07FF", "\xc2\x80\xdf\xbf", "\"\xc2\x80\xdf\xbf\""),
+	WRITER_CASE("json: 3 bytes", "\xe2\x82\xac", "\"\xe2\x82\xac\""),
+	WRITER_CASE("json: U+0800, U+D7FF, U+E000", "\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80",
+		     "\"\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\""),
+	WRITER_CASE("json: 4 bytes", "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""),
+	WRITER_CASE("json: U+10000 and U+10FFFF", "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf",
+		     "\"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\""),
+	/* Not UTF-8: each byte of it as \u00xx. */
+	WRITER_CASE("json: 0xff", "\xff", "\"\\u00ff\""),
+	WRITER_CASE("json: 0xfe, 0xf5", "a\xfe\xf5", "\"a\\u00fe\\u00f5\""),
+	WRITER_CASE("json: stray continuation byte", "\x80x", "\"\\u0080x\""),
+	WRITER_CASE("json: truncated at the end", "\xe2\x82", "\"\\u00e2\\u0082\""),
+	WRITER_CASE("json: truncated before ASCII", "\xe2\x82x", "\"\\u00e2\\u0082x\""),
+	WRITER_CASE("json: lone lead byte at the end", "ab\xc3", "\"ab\\u00c3\""),
+	WRITER_CASE("json: truncated 4-byte", "\xf0\x9f\x98", "\"\\u00f0\\u009f\\u0098\""),
+	WRITER_CASE("json: a lead byte, then a valid sequence", "\xc3\xc3\xa9", "\"\\u00c3\xc3\xa9\""),
+	WRITER_CASE("json: overlong 2-byte", "\xc0\xaf", "\"\\u00c0\\u00af\""),
+	WRITER_CASE("json: 0xc1", "\xc1\xbf", "\"\\u00c1\\u00bf\""),
+	WRITER_CASE("json: overlong 3-byte", "\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\""),
+	WRITER_CASE("json: overlong 4-byte", "\xf0\x80\x80\xaf", "\"\\u00f0\\u0080\\u0080\\u00af\""),
+	WRITER_CASE("json: surrogate U+D800", "\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""),
+	WRITER_CASE("json: beyond U+10FFFF", "\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\""),
+};
+
+static void test_json_strings(void)
+{
+	run_writer_cases(json_cases, sizeof json_cases / sizeof json_cases[0], json_string_n);
+	/* json_string stops at the NUL. */
+	FILE *f = scratch();
+	json_string(f, "x\"\n");
+	check_file("json: a C string", f, "\"x\\\"\\n\"");
+}
+
+/* Expectations written from RFC 4180 section 2 (rules 5 to 7). */
+static const struct writer_case csv_cases[] = {
+	WRITER_CASE("csv: plain", "/usr/lib", "/usr/lib"),
+	WRITER_CASE("csv: empty", "", ""),
+	WRITER_CASE("csv: spaces are part of the field", " a b ", " a b "),
+	WRITER_CASE("csv: comma", "a,b", "\"a,b\""),
+	WRITER_CASE("csv: quotes doubled", "say \"hi\"", "\"say \"\"hi\"\"\""),
+	WRITER_CASE("csv: a lone quote", "\"", "\"\"\"\""),
+	WRITER_CASE("csv: CRLF", "one\r\ntwo", "\"one\r\ntwo\""),
+	WRITER_CASE("csv: LF", "one\n", "\"one\n\""),
+	WRITER_CASE("csv: CR", "\rx", "\"\rx\""),
+	WRITER_CASE("csv: tab and UTF-8 as they are", "\tcaf\xc3\xa9", "\tcaf\xc3\xa9"),
+	WRITER_CASE("csv: invalid UTF-8 as it is", "\xff\xe2\x82", "\xff\xe2\x82"),
+};
+
+/* One field through the buffered writer. */
+static void csv_field_to(FILE *f, const char *s, size_t len)
+{
+	struct csv_out w;
+	csv_open(&w, f);
+	csv_field(&w, s, len);
+	csv_close(&w);
+}
+
+static void test_csv_fields(void)
+{
+	run_writer_cases(csv_cases, sizeof csv_cases / sizeof csv_cases[0], csv_field_to);
+
+	/* Numbers, and a field larger than the buffer. */
+	FILE *f = scratch();
+	struct csv_out w;
+	csv_open(&w, f);
+	csv_u64(&w, 0);
+	csv_char(&w, ',');
+	csv_u64(&w, UINT64_MAX);
+	csv_char(&w, ',');
+	csv_i64(&w, INT64_MIN);
+	csv_char(&w, ',');
+	csv_i64(&w, -1);
+	csv_char(&w, ',');
+	csv_i64(&w, 1234567);
+	csv_bytes(&w, "\r\n", 2);
+	csv_close(&w);
+	check_file("csv: numbers", f, "0,18446744073709551615,-9223372036854775808,-1,1234567\r\n");
+
+	f = scratch();
+	size_t big = (size_t)CSV_BUFFER + 100;
+	char *in = malloc(big);
+	if (in == NULL)
+		abort();
+	memset(in, 'a', big);
+	in[big / 2] = '"';
+	csv_open(&w, f);
+	csv_char(&w, 'x');
+	csv_field(&w, in, big);
+	csv_close(&w);
+	size_t n;
+	char *got = file_text(f, &n);
+	CHECK_EQ("csv: a field past the buffer, quoted, its quote doubled", n, 1 + big + 3);
+	CHECK_EQ("csv: ... starts with its quote", got[1], '"');
+	CHECK_EQ("csv: ... the doubled quote", memcmp(got + 2 + big / 2, "\"\"", 2), 0);
+	CHECK_EQ("csv: ... ends with its quote", got[n - 1], '"');
+	free(got);
+	free(in);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -647,6 +817,8 @@ int main(void)
 	test_slot_texts();
 	test_hot_paths_beyond_the_table();
 	test_tally_order();
+	test_json_strings();
+	test_csv_fields();
 	printf("%d checks, %d failed\n", checks, failures);
 	if (checks == 0)
 		printf("FAIL: no check ran\n");

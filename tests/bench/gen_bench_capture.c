@@ -20,7 +20,7 @@
  * comes from one fixed-seed PRNG: the same arguments give the same bytes.
  *
  * The 9P messages are encoded by hand, from the wire card
- * (/work/shared/spec/9p-wire.md), not with the project's decoder: the
+ * (doc/9p-wire.md), not with the project's decoder: the
  * benchmark capture must also be valid for tshark's built-in dissector.
  * The encoding, the headers below 9P and the pcap file come from the
  * capture writer all generators share (captures/generator/lib); the

@@ -1,7 +1,7 @@
 /*
  * unit.description: the invariants of the protocol description, checked
  * against a list of messages written here independently from
- * ../shared/spec/9p-wire.md (not derived from messages.def).
+ * doc/9p-wire.md (not derived from messages.def).
  */
 #include "check.h"
 

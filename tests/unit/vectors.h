@@ -4,7 +4,7 @@
  * items the decoder must report.  Shared by unit.vectors (field by field),
  * unit.prefixes (every strict prefix) and unit.corruption (bytes to break).
  *
- * The bytes are written out by hand from ../shared/spec/9p-wire.md, never
+ * The bytes are written out by hand from doc/9p-wire.md, never
  * produced from messages.def; the LE16/LE32/LE64 macros only split a number
  * into little-endian bytes (vectors.c pins their byte order with vectors
  * written in plain hex).

@@ -3,7 +3,7 @@
  * independent of include/ninep/decode.c: the generators are the truth the
  * decoder is tested against, so they share only the message numbers and
  * named sizes of <ninep/protocol.h>.  A message is built field by field
- * between msg_begin and msg_end, in the order of ../shared/spec/9p-wire.md.
+ * between msg_begin and msg_end, in the order of doc/9p-wire.md.
  */
 #ifndef CAPWRITER_MSG_H
 #define CAPWRITER_MSG_H

@@ -1,0 +1,57 @@
+/*
+ * CSV output (RFC 4180): a buffered writer for the millions of rows of
+ * `ninep exchanges` and `ninep accesses`.  Rows are formatted by hand into
+ * one large buffer that goes to the stream when full, not through printf a
+ * field at a time.
+ *
+ * Lines end in CRLF (the rows write "\r\n").  csv_field quotes a field
+ * that holds a comma, a double quote, CR or LF: it is enclosed in double
+ * quotes and each double quote inside is doubled.  Every other field,
+ * including an empty one, is written as it is.  Other bytes (tabs, bytes
+ * from 0x80 up) pass through unchanged: a 9P name is bytes, usually UTF-8,
+ * and a reader splits fields only on commas, quotes and line ends.
+ */
+#ifndef NINEP_ANALYZER_CSV_H
+#define NINEP_ANALYZER_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum {
+	CSV_BUFFER = 1 << 20,
+	CSV_NUMBER_MAX = 20, /* characters of 2^64 - 1, and of -2^63 with its sign */
+};
+
+struct csv_out {
+	FILE *file;
+	char *buf;  /* CSV_BUFFER bytes */
+	size_t len; /* of them in use */
+};
+
+void csv_open(struct csv_out *w, FILE *file);
+/* Writes out what the buffer holds. */
+void csv_flush(struct csv_out *w);
+/* Flushes and frees the buffer. */
+void csv_close(struct csv_out *w);
+
+void csv_bytes(struct csv_out *w, const char *s, size_t n);
+void csv_char(struct csv_out *w, char ch);
+/* s[0..len), quoted when it needs to be. */
+void csv_field(struct csv_out *w, const char *s, size_t len);
+void csv_u64(struct csv_out *w, uint64_t v);
+void csv_i64(struct csv_out *w, int64_t v);
+
+/* For rows that write a run of unquoted fields straight into the buffer:
+ * room for n more bytes (n <= CSV_BUFFER) at the pointer returned, then
+ * csv_commit with where the run ends. */
+char *csv_room(struct csv_out *w, size_t n);
+static inline void csv_commit(struct csv_out *w, char *end)
+{
+	w->len = (size_t)(end - w->buf);
+}
+/* v in decimal at p (at most CSV_NUMBER_MAX characters); returns the end. */
+char *csv_put_u64(char *p, uint64_t v);
+char *csv_put_i64(char *p, int64_t v);
+
+#endif
