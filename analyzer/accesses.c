@@ -62,7 +62,7 @@ enum {
 /* An access in progress, by fid. */
 struct live_access {
 	struct slot head; /* key: fid; text: path */
-	struct session *session;
+	struct connection *connection;
 	uint32_t round_trips, errors;
 	uint64_t bytes, data_bytes;
 	int64_t first_ns, last_ns;
@@ -366,7 +366,7 @@ void accesses_csv_header(FILE *out)
 
 static void csv_row(struct csv_out *w, const struct access_record *r, const char *path, size_t len)
 {
-	csv_session_prefix(w, r->session);
+	csv_connection_prefix(w, r->connection);
 	const char *kind = access_kind_name(r->kind), *state = state_name(r);
 	csv_bytes(w, kind, strlen(kind));
 	csv_char(w, ',');
@@ -393,7 +393,7 @@ static void csv_row(struct csv_out *w, const struct access_record *r, const char
  * it has room, and the CSV stream; r->path is not set yet. */
 static void log_access(struct analysis *a, struct access_record *r, const char *path, size_t len)
 {
-	struct figures *fig = &r->session->fig;
+	struct figures *fig = &r->connection->fig;
 	fig->file_accesses++;
 	fig->file_access_round_trips += r->round_trips;
 	struct access_log *log = log_of(a);
@@ -461,7 +461,7 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 {
 	struct access_record r;
 	memset(&r, 0, sizeof r);
-	r.session = la->session;
+	r.connection = la->connection;
 	r.kind = kind_of(la);
 	r.round_trips = la->round_trips;
 	r.errors = la->errors;
@@ -472,7 +472,7 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	r.wait_ns = la->wait_ns;
 	r.longest_ns = la->longest_ns;
 	r.open = (uint8_t)open;
-	r.fits_macro = (uint8_t)(!open && fits_macro(la, la->session->msize));
+	r.fits_macro = (uint8_t)(!open && fits_macro(la, la->connection->msize));
 	record(a, &r, slot_text(&la->head), la->head.text_len);
 	u32map_remove(&t->live, la);
 }
@@ -531,7 +531,7 @@ static struct live_access *start_live(struct conn_state *c, struct access_tracke
 	if (old != NULL)
 		end_live(c->a, t, old, 1); /* the client reused a fid we thought live */
 	struct live_access *la = u32map_insert(&t->live, fid, 1);
-	la->session = c->session;
+	la->connection = c->connection;
 	slot_set_text(&la->head, slot_text(&p->head), p->head.text_len);
 	return la;
 }
@@ -542,7 +542,7 @@ static void single(struct conn_state *c, const struct ninep_request *p, uint32_t
 {
 	struct access_record r;
 	memset(&r, 0, sizeof r);
-	r.session = c->session;
+	r.connection = c->connection;
 	r.kind = kind;
 	r.round_trips = 1;
 	r.errors = is_error != 0;
@@ -572,7 +572,7 @@ static void timeline(struct conn_state *c, const struct ninep_request *p, int is
 {
 	if (!c->a->opt.timeline)
 		return;
-	struct timeline_point pt = { c->session, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
+	struct timeline_point pt = { c->connection, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
 	tally_add(c->a, keep_point, &pt, sizeof pt, NULL, 0);
 }
 

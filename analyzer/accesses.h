@@ -28,7 +28,7 @@ enum {
 };
 
 struct access_record {
-	struct session *session; /* the connection it started on */
+	struct connection *connection; /* the connection it started on */
 	char *path;
 	enum access_kind kind;
 	uint32_t round_trips, errors;
@@ -46,7 +46,7 @@ struct access_record {
 
 /* One matched exchange, for the timeline chart. */
 struct timeline_point {
-	const struct session *session;
+	const struct connection *connection;
 	int64_t request_ns;
 	uint64_t latency_ns;
 	uint8_t type;

@@ -62,16 +62,16 @@ void analysis_free(struct analysis *a)
 	figures_free(&a->totals_by_type);
 	csv_close(&a->exchanges_csv);
 	csv_close(&a->accesses_csv);
-	struct session *s = a->sessions;
+	struct connection *s = a->connections;
 	while (s != NULL) {
-		struct session *next = s->next;
+		struct connection *next = s->next;
 		figures_free(&s->fig);
 		free(s->csv_prefix);
 		free(s);
 		s = next;
 	}
 	ninep_esessions_free(&a->esessions);
-	a->sessions = a->sessions_tail = NULL;
+	a->connections = a->connections_tail = NULL;
 }
 
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s)
@@ -104,14 +104,14 @@ static void on_message(void *ctx, const uint8_t *msg, uint32_t size, const struc
 	struct side_ctx *sc = ctx;
 	struct conn_state *c = sc->conn;
 	if (fit != NINEP_CONFORMS)
-		c->session->fig.nonconforming++;
+		c->connection->fig.nonconforming++;
 	matcher_message(c, sc->side == c->client_side, msg, size, decoded, ts);
 }
 
 static void on_skipped(void *ctx, enum framer_skip why, uint64_t bytes)
 {
 	struct side_ctx *sc = ctx;
-	struct figures *fig = &sc->conn->session->fig;
+	struct figures *fig = &sc->conn->connection->fig;
 	switch (why) {
 	case SKIP_GARBAGE:
 		fig->not_9p_bytes += bytes;
@@ -145,8 +145,8 @@ static void conn_free(struct conn_state *c)
 	if (c->decided) {
 		matcher_close(c);
 	} else {
-		figures_free(&c->session->fig);
-		free(c->session);
+		figures_free(&c->connection->fig);
+		free(c->connection);
 	}
 	free(c);
 }
@@ -171,7 +171,7 @@ static void hold(struct framer *f, const uint8_t *data, size_t len, int64_t ts)
 static void decide(struct conn_state *c, int client_side, int side_found, size_t skip)
 {
 	struct analysis *a = c->a;
-	struct session *s = c->session;
+	struct connection *s = c->connection;
 	c->decided = 1;
 	c->client_side = client_side;
 	matcher_init(c);
@@ -182,13 +182,13 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	/* Made now, not on a first row: the accesses CSV is written on the
 	 * tally thread. */
 	if (a->opt.exchanges != NULL || a->opt.accesses != NULL)
-		session_csv_prefix_make(s);
-	if (a->sessions_tail)
-		a->sessions_tail->next = s;
+		connection_csv_prefix_make(s);
+	if (a->connections_tail)
+		a->connections_tail->next = s;
 	else
-		a->sessions = s;
-	a->sessions_tail = s;
-	a->n_sessions++;
+		a->connections = s;
+	a->connections_tail = s;
+	a->n_connections++;
 
 	for (int side = 0; side < 2; side++) {
 		struct framer_env *env = &c->env[side];
@@ -280,10 +280,10 @@ static void ev_open(void *ctx, struct tcp_conn *conn)
 	struct conn_state *c = xcalloc(1, sizeof *c);
 	c->a = a;
 	c->tcp = conn;
-	c->session = xcalloc(1, sizeof *c->session);
-	c->session->id = a->conn_id_base + conn->id;
-	c->session->input = a->current_input;
-	c->session->handshake_rtt_ns = -1;
+	c->connection = xcalloc(1, sizeof *c->connection);
+	c->connection->id = a->conn_id_base + conn->id;
+	c->connection->input = a->current_input;
+	c->connection->handshake_rtt_ns = -1;
 	c->forced_client_side = client_side;
 	conn->user = c;
 }
@@ -329,7 +329,7 @@ static void ev_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, i
 	if (c == NULL)
 		return;
 	start(c);
-	struct figures *fig = &c->session->fig;
+	struct figures *fig = &c->connection->fig;
 	fig->gaps++;
 	fig->gap_bytes += bytes;
 	if (c->decided) {
@@ -357,7 +357,7 @@ static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason,
 		conn_free(c);
 		return;
 	}
-	struct session *s = c->session;
+	struct connection *s = c->connection;
 	framer_finish(&c->dir[0], &c->env[0]);
 	framer_finish(&c->dir[1], &c->env[1]);
 	s->closed = 1;

@@ -5,7 +5,7 @@
  * The lower half (capture/capture.h) hands over ordered TCP bytes; this half
  * finds 9P in them (ninep_stream.c), matches requests to replies and follows
  * fids and session keys (matcher.c), and keeps per-connection figures that
- * outlive the connection (struct session) for the reports.
+ * outlive the connection (struct connection) for the reports.
  */
 #ifndef NINEP_ANALYZER_ANALYSIS_H
 #define NINEP_ANALYZER_ANALYSIS_H
@@ -91,7 +91,7 @@ struct access_log;
 struct tally;
 
 /* One 9P connection as reported: survives the TCP connection. */
-struct session {
+struct connection {
 	uint64_t id; /* the reassembler's connection id (plus an offset per input file) */
 	unsigned input;           /* index of the input file */
 	struct endpoint client, server;
@@ -107,7 +107,7 @@ struct session {
 	struct figures fig;
 	char *csv_prefix;         /* "connection,client,server," for CSV rows, once needed */
 	uint16_t csv_prefix_len;
-	struct session *next;
+	struct connection *next;
 };
 
 struct input_status {
@@ -126,8 +126,8 @@ struct analysis_options {
 
 struct analysis {
 	struct analysis_options opt;
-	struct session *sessions, *sessions_tail;
-	uint64_t n_sessions;
+	struct connection *connections, *connections_tail;
+	uint64_t n_connections;
 	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
 	uint64_t conn_id_base;      /* added to the reassembler's ids of the current input */
@@ -140,7 +140,7 @@ struct analysis {
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */
 	struct tally *tally;           /* the tally thread (tally.h), once started */
-	/* Every session's figures by message number, added up by the tally
+	/* Every connection's figures by message number, added up by the tally
 	 * thread as it goes (figures_totals reads them). */
 	struct figures totals_by_type;
 	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
@@ -161,10 +161,10 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 /* figures.c */
 void figures_add(struct figures *into, const struct figures *from);
 void figures_free(struct figures *f);
-/* What one live connection has counted but not yet added to its session's
- * figures: its requests and replies, the number of each message, and its
- * round trips' latencies by request type.  A batch at a time goes to the
- * tally thread (tally.h), which adds it touching the session's figures and
+/* What one live connection has counted but not yet added to its struct
+ * connection's figures: its requests and replies, the number of each
+ * message, and its round trips' latencies by request type.  A batch at a
+ * time goes to the tally thread (tally.h), which adds it touching the figures and
  * each histogram once per batch rather than once per message (the figures
  * of a thousand connections do not stay in cache, while the batch's few
  * lines in use do).  The figures are complete only after figures_flush and
@@ -188,24 +188,24 @@ void figures_queue_round_trip(struct analysis *a, struct figures *f, struct figu
 			      uint64_t ns, int is_error);
 /* Queues the batch for the tally thread and empties it. */
 void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *b);
-/* Totals over every session; the caller frees them with figures_free. */
+/* Totals over every connection; the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);
 
 /* Sessions sorted by id, in a new array the caller frees. */
-struct session **sessions_sorted(const struct analysis *a);
-/* "9P2000.L" when every session agrees, "mixed" or "unknown" otherwise. */
+struct connection **connections_sorted(const struct analysis *a);
+/* "9P2000.L" when every connection agrees, "mixed" or "unknown" otherwise. */
 const char *analysis_dialect(const struct analysis *a);
 /* What the reports show of each 9P2000.e session, built in one pass over
- * the sessions (a pass per 9P2000.e session would cost their product):
+ * the connections (a pass per 9P2000.e session would cost their product):
  * indexed by esession->number - 1. */
 struct esession_view {
 	uint64_t display_number;  /* 1.. in order among those with members; 0 when none */
-	struct session **members; /* its connections, by id */
+	struct connection **members; /* its connections, by id */
 	size_t n_members, cap_members;
 	struct figures fig;       /* their figures summed */
 };
-/* `sorted` is sessions_sorted's list. */
-struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted);
+/* `sorted` is connections_sorted's list. */
+struct esession_view *esession_views(const struct analysis *a, struct connection *const *sorted);
 void esession_views_free(const struct analysis *a, struct esession_view *v);
 uint64_t esessions_live(const struct analysis *a);
 /* 8 hex digits naming a key without revealing it. */

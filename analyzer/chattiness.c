@@ -30,7 +30,7 @@ void access_totals(const struct analysis *a, struct access_totals *t)
 	if (log != NULL)
 		*t = log->sums;
 	/* The sum of every latency: no need to merge the histograms. */
-	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+	for (const struct connection *s = a->connections; s != NULL; s = s->next)
 		for (unsigned i = 0; i < s->fig.n_types; i++)
 			if (s->fig.types[i].latency != NULL)
 				t->all_wait_ns += s->fig.types[i].latency->sum;
@@ -100,7 +100,7 @@ static void access_list_text(const struct analysis *a, const struct access_total
 		us_text(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
 		us_text(wait, sizeof wait, r->wait_ns);
 		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
-		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  %s\n", (unsigned long long)r->session->id,
+		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  %s\n", (unsigned long long)r->connection->id,
 			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state,
 			r->path[0] ? r->path : "?");
 	}
@@ -239,7 +239,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 	for (size_t i = 0; log != NULL && i < log->n; i++) {
 		const struct access_record *r = &log->rec[i];
 		fprintf(out, "%s\n%s  {\"connection\": %llu, \"path\": ", i ? "," : "", in,
-			(unsigned long long)r->session->id);
+			(unsigned long long)r->connection->id);
 		json_string(out, r->path);
 		fprintf(out,
 			", \"kind\": \"%s\", \"round_trips\": %u, \"errors\": %u, \"bytes\": %llu, \"data_bytes\": %llu, "

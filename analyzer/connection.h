@@ -1,6 +1,6 @@
 /*
  * The live state of one TCP connection that carries (or may carry) 9P.
- * Freed when the connection closes; its figures live on in struct session.
+ * Freed when the connection closes; its figures live on in struct connection.
  */
 #ifndef NINEP_ANALYZER_CONNECTION_H
 #define NINEP_ANALYZER_CONNECTION_H
@@ -17,7 +17,7 @@ struct side_ctx {
 struct conn_state {
 	struct analysis *a;
 	struct tcp_conn *tcp;
-	struct session *session;
+	struct connection *connection;
 	int started;      /* the first data or gap arrived */
 	int forced_client_side; /* -p: the side that is the client, else -1 */
 	int decided;      /* known to be 9P, roles known */

@@ -16,7 +16,7 @@ enum {
 };
 
 /* "connection,client,server," of a session, formatted once. */
-void session_csv_prefix_make(struct session *s)
+void connection_csv_prefix_make(struct connection *s)
 {
 	if (s->csv_prefix == NULL) {
 		struct csv_out local;
@@ -42,9 +42,9 @@ void session_csv_prefix_make(struct session *s)
 	}
 }
 
-void csv_session_prefix(struct csv_out *w, struct session *s)
+void csv_connection_prefix(struct csv_out *w, struct connection *s)
 {
-	session_csv_prefix_make(s);
+	connection_csv_prefix_make(s);
 	csv_bytes(w, s->csv_prefix, s->csv_prefix_len);
 }
 
@@ -64,7 +64,7 @@ void exchanges_csv_row(struct csv_out *w, const struct exchange_row *r)
 	const char *reply = message_label(r->reply_type, b2);
 	size_t request_len = strlen(request), reply_len = strlen(reply);
 
-	csv_session_prefix(w, r->session);
+	csv_connection_prefix(w, r->connection);
 	char *p = csv_room(w, CSV_NUMBER_MAX + request_len + reply_len + 3);
 	p = csv_put_u64(p, r->tag);
 	*p++ = ',';

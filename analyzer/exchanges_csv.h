@@ -12,14 +12,14 @@
 
 #include "csv.h"
 
-struct session;
+struct connection;
 
 /* "connection,client,server," of the session's rows, made once. */
-void session_csv_prefix_make(struct session *s);
-void csv_session_prefix(struct csv_out *w, struct session *s);
+void connection_csv_prefix_make(struct connection *s);
+void csv_connection_prefix(struct csv_out *w, struct connection *s);
 
 struct exchange_row {
-	struct session *session;
+	struct connection *connection;
 	uint16_t tag;
 	unsigned request_type, reply_type;
 	const char *path;

@@ -189,7 +189,7 @@ void figures_free(struct figures *f)
 void figures_totals(const struct analysis *a, struct figures *out)
 {
 	memset(out, 0, sizeof *out);
-	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+	for (const struct connection *s = a->connections; s != NULL; s = s->next)
 		add_counters(out, &s->fig);
 	/* Merging a thousand sessions' histograms here took 6% of the main
 	 * thread's time on the 2M-message bench capture, with the other
@@ -201,7 +201,7 @@ void figures_totals(const struct analysis *a, struct figures *out)
 			latency_merge(&out->all_latency, figures_latency(out, i));
 }
 
-struct esession_view *esession_views(const struct analysis *a, struct session *const *sorted)
+struct esession_view *esession_views(const struct analysis *a, struct connection *const *sorted)
 {
 	struct esession_view *v = calloc(a->esessions.count + 1, sizeof *v);
 	if (v == NULL)
@@ -217,7 +217,7 @@ struct esession_view *esession_views(const struct analysis *a, struct session *c
 		struct esession_view *ev = &v[e->number - 1];
 		if (ev->n_members == ev->cap_members) {
 			size_t cap = ev->cap_members ? ev->cap_members * 2 : 4;
-			struct session **m = realloc(ev->members, cap * sizeof *m);
+			struct connection **m = realloc(ev->members, cap * sizeof *m);
 			if (m == NULL)
 				abort();
 			ev->members = m;
@@ -240,18 +240,18 @@ void esession_views_free(const struct analysis *a, struct esession_view *v)
 
 static int compare_sessions(const void *x, const void *y)
 {
-	const struct session *a = *(const struct session *const *)x;
-	const struct session *b = *(const struct session *const *)y;
+	const struct connection *a = *(const struct connection *const *)x;
+	const struct connection *b = *(const struct connection *const *)y;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-struct session **sessions_sorted(const struct analysis *a)
+struct connection **connections_sorted(const struct analysis *a)
 {
-	struct session **list = calloc(a->n_sessions + 1, sizeof *list);
+	struct connection **list = calloc(a->n_connections + 1, sizeof *list);
 	if (list == NULL)
 		abort();
 	size_t n = 0;
-	for (struct session *s = a->sessions; s != NULL; s = s->next)
+	for (struct connection *s = a->connections; s != NULL; s = s->next)
 		list[n++] = s;
 	qsort(list, n, sizeof *list, compare_sessions);
 	return list;
@@ -260,7 +260,7 @@ struct session **sessions_sorted(const struct analysis *a)
 const char *analysis_dialect(const struct analysis *a)
 {
 	unsigned seen = 0;
-	for (const struct session *s = a->sessions; s != NULL; s = s->next)
+	for (const struct connection *s = a->connections; s != NULL; s = s->next)
 		seen |= s->dialect;
 	if (seen == 0)
 		return "unknown";

@@ -17,7 +17,7 @@ static struct {
 static void count_lost(struct conn_state *c, uint64_t n)
 {
 	if (c->had_gap)
-		c->session->fig.exchanges_lost += n;
+		c->connection->fig.exchanges_lost += n;
 }
 
 static void error_text(const struct ninep_reply *reply, char *buf, size_t size, const char **text, size_t *len)
@@ -47,7 +47,7 @@ static void on_request(void *ctx, struct ninep_request *r, const uint8_t *msg, c
 static void on_exchange(void *ctx, const struct ninep_request *p, const struct ninep_reply *reply)
 {
 	struct conn_state *c = ctx;
-	struct figures *fig = &c->session->fig;
+	struct figures *fig = &c->connection->fig;
 	int64_t latency = reply->ts - p->time_ns;
 	figures_queue_round_trip(c->a, fig, &c->counted, p->type, latency > 0 ? (uint64_t)latency : 0,
 				 reply->is_error);
@@ -56,7 +56,7 @@ static void on_exchange(void *ctx, const struct ninep_request *p, const struct n
 
 	if (c->a->opt.exchanges != NULL) {
 		char errbuf[32];
-		struct exchange_row row = { c->session, reply->decoded->tag, p->type, reply->decoded->type,
+		struct exchange_row row = { c->connection, reply->decoded->tag, p->type, reply->decoded->type,
 					    slot_text(&p->head), p->head.text_len, p->time_ns, latency, p->size,
 					    reply->size, NULL, 0 };
 		if (reply->is_error)
@@ -73,10 +73,10 @@ static void on_dropped(void *ctx, const struct ninep_request *r, enum ninep_drop
 	(void)by;
 	struct conn_state *c = ctx;
 	if (why == NINEP_DROP_FLUSHED) {
-		c->session->fig.flushed++; /* flushed, not lost */
+		c->connection->fig.flushed++; /* flushed, not lost */
 		return;
 	}
-	c->session->fig.unanswered++;
+	c->connection->fig.unanswered++;
 	count_lost(c, 1);
 }
 
@@ -86,7 +86,7 @@ static void on_orphan(void *ctx, unsigned type, uint16_t tag, uint64_t cookie)
 	(void)tag;
 	(void)cookie;
 	struct conn_state *c = ctx;
-	c->session->fig.orphans++;
+	c->connection->fig.orphans++;
 	count_lost(c, 1);
 }
 
@@ -125,22 +125,22 @@ void matcher_init(struct conn_state *c)
 void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
 		     const struct ninep_msg *m, int64_t ts)
 {
-	figures_count_message(c->a, &c->session->fig, &c->counted, m->type, from_client);
+	figures_count_message(c->a, &c->connection->fig, &c->counted, m->type, from_client);
 	/* The framer hands over whole requests and replies up to
 	 * NINEP_WHOLE_REPLY bytes; of a larger reply, maybe only its head. */
 	uint32_t have = from_client || size <= NINEP_WHOLE_REPLY ? size : NINEP_HDRSZ;
 	ninep_conv_message(&c->engine, from_client, msg, size, have, m, ts, 0, NULL);
 	if (m->type == NINEP_Rversion) {
 		/* what the reports say of the connection */
-		c->session->dialect = c->engine.dialect;
-		c->session->msize = c->engine.msize;
+		c->connection->dialect = c->engine.dialect;
+		c->connection->msize = c->engine.msize;
 	}
 }
 
 void matcher_close(struct conn_state *c)
 {
-	figures_flush(c->a, &c->session->fig, &c->counted);
+	figures_flush(c->a, &c->connection->fig, &c->counted);
 	ninep_conv_close(&c->engine);
-	c->session->esession = c->engine.esession;
+	c->connection->esession = c->engine.esession;
 	accesses_close(c);
 }

@@ -259,11 +259,11 @@ static void time_label(char *buf, size_t size, double ns)
 static void timeline_chart(FILE *out, const struct analysis *an[2], int sides)
 {
 	/* lanes: the connections of each side in order, each side's time from its first exchange */
-	struct session **lists[2] = { NULL, NULL };
+	struct connection **lists[2] = { NULL, NULL };
 	int64_t t0[2] = { INT64_MAX, INT64_MAX }, span = 1;
 	size_t lanes = 0;
 	for (int s = 0; s < sides; s++) {
-		lists[s] = sessions_sorted(an[s]);
+		lists[s] = connections_sorted(an[s]);
 		const struct access_log *log = access_log_of(an[s]);
 		for (size_t i = 0; log != NULL && i < log->n_points; i++)
 			if (log->points[i].request_ns < t0[s])
@@ -302,7 +302,7 @@ static void timeline_chart(FILE *out, const struct analysis *an[2], int sides)
 	for (int s = 0; s < sides && lane < shown; s++) {
 		const struct access_log *log = access_log_of(an[s]);
 		for (size_t i = 0; lists[s][i] != NULL && lane < shown; i++, lane++) {
-			const struct session *sess = lists[s][i];
+			const struct connection *sess = lists[s][i];
 			int y = MARGIN_T + (int)lane * LANE_H;
 			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%d\" fill=\"%s\"/>\n", MARGIN_L, y,
 				plot_w, LANE_H - 2, lane % 2 ? "#f4f4f4" : "#fafafa");
@@ -311,7 +311,7 @@ static void timeline_chart(FILE *out, const struct analysis *an[2], int sides)
 				sides == 2 ? SIDE_NAME[s] : "", sides == 2 ? " " : "", (unsigned long long)sess->id);
 			for (size_t k = 0; log != NULL && k < log->n_points; k++) {
 				const struct timeline_point *p = &log->points[k];
-				if (p->session != sess)
+				if (p->connection != sess)
 					continue;
 				double x0 = MARGIN_L + plot_w * (double)(p->request_ns - t0[s]) / (double)span;
 				double w = plot_w * (double)p->latency_ns / (double)span;

@@ -90,12 +90,12 @@ static void endpoint_json(FILE *out, const struct endpoint *e)
 	json_string(out, buf);
 }
 
-static void sessions(const struct analysis *a, struct session *const *list, const struct esession_view *views,
+static void sessions(const struct analysis *a, struct connection *const *list, const struct esession_view *views,
 		     FILE *out)
 {
 	fprintf(out, "  \"sessions\": [");
 	for (size_t i = 0; list[i] != NULL; i++) {
-		const struct session *s = list[i];
+		const struct connection *s = list[i];
 		const char *in = "      ";
 		fprintf(out, "%s\n    {\n", i ? "," : "");
 		key_u64(out, in, "id", s->id, 0);
@@ -207,13 +207,13 @@ void report_json(const struct analysis *a, FILE *out)
 	fprintf(out, "%s\"dialect\": ", in);
 	json_string(out, analysis_dialect(a));
 	fprintf(out, ",\n");
-	key_u64(out, in, "connections", a->n_sessions, 0);
+	key_u64(out, in, "connections", a->n_connections, 0);
 	key_u64(out, in, "e_sessions", esessions_live(a), 0);
 	figures_body(out, in, &t);
 	fprintf(out, "\n  },\n");
 	figures_free(&t);
 	chattiness_json(a, out);
-	struct session **list = sessions_sorted(a);
+	struct connection **list = connections_sorted(a);
 	struct esession_view *views = esession_views(a, list);
 	sessions(a, list, views, out);
 	esessions(a, views, out);

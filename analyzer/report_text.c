@@ -34,7 +34,7 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	if (a->partial)
 		fprintf(out, "  %-22s %s\n", "PARTIAL", "the input is damaged; figures are of what was read");
 	line(out, "packets", a->capture.packets);
-	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_sessions,
+	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
 		(unsigned long long)a->other_connections);
 	fprintf(out, "  %-22s %s\n", "dialect", analysis_dialect(a));
 	if (esessions_live(a) > 0)
@@ -114,12 +114,12 @@ static void latency_table(const struct figures *t, FILE *out)
 
 static void connections(const struct analysis *a, FILE *out)
 {
-	struct session **list = sessions_sorted(a);
+	struct connection **list = connections_sorted(a);
 	fprintf(out, "\nConnections (latency in microseconds)\n");
 	fprintf(out, "  %4s  %-22s %-22s %-9s %6s %6s %5s %5s %5s %5s %11s %11s %11s\n", "id", "client", "server",
 		"dialect", "msize", "rtrips", "errs", "unans", "orph", "gaps", "p50", "max", "handshake");
 	for (size_t i = 0; list[i] != NULL; i++) {
-		const struct session *s = list[i];
+		const struct connection *s = list[i];
 		char client[ENDPOINT_STRLEN], server[ENDPOINT_STRLEN];
 		endpoint_format(&s->client, client, sizeof client);
 		endpoint_format(&s->server, server, sizeof server);
@@ -146,7 +146,7 @@ static void esessions(const struct analysis *a, FILE *out)
 		return;
 	fprintf(out, "\n9P2000.e sessions\n");
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
-	struct session **list = sessions_sorted(a);
+	struct connection **list = connections_sorted(a);
 	struct esession_view *views = esession_views(a, list);
 	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
 		if (e->members == 0)

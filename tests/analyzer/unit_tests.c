@@ -158,7 +158,7 @@ static const struct figures *fake_close(struct fake *f)
 	f->ev->on_close(&f->a, &f->conn, CLOSE_FIN, f->now);
 	tally_wait(&f->a); /* the figures are added up on the tally thread */
 	static struct figures empty_figures;
-	return f->a.sessions ? &f->a.sessions->fig : &empty_figures;
+	return f->a.connections ? &f->a.connections->fig : &empty_figures;
 }
 
 static void handshake(struct fake *f)
@@ -310,8 +310,8 @@ static void test_mid_stream_roles_from_messages(void)
 	send_msg(&f, 1, tread(4, 7));
 	send_msg(&f, 0, rread(4, "abc"));
 	const struct figures *fig = fake_close(&f);
-	CHECK_EQ("mid-stream: a 9P connection", f.a.n_sessions, 1);
-	CHECK_EQ("mid-stream: client is side 1", f.a.sessions ? f.a.sessions->client.port : 0, 564);
+	CHECK_EQ("mid-stream: a 9P connection", f.a.n_connections, 1);
+	CHECK_EQ("mid-stream: client is side 1", f.a.connections ? f.a.connections->client.port : 0, 564);
 	CHECK_EQ("mid-stream: round trips", fig->round_trips, 1);
 	CHECK_EQ("mid-stream: skipped bytes", fig->resync_bytes, r0.n - 9);
 	analysis_free(&f.a);
@@ -325,7 +325,7 @@ static void test_not_9p(void)
 	send_bytes(&f, 0, http, sizeof http - 1);
 	CHECK_EQ("http: ignored", f.conn.ignored, 1);
 	fake_close(&f);
-	CHECK_EQ("http: no 9P connection", f.a.n_sessions, 0);
+	CHECK_EQ("http: no 9P connection", f.a.n_connections, 0);
 	CHECK_EQ("http: another connection", f.a.other_connections, 1);
 	analysis_free(&f.a);
 }

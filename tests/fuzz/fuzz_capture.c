@@ -217,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	}
 	if (verbose)
 		fprintf(stderr, "fuzz_capture: %llu packets, %llu sessions, %llu requests, %llu replies, %llu round trips\n",
-			(unsigned long long)a->capture.packets, (unsigned long long)a->n_sessions,
+			(unsigned long long)a->capture.packets, (unsigned long long)a->n_connections,
 			(unsigned long long)total.requests, (unsigned long long)total.replies,
 			(unsigned long long)total.round_trips);
 	figures_free(&total);
