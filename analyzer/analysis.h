@@ -1,11 +1,16 @@
 /*
- * The analyzer's upper half: what it keeps about 9P connections and
- * 9P2000.e sessions, shared by the framing, matching and report modules.
+ * What every part of the analyzer needs: the analysis of one or more
+ * inputs, and the 9P connections it reports.
  *
- * The lower half (capture/capture.h) hands over ordered TCP bytes; this half
- * finds 9P in them (ninep_stream.c), matches requests to replies and follows
- * fids and session keys (matcher.c), and keeps per-connection figures that
- * outlive the connection (struct connection) for the reports.
+ * The data path, a folder each:
+ *   capture/        capture files and interfaces, link layers, IP, TCP
+ *                   reassembly: ordered bytes per connection (capture.h)
+ *   conversations/  finding 9P on a connection, framing its messages and
+ *                   handing them to the shared engine (ninep/engine.h)
+ *   stats/          figures, latency histograms, file accesses, and the
+ *                   tally thread that adds them up
+ *   report/         text, JSON, HTML, CSV and compare
+ * analysis.c ties them together for main.c.
  */
 #ifndef NINEP_ANALYZER_ANALYSIS_H
 #define NINEP_ANALYZER_ANALYSIS_H
@@ -15,75 +20,13 @@
 
 #include "capture/capture.h"
 #include "ninep/engine.h"
-#include "latency.h"
-#include "csv.h"           /* struct csv_out */
-#include "exchanges_csv.h" /* the rows analysis.c and matcher.c write */
+#include "report/csv.h" /* struct csv_out */
+#include "stats/figures.h"
 
 enum {
-	NINEP_TYPES = 256,           /* message numbers fit in a byte */
-	NINEP_REQUEST_SLOTS = 128,   /* requests have even numbers */
 	MAX_PORTS = 64,              /* -p */
 	ANALYSIS_MAX_INPUTS = 256,
 };
-
-/* What one message number has: a connection sees a dozen of the 256. */
-struct figures_type {
-	uint8_t type;
-	uint64_t messages;          /* of this number */
-	uint64_t errors;            /* Rerror/Rlerror answering it (a request) */
-	struct latency_hist *latency; /* its round trips (a request), lazily */
-};
-
-/* Counters that add up: per connection, per 9P2000.e session, in total.
- * By message number they are sparse: slots only for the numbers seen, read
- * through figures_messages, figures_errors and figures_latency. */
-struct figures {
-	uint16_t slot[NINEP_TYPES];    /* 1 + index in types, 0 when never seen */
-	uint16_t n_types, cap_types;
-	struct figures_type *types;
-	uint64_t requests, replies, round_trips, errors;
-	uint64_t unanswered, flushed, orphans;
-	uint64_t bytes_to_server, bytes_to_client; /* TCP payload, 9P or not */
-	uint64_t not_9p_bytes;     /* garbage on a 9P connection */
-	uint64_t nonconforming;    /* messages whose body fits no layout of the dialect (ninep_decode_conforming) */
-	uint64_t gaps, gap_bytes;  /* bytes the capture never had */
-	uint64_t resync_bytes;     /* of not_9p_bytes: skipped finding a message boundary after a loss */
-	uint64_t truncated_bytes;  /* a partial message when the connection ended */
-	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */
-	uint64_t file_accesses, file_access_round_trips;
-	/* Every request type's round trips together, for the one-line
-	 * summaries: kept as samples arrive (merging a thousand connections'
-	 * types at report time kept the other threads waiting). */
-	struct latency_hist all_latency;
-};
-
-/* The slot of a message number, made on first use (figures.c). */
-struct figures_type *figures_type_slot(struct figures *f, unsigned type);
-
-static inline struct figures_type *figures_type_of(struct figures *f, unsigned type)
-{
-	unsigned i = f->slot[type & (NINEP_TYPES - 1)];
-	return i != 0 ? &f->types[i - 1] : figures_type_slot(f, type & (NINEP_TYPES - 1));
-}
-
-static inline uint64_t figures_messages(const struct figures *f, unsigned type)
-{
-	unsigned i = type < NINEP_TYPES ? f->slot[type] : 0;
-	return i != 0 ? f->types[i - 1].messages : 0;
-}
-
-static inline uint64_t figures_errors(const struct figures *f, unsigned request_type)
-{
-	unsigned i = request_type < NINEP_TYPES ? f->slot[request_type] : 0;
-	return i != 0 ? f->types[i - 1].errors : 0;
-}
-
-/* The latencies of request type 2 * slot, or NULL. */
-static inline const struct latency_hist *figures_latency(const struct figures *f, unsigned slot)
-{
-	unsigned i = slot < NINEP_REQUEST_SLOTS ? f->slot[slot * 2] : 0;
-	return i != 0 ? f->types[i - 1].latency : NULL;
-}
 
 struct conn_state;
 struct access_tracker;
@@ -158,61 +101,7 @@ void analysis_flush(struct analysis *a);
 /* Adds the reassembler's counters of one finished input. */
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s);
 
-/* figures.c */
-void figures_add(struct figures *into, const struct figures *from);
-void figures_free(struct figures *f);
-/* What one live connection has counted but not yet added to its struct
- * connection's figures: its requests and replies, the number of each
- * message, and its round trips' latencies by request type.  A batch at a
- * time goes to the tally thread (tally.h), which adds it touching the figures and
- * each histogram once per batch rather than once per message (the figures
- * of a thousand connections do not stay in cache, while the batch's few
- * lines in use do).  The figures are complete only after figures_flush and
- * tally_wait.  Every live connection holds one, so it is kept small: at 256
- * it was 2.6 KB a connection (2.6 MB with a thousand open), and 32 measured
- * as fast. */
-enum { FIGURES_BATCH = 32 };
-struct figures_batch {
-	uint64_t requests, replies;
-	unsigned n_messages, n_samples;
-	uint32_t sample_error; /* bit i: sample i's reply was an error */
-	uint8_t message_type[FIGURES_BATCH];
-	uint8_t sample_type[FIGURES_BATCH]; /* the request's message number */
-	uint64_t sample_ns[FIGURES_BATCH];
-};
-void figures_count_message(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned type,
-			   int request);
-/* A round trip of request_type that took ns; is_error when the reply was
- * Rerror or Rlerror. */
-void figures_queue_round_trip(struct analysis *a, struct figures *f, struct figures_batch *b, unsigned request_type,
-			      uint64_t ns, int is_error);
-/* Queues the batch for the tally thread and empties it. */
-void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *b);
-/* Totals over every connection; the caller frees them with figures_free. */
-void figures_totals(const struct analysis *a, struct figures *out);
 
-/* Sessions sorted by id, in a new array the caller frees. */
-struct connection **connections_sorted(const struct analysis *a);
 /* "9P2000.L" when every connection agrees, "mixed" or "unknown" otherwise. */
 const char *analysis_dialect(const struct analysis *a);
-/* What the reports show of each 9P2000.e session, built in one pass over
- * the connections (a pass per 9P2000.e session would cost their product):
- * indexed by esession->number - 1. */
-struct esession_view {
-	uint64_t display_number;  /* 1.. in order among those with members; 0 when none */
-	struct connection **members; /* its connections, by id */
-	size_t n_members, cap_members;
-	struct figures fig;       /* their figures summed */
-};
-/* `sorted` is connections_sorted's list. */
-struct esession_view *esession_views(const struct analysis *a, struct connection *const *sorted);
-void esession_views_free(const struct analysis *a, struct esession_view *v);
-uint64_t esessions_live(const struct analysis *a);
-/* 8 hex digits naming a key without revealing it. */
-void key_fingerprint(uint64_t key_hash, char out[9]);
-
-/* report_text.c, report_json.c */
-void report_text(const struct analysis *a, FILE *out);
-void report_json(const struct analysis *a, FILE *out);
-
 #endif

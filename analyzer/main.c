@@ -20,9 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accesses.h"
+#include "report/report.h"
+#include "stats/accesses.h"
 #include "analysis.h"
-#include "exchanges_csv.h"
+#include "report/exchanges_csv.h"
 
 enum {
 	EXIT_USAGE = 1,

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
+#include "stats/accesses.h"
 #include "analysis.h"
-#include "csv.h"
-#include "json.h"
-#include "latency.h"
+#include "report/csv.h"
+#include "report/json.h"
+#include "stats/latency.h"
 #include "ninep/engine.h"
-#include "tally.h"
+#include "stats/tally.h"
 #include "ninep/protocol.h"
 
 static int failures, checks;

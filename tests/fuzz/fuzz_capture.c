@@ -30,6 +30,8 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "report/exchanges_csv.h"
+#include "report/report.h"
 #include "capture/capture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);

@@ -1,7 +1,7 @@
 /*
  * 9P framing per direction, with resynchronisation.  See ninep_stream.h.
  */
-#include "ninep_stream.h"
+#include "conversations/framer.h"
 
 #include <stdlib.h>
 #include <string.h>

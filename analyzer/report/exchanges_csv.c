@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exchanges_csv.h"
-#include "report_common.h"
+#include "report/exchanges_csv.h"
+#include "report/report_common.h"
 
 enum {
 	CSV_PREFIX_MAX = 2 * ENDPOINT_STRLEN * 2 + 48, /* "id,client,server," with both quoted at worst */

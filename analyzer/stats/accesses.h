@@ -4,8 +4,8 @@
  * say about chattiness: round trips per access, the time spent waiting,
  * and what 9P2000.e's Tsread/Tswrite would have saved.
  *
- * matcher.c calls the accesses_* hooks; the reports read struct access_log
- * and the summaries of chattiness.c.
+ * conversations/matcher.c calls the accesses_* hooks; the reports read struct access_log
+ * and the summaries of report/chattiness.c.
  */
 #ifndef NINEP_ANALYZER_ACCESSES_H
 #define NINEP_ANALYZER_ACCESSES_H
@@ -114,7 +114,7 @@ struct conn_state;
 struct ninep_request;
 struct ninep_msg;
 
-/* matcher.c's hooks. */
+/* conversations/matcher.c's hooks. */
 /* Notes in p->note what the reply will not repeat. */
 void accesses_request(struct conn_state *c, struct ninep_request *p, const uint8_t *msg, const struct ninep_msg *m);
 void accesses_exchange(struct conn_state *c, const struct ninep_request *p, uint32_t reply_size, const uint8_t *msg,
@@ -132,7 +132,7 @@ void accesses_free(struct analysis *a);
 
 const char *access_kind_name(enum access_kind k);
 
-/* ---- summaries (chattiness.c) ------------------------------------------ */
+/* ---- summaries (report/chattiness.c) ----------------------------------- */
 
 struct path_row {
 	const char *path;
@@ -149,16 +149,6 @@ void access_totals(const struct analysis *a, struct access_totals *t);
 size_t access_hot_paths(const struct analysis *a, struct path_row *rows, size_t max);
 const struct access_log *access_log_of(const struct analysis *a);
 
-/* Text and JSON sections of `ninep report`. */
-void chattiness_text(const struct analysis *a, FILE *out);
-void chattiness_json(const struct analysis *a, FILE *out);
-/* "12.3%" of part in whole, or "-" when whole is 0. */
-void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole);
 
-/* report_html.c: one self-contained HTML file; after may be NULL. */
-int report_html(const struct analysis *before, const struct analysis *after, const char *path);
-/* compare.c */
-void compare_text(const struct analysis *before, const struct analysis *after, FILE *out);
-void compare_json(const struct analysis *before, const struct analysis *after, FILE *out);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "csv.h"
+#include "report/csv.h"
 
 struct connection;
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "tally.h"
+#include "stats/tally.h"
 
 static unsigned latency_slot(unsigned request_type)
 {

@@ -9,7 +9,7 @@
  * are all the threads share besides the blocks themselves, and the lock
  * orders each block's bytes between them.
  */
-#include "tally.h"
+#include "stats/tally.h"
 
 #include <pthread.h>
 #include <signal.h>

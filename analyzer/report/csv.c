@@ -1,7 +1,7 @@
 /*
  * The CSV writer (the format is in csv.h).
  */
-#include "csv.h"
+#include "report/csv.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "json.h"
-#include "report_common.h"
+#include "report/report.h"
+#include "stats/accesses.h"
+#include "report/json.h"
+#include "report/report_common.h"
 
 enum {
 	HOT_PATHS_SHOWN = 10,

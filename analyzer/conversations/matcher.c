@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "connection.h"
+#include "conversations/connection.h"
+#include "report/exchanges_csv.h"
+#include "stats/accesses.h"
 
 static struct {
 	int ready;

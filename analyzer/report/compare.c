@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "json.h"
-#include "report_common.h"
+#include "report/report.h"
+#include "stats/accesses.h"
+#include "report/json.h"
+#include "report/report_common.h"
 
 /* The figures both outputs show, for one side. */
 struct side {

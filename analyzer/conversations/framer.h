@@ -17,8 +17,8 @@
  * not kept at all: nothing reads it, and copying it was most of the
  * framer's work.
  */
-#ifndef NINEP_ANALYZER_NINEP_STREAM_H
-#define NINEP_ANALYZER_NINEP_STREAM_H
+#ifndef NINEP_ANALYZER_FRAMER_H
+#define NINEP_ANALYZER_FRAMER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "json.h"
-#include "report_common.h"
+#include "report/report.h"
+#include "stats/accesses.h"
+#include "report/json.h"
+#include "report/report_common.h"
 
 static void key_u64(FILE *out, const char *indent, const char *key, uint64_t v, int last)
 {

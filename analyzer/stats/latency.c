@@ -3,7 +3,7 @@
  * over the range seen.
  * See latency.h for the error bound.
  */
-#include "latency.h"
+#include "stats/latency.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "report_common.h"
+#include "report/report.h"
+#include "stats/accesses.h"
+#include "report/report_common.h"
 
 static void print_us(FILE *out, int width, uint64_t ns)
 {

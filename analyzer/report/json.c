@@ -1,7 +1,7 @@
 /*
  * JSON strings for any bytes (the rule is in json.h).
  */
-#include "json.h"
+#include "report/json.h"
 
 #include <string.h>
 

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "report_common.h"
+#include "report/report.h"
+#include "stats/accesses.h"
+#include "report/report_common.h"
 
 enum {
 	CHART_W = 1100,

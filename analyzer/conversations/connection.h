@@ -6,7 +6,7 @@
 #define NINEP_ANALYZER_CONNECTION_H
 
 #include "analysis.h"
-#include "ninep_stream.h"
+#include "conversations/framer.h"
 
 /* What a framer's callbacks need to know: the connection and the side. */
 struct side_ctx {

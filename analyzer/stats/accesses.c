@@ -49,10 +49,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accesses.h"
-#include "connection.h"
-#include "exchanges_csv.h"
-#include "tally.h"
+#include "stats/accesses.h"
+#include "conversations/connection.h"
+#include "report/exchanges_csv.h"
+#include "stats/tally.h"
 
 enum {
 	RSREAD_OVERHEAD = NINEP_HDRSZ + 4, /* count[4] */

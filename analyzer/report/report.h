@@ -1,0 +1,27 @@
+/*
+ * The reports: text, JSON, HTML and compare, and the chattiness section
+ * they share.
+ */
+#ifndef NINEP_ANALYZER_REPORT_H
+#define NINEP_ANALYZER_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct analysis;
+
+/* text.c, json_report.c */
+void report_text(const struct analysis *a, FILE *out);
+void report_json(const struct analysis *a, FILE *out);
+/* html.c: one self-contained HTML file; after may be NULL. */
+int report_html(const struct analysis *before, const struct analysis *after, const char *path);
+/* compare.c */
+void compare_text(const struct analysis *before, const struct analysis *after, FILE *out);
+void compare_json(const struct analysis *before, const struct analysis *after, FILE *out);
+/* chattiness.c: the text and JSON sections on file accesses. */
+void chattiness_text(const struct analysis *a, FILE *out);
+void chattiness_json(const struct analysis *a, FILE *out);
+/* "12.3%" of part in whole, or "-" when whole is 0. */
+void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole);
+
+#endif
