@@ -71,6 +71,7 @@ void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *
 	t->out_of_order += s->out_of_order;
 	t->gaps += s->gaps;
 	t->gap_bytes += s->gap_bytes;
+	t->uncaptured_bytes += s->uncaptured_bytes;
 	t->connections += s->connections;
 	t->limit_hits += s->limit_hits;
 }

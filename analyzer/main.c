@@ -327,6 +327,12 @@ static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, 
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
+static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
+{
+	struct run_ctx *r = ctx;
+	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
+}
+
 static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
 {
 	struct run_ctx *r = ctx;
@@ -354,7 +360,13 @@ static void record_failure(struct analysis *a, struct input_status *st, const ch
 /* Reads one input into the analysis; returns 0, or EXIT_INPUT. */
 static int run_input(struct analysis *a, const struct options *o, const char *name)
 {
-	static const struct stream_events forward = { fwd_open, fwd_data, fwd_gap, fwd_close };
+	static const struct stream_events forward = {
+		.on_open = fwd_open,
+		.on_data = fwd_data,
+		.on_gap = fwd_gap,
+		.on_uncaptured = fwd_uncaptured,
+		.on_close = fwd_close,
+	};
 	char err[ERR_MAX] = "";
 	struct input_status *st = &a->inputs[a->n_inputs];
 	a->current_input = a->n_inputs++;

@@ -73,9 +73,13 @@ struct stream_events {
 	 * of a later-arriving piece before it in the stream): nothing filled
 	 * that hole. */
 	void (*on_data)(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts_ns);
-	/* `bytes` of `side` were never captured (a lost segment, or payload cut
-	 * by the snaplen); the next on_data continues after them. */
+	/* `bytes` of `side` were lost: no captured packet carried them (a
+	 * segment the capture dropped); the next on_data continues after them. */
 	void (*on_gap)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
+	/* `bytes` of `side` were sent in a captured packet whose payload the
+	 * snaplen cut: where they are is known, what they are is not.  ts_ns is
+	 * that packet's time.  Without this callback they are a gap. */
+	void (*on_uncaptured)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
 	/* The connection ended; conn is freed after this returns. */
 	void (*on_close)(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts_ns);
 };
@@ -98,7 +102,8 @@ struct capture_stats {
 	uint64_t retransmissions;          /* segments repeating sequence space already seen, identical */
 	uint64_t retransmission_conflicts; /* segments repeating it with different bytes (first copy wins) */
 	uint64_t out_of_order;             /* segments held for a hole */
-	uint64_t gaps, gap_bytes;
+	uint64_t gaps, gap_bytes;          /* lost: no packet carried them */
+	uint64_t uncaptured_bytes;         /* payload bytes the snaplen cut (not gaps) */
 	uint64_t connections;
 	uint64_t limit_hits;               /* a memory ceiling was hit */
 	uint64_t truncated_headers;        /* the snaplen cut an IP or TCP header: packet unusable */

@@ -144,6 +144,20 @@ static void deliver_gap(struct reassembler *r, struct conn *c, int side, uint64_
 		r->ev.on_gap(r->ctx, &c->pub, side, bytes, ts);
 }
 
+/* Payload the snaplen cut: known to be there, not what it is. */
+static void deliver_uncaptured(struct reassembler *r, struct conn *c, int side, uint64_t bytes, int64_t ts)
+{
+	if (bytes == 0 || c->pub.ignored)
+		return;
+	if (r->ev.on_uncaptured == NULL) {
+		deliver_gap(r, c, side, bytes, ts);
+		return;
+	}
+	c->told = 1;
+	r->st.uncaptured_bytes += bytes;
+	r->ev.on_uncaptured(r->ctx, &c->pub, side, bytes, ts);
+}
+
 /* ---- held (out-of-order) ranges */
 
 static void unhold(struct reassembler *r, struct half *h, struct held_seg *s)
@@ -287,7 +301,7 @@ static void drain(struct reassembler *r, struct conn *c, int side, int64_t ts, e
 			if (s->data != NULL)
 				deliver_data(r, c, side, s->data + skip, n, NULL, when);
 			else
-				deliver_gap(r, c, side, n, when);
+				deliver_uncaptured(r, c, side, n, when); /* the snaplen cut it */
 			h->next += n;
 		}
 		unhold(r, h, s);
@@ -387,7 +401,7 @@ static void stream_data(struct reassembler *r, struct conn *c, int side, uint32_
 			dcap = cap < lim ? cap : lim;
 			deliver_data(r, c, side, data, dcap, data == whole && dcap == whole_cap ? &sum : NULL, ts);
 			if (dcap < lim)
-				deliver_gap(r, c, side, lim - dcap, ts); /* the snaplen cut it */
+				deliver_uncaptured(r, c, side, lim - dcap, ts); /* the snaplen cut it */
 			h->next += (uint32_t)lim;
 			if (check_ignored(r, c))
 				break;

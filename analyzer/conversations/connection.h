@@ -34,7 +34,7 @@ struct conn_state {
 
 /* matcher.c: what the engine's conversation tells the analyzer. */
 void matcher_init(struct conn_state *c);
-void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
+void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size, uint32_t have,
 		     const struct ninep_msg *m, int64_t ts);
 /* The connection ended: outstanding requests become unanswered. */
 void matcher_close(struct conn_state *c);

@@ -33,14 +33,14 @@ static void *xcalloc(size_t n, size_t size)
 
 /* ---- framer callbacks --------------------------------------------------- */
 
-static void on_message(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded,
+static void on_message(void *ctx, const uint8_t *msg, uint32_t size, uint32_t have, const struct ninep_msg *decoded,
 		       enum ninep_conformance fit, int64_t ts)
 {
 	struct side_ctx *sc = ctx;
 	struct conn_state *c = sc->conn;
 	if (fit != NINEP_CONFORMS)
 		c->connection->fig.nonconforming++;
-	matcher_message(c, sc->side == c->client_side, msg, size, decoded, ts);
+	matcher_message(c, sc->side == c->client_side, msg, size, have, decoded, ts);
 }
 
 static void on_skipped(void *ctx, enum framer_skip why, uint64_t bytes)
@@ -278,6 +278,37 @@ static void ev_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, i
 	c->had_gap = 1;
 }
 
+static void ev_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
+{
+	(void)ctx;
+	struct conn_state *c = conn->user;
+	if (c == NULL)
+		return;
+	start(c);
+	c->connection->fig.uncaptured_bytes += bytes;
+	if (c->decided) {
+		framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
+		return;
+	}
+	/* Nothing recognised yet.  A plausible header at the start of what is
+	 * held whose size ends exactly where the cut part of the packet ends
+	 * is a message the snaplen cut (9P peers write a message per packet):
+	 * the connection is 9P.  (A whole message is recognised as usual.) */
+	struct framer *f = &c->dir[side];
+	if (f->len >= NINEP_HDRSZ && ninep_get32(f->buf) == f->len + bytes) {
+		int requests = ninep_is_request(f->buf[NINEP_SIZESZ]);
+		if (ninep_plausible_header(f->buf, f->len, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY, requests)) {
+			decide(c, requests ? side : 1 - side, side, 0);
+			if (c->decided)
+				framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
+			return;
+		}
+	}
+	/* What was held cannot be completed. */
+	f->len = 0;
+	c->scan[side] = 1;
+}
+
 static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
 {
 	(void)ts;
@@ -307,7 +338,13 @@ static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason,
 	conn_free(c);
 }
 
-static const struct stream_events events = { ev_open, ev_data, ev_gap, ev_close };
+static const struct stream_events events = {
+	.on_open = ev_open,
+	.on_data = ev_data,
+	.on_gap = ev_gap,
+	.on_uncaptured = ev_uncaptured,
+	.on_close = ev_close,
+};
 
 const struct stream_events *analysis_events(void)
 {

@@ -64,7 +64,7 @@ static size_t process(struct framer *f, const struct framer_env *env, const uint
 			if (avail < size)
 				return pos;
 			enum ninep_conformance fit = ninep_decode_conforming(p + pos, size, dialects, &msg);
-			env->message(env->ctx, p + pos, size, &msg, fit, ts);
+			env->message(env->ctx, p + pos, size, size, &msg, fit, ts);
 			pos += size;
 			continue;
 		}
@@ -136,7 +136,7 @@ static void deliver_head(struct framer *f, const struct framer_env *env, int64_t
 	/* Decoded again with the limits of now; they changed only if a
 	 * Rversion went by in this direction meanwhile, which it cannot. */
 	if (head_decodes(f, env, &msg)) {
-		env->message(env->ctx, f->buf, size, &msg, NINEP_CONFORMS, ts);
+		env->message(env->ctx, f->buf, size, (uint32_t)f->len, &msg, NINEP_CONFORMS, ts);
 	} else {
 		env->skipped(env->ctx, SKIP_GARBAGE, size);
 		f->state = FRAMER_RESYNC_GARBAGE;
@@ -236,6 +236,68 @@ void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes)
 			return;
 		}
 	}
+	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
+		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
+	f->len = 0;
+	f->absent = 0;
+	f->discard = 0;
+	f->state = FRAMER_RESYNC_GAP;
+}
+
+void framer_uncaptured(struct framer *f, const struct framer_env *env, uint64_t bytes, int64_t ts)
+{
+	f->ts = ts;
+	if (f->state != FRAMER_SYNC && f->len >= NINEP_HDRSZ) {
+		/* Resynchronising, a candidate header waits for its bytes, and the
+		 * snaplen cut the rest of its packet.  When its size ends exactly
+		 * where the packet ends, the packet held that one message (what
+		 * 9P clients and servers write): framing resumes with it.  Anything
+		 * else was not 9P as far as anyone can tell. */
+		if (ninep_get32(f->buf) == f->len + bytes &&
+		    ninep_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests)) {
+			f->state = FRAMER_SYNC;
+		} else {
+			env->skipped(env->ctx, f->state == FRAMER_RESYNC_GAP ? SKIP_RESYNC : SKIP_GARBAGE, f->len);
+			f->len = 0;
+		}
+	}
+	while (bytes > 0 && f->state == FRAMER_SYNC) {
+		if (f->discard > 0) {
+			/* inside a message already lost */
+			uint64_t n = bytes < f->discard ? bytes : f->discard;
+			f->discard -= n;
+			bytes -= n;
+			continue;
+		}
+		if (f->len < NINEP_SIZESZ)
+			break; /* a size field is not captured: framing is lost */
+		uint32_t size = ninep_get32(f->buf);
+		uint64_t have = f->len + f->absent;
+		uint64_t rest = size > have ? size - have : 0;
+		uint64_t n = bytes < rest ? bytes : rest;
+		bytes -= n;
+		if (f->len < NINEP_HDRSZ) {
+			/* its size but not its type or tag: it cannot be counted,
+			 * but where the next message starts is known */
+			f->discard = rest - n;
+			f->len = 0;
+			f->absent = 0;
+			continue;
+		}
+		f->absent += (uint32_t)n;
+		if (n < rest)
+			return; /* the rest of the message is still to come */
+		/* Its last byte went by uncaptured: it goes on with its head. */
+		struct ninep_msg msg;
+		ninep_decode_captured(f->buf, (uint32_t)f->len, *env->dialects, &msg);
+		env->message(env->ctx, f->buf, size, (uint32_t)f->len, &msg, NINEP_CONFORMS, ts);
+		f->len = 0;
+		f->absent = 0;
+	}
+	if (bytes == 0)
+		return;
+	/* A size field fell in the hole: resynchronise as after a gap (the
+	 * caller counts the bytes as not captured, not as lost). */
 	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
 		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
 	f->len = 0;

@@ -58,7 +58,9 @@ struct framer_env {
 	 * item's bytes must not be read. */
 	uint32_t whole_up_to;
 	void *ctx;
-	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, const struct ninep_msg *decoded,
+	/* A message of `size` bytes, of which msg holds the first `have` (all
+	 * of it, or its head when its data was passed over or not captured). */
+	void (*message)(void *ctx, const uint8_t *msg, uint32_t size, uint32_t have, const struct ninep_msg *decoded,
 			enum ninep_conformance fit, int64_t ts);
 	void (*skipped)(void *ctx, enum framer_skip why, uint64_t bytes);
 };
@@ -72,6 +74,12 @@ void framer_append(struct framer *f, const uint8_t *data, size_t len);
  * otherwise framing resynchronises.  Either way the partial message goes
  * (it is lost, not counted as garbage). */
 void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes);
+/* `bytes` were sent but the snaplen cut them.  A message whose header was
+ * captured is still a message: it goes on when its last byte has gone by,
+ * captured or not, with what was captured of it.  A hole that covers a
+ * size field loses framing, as a gap does; one that covers only the rest of
+ * a size-only head loses that message.  Bytes are counted by the caller. */
+void framer_uncaptured(struct framer *f, const struct framer_env *env, uint64_t bytes, int64_t ts);
 /* The stream ended: whatever is left is reported. */
 void framer_finish(struct framer *f, const struct framer_env *env);
 void framer_free(struct framer *f);

@@ -123,13 +123,10 @@ void matcher_init(struct conn_state *c)
 	ninep_conv_init(&c->engine, &hooks, c, &c->a->esessions);
 }
 
-void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size,
+void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, uint32_t size, uint32_t have,
 		     const struct ninep_msg *m, int64_t ts)
 {
 	figures_count_message(c->a, &c->connection->fig, &c->counted, m->type, from_client);
-	/* The framer hands over whole requests and replies up to
-	 * NINEP_WHOLE_REPLY bytes; of a larger reply, maybe only its head. */
-	uint32_t have = from_client || size <= NINEP_WHOLE_REPLY ? size : NINEP_HDRSZ;
 	ninep_conv_message(&c->engine, from_client, msg, size, have, m, ts, 0, NULL);
 	if (m->type == NINEP_Rversion) {
 		/* what the reports say of the connection */

@@ -43,6 +43,7 @@ static void figures_body(FILE *out, const char *in, const struct figures *f)
 	key_u64(out, in, "nonconforming", f->nonconforming, 0);
 	key_u64(out, in, "gaps", f->gaps, 0);
 	key_u64(out, in, "gap_bytes", f->gap_bytes, 0);
+	key_u64(out, in, "uncaptured_bytes", f->uncaptured_bytes, 0);
 	key_u64(out, in, "resync_bytes", f->resync_bytes, 0);
 	key_u64(out, in, "truncated_bytes", f->truncated_bytes, 0);
 	key_u64(out, in, "exchanges_lost", f->exchanges_lost, 0);
@@ -180,6 +181,7 @@ static void capture_object(const struct analysis *a, FILE *out)
 	key_u64(out, in, "malformed_headers", c->malformed_headers, 0);
 	key_u64(out, in, "gaps", c->gaps, 0);
 	key_u64(out, in, "gap_bytes", c->gap_bytes, 0);
+	key_u64(out, in, "uncaptured_bytes", c->uncaptured_bytes, 0);
 	key_u64(out, in, "limit_hits", c->limit_hits, 1);
 	fprintf(out, "  },\n");
 }

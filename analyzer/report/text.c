@@ -55,6 +55,8 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	fprintf(out, "  %-22s %llu (%llu bytes lost, %llu skipped to resynchronise, %llu exchanges lost)\n", "gaps",
 		(unsigned long long)t->gaps, (unsigned long long)t->gap_bytes, (unsigned long long)t->resync_bytes,
 		(unsigned long long)t->exchanges_lost);
+	if (t->uncaptured_bytes)
+		line(out, "not captured (snaplen)", t->uncaptured_bytes);
 	if (t->truncated_bytes)
 		line(out, "truncated bytes", t->truncated_bytes);
 	fprintf(out, "  %-22s %llu (%llu round trips)\n", "file accesses", (unsigned long long)t->file_accesses,

@@ -157,6 +157,7 @@ static void add_counters(struct figures *into, const struct figures *from)
 	into->nonconforming += from->nonconforming;
 	into->gaps += from->gaps;
 	into->gap_bytes += from->gap_bytes;
+	into->uncaptured_bytes += from->uncaptured_bytes;
 	into->resync_bytes += from->resync_bytes;
 	into->truncated_bytes += from->truncated_bytes;
 	into->exchanges_lost += from->exchanges_lost;

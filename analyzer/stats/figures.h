@@ -39,7 +39,8 @@ struct figures {
 	uint64_t bytes_to_server, bytes_to_client; /* TCP payload, 9P or not */
 	uint64_t not_9p_bytes;     /* garbage on a 9P connection */
 	uint64_t nonconforming;    /* messages whose body fits no layout of the dialect (ninep_decode_conforming) */
-	uint64_t gaps, gap_bytes;  /* bytes the capture never had */
+	uint64_t gaps, gap_bytes;  /* bytes the capture lost: no packet carried them */
+	uint64_t uncaptured_bytes; /* bytes of captured packets the snaplen cut (not gaps) */
 	uint64_t resync_bytes;     /* of not_9p_bytes: skipped finding a message boundary after a loss */
 	uint64_t truncated_bytes;  /* a partial message when the connection ended */
 	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */

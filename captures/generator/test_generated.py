@@ -36,7 +36,7 @@ CAPTURE_EXTENSIONS = (".pcap", ".pcapng")
 # their types right, so those are compared.
 BUILTIN_UNKNOWN = {"Topenfd", "Ropenfd", "Tsession", "Rsession", "Tsread", "Rsread", "Tswrite", "Rswrite"}
 # Keys that make a capture a pathology case (any non-zero value).
-PATHOLOGY_KEYS = ("gaps", "messages_lost", "not_9p_bytes", "retransmissions", "retransmission_conflicts",
+PATHOLOGY_KEYS = ("gaps", "uncaptured_bytes", "messages_lost", "not_9p_bytes", "retransmissions", "retransmission_conflicts",
                   "orphans", "unanswered", "flushed")
 
 

@@ -114,6 +114,10 @@ enum ninep_conformance {
  * decoder's problem. */
 enum ninep_conformance ninep_decode_conforming(const uint8_t *buf, uint32_t size, unsigned dialects,
 					       struct ninep_msg *m);
+/* A message of which only buf[0..have) was captured (have >= NINEP_HDRSZ):
+ * its fields when what is there decides them (ninep_decode_head), else
+ * only its header.  The engine reads nothing of it past `have`. */
+void ninep_decode_captured(const uint8_t *buf, uint32_t have, unsigned dialects, struct ninep_msg *m);
 
 /* ---- conversations ---------------------------------------------------------- */
 

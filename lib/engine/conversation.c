@@ -183,8 +183,8 @@ static unsigned tag_place(struct ninep_conv *c, uint16_t tag, const struct ninep
 
 static void early_match(struct ninep_conv *c, uint32_t key);
 
-static void request(struct ninep_conv *c, const uint8_t *msg, uint32_t size, const struct ninep_msg *m, int64_t ts,
-		    uint64_t cookie, struct ninep_facts *facts)
+static void request(struct ninep_conv *c, const uint8_t *msg, uint32_t size, uint32_t have, const struct ninep_msg *m,
+		    int64_t ts, uint64_t cookie, struct ninep_facts *facts)
 {
 	const struct engine_fields *F = &ninep_engine_fields;
 	if (m->type == NINEP_Tversion) {
@@ -231,7 +231,7 @@ static void request(struct ninep_conv *c, const uint8_t *msg, uint32_t size, con
 	case NINEP_Twrite:
 		if (c->has_auth_fid && r->fid == c->auth_fid) {
 			it = ninep_find_filter(m, &F->data);
-			if (it != NULL)
+			if (it != NULL && (uint64_t)it->offset + it->length <= have)
 				r->has_key = (uint8_t)mumble_key(ninep_item_bytes(msg, it), (size_t)it->value, &r->key_hash);
 		}
 		break;
@@ -433,7 +433,7 @@ void ninep_conv_message(struct ninep_conv *c, int from_client, const uint8_t *ms
 		facts->fid_unknown = facts->fid_reused = NINEP_NOFID;
 	}
 	if (from_client)
-		request(c, msg, size, m, ts, cookie, facts);
+		request(c, msg, size, have, m, ts, cookie, facts);
 	else
 		reply(c, msg, size, have, m, ts, cookie, facts);
 	if (facts != NULL) {

@@ -64,6 +64,20 @@ enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, ui
 	return NINEP_DETECT_YES;
 }
 
+/* m keeps the message's header and the decoder's problem, nothing else. */
+static void header_only(const uint8_t *buf, struct ninep_msg *m)
+{
+	const char *problem = m->problem, *field = m->problem_field;
+	uint32_t at = m->problem_offset;
+	memset(m, 0, sizeof *m);
+	m->size = ninep_get32(buf);
+	m->type = buf[NINEP_SIZESZ];
+	m->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
+	m->problem = problem;
+	m->problem_field = field;
+	m->problem_offset = at;
+}
+
 enum ninep_conformance ninep_decode_conforming(const uint8_t *buf, uint32_t size, unsigned dialects,
 					       struct ninep_msg *m)
 {
@@ -71,14 +85,12 @@ enum ninep_conformance ninep_decode_conforming(const uint8_t *buf, uint32_t size
 		return NINEP_CONFORMS;
 	if (dialects != NINEP_DIALECT_ANY && ninep_decode(buf, size, NINEP_DIALECT_ANY, m) == NINEP_OK)
 		return NINEP_OTHER_DIALECT;
-	const char *problem = m->problem, *field = m->problem_field;
-	uint32_t at = m->problem_offset;
-	memset(m, 0, sizeof *m);
-	m->size = size;
-	m->type = buf[NINEP_SIZESZ];
-	m->tag = ninep_get16(buf + NINEP_SIZESZ + NINEP_BIT8SZ);
-	m->problem = problem;
-	m->problem_field = field;
-	m->problem_offset = at;
+	header_only(buf, m);
 	return NINEP_NONCONFORMING;
+}
+
+void ninep_decode_captured(const uint8_t *buf, uint32_t have, unsigned dialects, struct ninep_msg *m)
+{
+	if (ninep_decode_head(buf, have, dialects, m) != NINEP_OK)
+		header_only(buf, m);
 }

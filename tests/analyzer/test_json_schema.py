@@ -8,7 +8,7 @@ import json
 
 LATENCY_KEYS = ("count", "min", "p50", "p90", "p99", "max", "mean")
 FIGURE_INTS = ("requests", "replies", "round_trips", "errors", "unanswered", "flushed", "orphans",
-               "bytes_client_to_server", "bytes_server_to_client", "not_9p_bytes", "nonconforming", "gaps", "gap_bytes",
+               "bytes_client_to_server", "bytes_server_to_client", "not_9p_bytes", "nonconforming", "gaps", "gap_bytes", "uncaptured_bytes",
                "resync_bytes", "truncated_bytes", "exchanges_lost", "messages_lost", "file_accesses", "file_access_round_trips")
 
 

@@ -105,13 +105,25 @@ static void split_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes
 	s->inner->on_gap(s->a, conn, side, bytes, ts);
 }
 
+static void split_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
+{
+	struct splitter *s = ctx;
+	s->inner->on_uncaptured(s->a, conn, side, bytes, ts);
+}
+
 static void split_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
 {
 	struct splitter *s = ctx;
 	s->inner->on_close(s->a, conn, reason, ts);
 }
 
-static const struct stream_events split_events = { split_open, split_data, split_gap, split_close };
+static const struct stream_events split_events = {
+	.on_open = split_open,
+	.on_data = split_data,
+	.on_gap = split_gap,
+	.on_uncaptured = split_uncaptured,
+	.on_close = split_close,
+};
 
 /* Once per process: the memfd the capture bytes go through, and /dev/null. */
 static int setup(void)
