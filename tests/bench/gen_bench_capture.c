@@ -23,7 +23,7 @@
  * (doc/9p-wire.md), not with the project's decoder: the
  * benchmark capture must also be valid for tshark's built-in dissector.
  * The encoding, the headers below 9P and the pcap file come from the
- * capture writer all generators share (captures/generator/lib); the
+ * capture writer all generators share (tools/capwriter); the
  * traffic model is this file's.
  *
  * Speed matters (20 million messages): one static frame buffer, one

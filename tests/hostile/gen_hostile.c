@@ -21,7 +21,7 @@
  * by hand, with <ninep/protocol.h> for numbers and wire sizes only, so the
  * decoder under test plays no part in making its input.  The encoding, the
  * headers below 9P and the pcap file come from the capture writer all
- * generators share (captures/generator/lib); the cases are this file's.
+ * generators share (tools/capwriter); the cases are this file's.
  */
 #include <inttypes.h>
 #include <stdbool.h>
