@@ -49,7 +49,12 @@ void case_end(struct case_ctx *cx)
 
 struct capfile_options case_ethernet_pcap(void)
 {
-	struct capfile_options o = {CAPFILE_PCAP, LINKTYPE_ETHERNET, CAPFILE_FULL_SNAPLEN, 0, 0};
+	struct capfile_options o = {
+		.format = CAPFILE_PCAP,
+		.linktype = LINKTYPE_ETHERNET,
+		.snaplen = CAPFILE_FULL_SNAPLEN,
+		.shb_userappl = "ninep-capgen", /* when a case makes it a pcapng */
+	};
 	return o;
 }
 
