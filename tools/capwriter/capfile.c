@@ -92,7 +92,8 @@ static void pcapng_begin_block(struct capfile *cf, uint32_t type)
 	block_u32(cf, 0);
 }
 
-/* An option: code[2] length[2] value, padded to 32 bits. */
+/* An option: code[2] length[2] value, padded to 32 bits.  A block without
+ * options has no opt_endofopt either (pcapng 3.5: it may be left out). */
 static void pcapng_option(struct capfile *cf, uint16_t code, const void *value, uint16_t len)
 {
 	block_u16(cf, code);
@@ -130,8 +131,8 @@ static void pcapng_section_header(struct capfile *cf)
 		if (len > UINT16_MAX)
 			misuse(cf, "shb_userappl longer than an option holds");
 		pcapng_option(cf, PCAPNG_OPT_SHB_USERAPPL, userappl, (uint16_t)len);
+		pcapng_option(cf, PCAPNG_OPT_ENDOFOPT, NULL, 0);
 	}
-	pcapng_option(cf, PCAPNG_OPT_ENDOFOPT, NULL, 0);
 	pcapng_finish_block(cf);
 }
 
@@ -153,8 +154,8 @@ unsigned capfile_add_interface(struct capfile *cf, uint32_t linktype, int tsreso
 	if (tsresol != CAPFILE_TSRESOL_NONE) {
 		uint8_t value = (uint8_t)tsresol;
 		pcapng_option(cf, PCAPNG_OPT_IF_TSRESOL, &value, sizeof value);
+		pcapng_option(cf, PCAPNG_OPT_ENDOFOPT, NULL, 0);
 	}
-	pcapng_option(cf, PCAPNG_OPT_ENDOFOPT, NULL, 0);
 	pcapng_finish_block(cf);
 	cf->interface_nsec[cf->interfaces] = tsresol == CAPFILE_TSRESOL_NSEC;
 	return cf->interfaces++;
