@@ -141,7 +141,7 @@ void case_access_chains(const char *outdir)
 	walk(&s, 1, ROOT_FID, 6, 1, a, 1, &qa);
 	build_tgetattr(&s.m, 1, 6, GETATTR_BASIC);
 	exchange(&s);
-	build_rgetattr(&s.m, 1, qa, S_IFREG_0644, 6);
+	l_rgetattr(&s.m, 1, qa, S_IFREG_0644, 6);
 	sess_send(&s, SERVER);
 	clunk(&s, 1, 6);
 	/* the attach fid's clunk is no access */

@@ -406,7 +406,7 @@ static void l_ops(struct sess *s)
 	sess_send(s, SERVER);
 	build_tgetattr(m, 1, WALK_FID, L_GETATTR_BASIC);
 	sess_send(s, CLIENT);
-	build_rgetattr(m, 1, motd_qid, L_S_IFREG | PERM_0644, motd_len);
+	l_rgetattr(m, 1, motd_qid, L_S_IFREG | PERM_0644, motd_len);
 	sess_send(s, SERVER);
 	build_tlopen(m, 1, WALK_FID, L_O_RDONLY);
 	sess_send(s, CLIENT);

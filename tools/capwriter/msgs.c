@@ -1,15 +1,5 @@
 #include "msgs.h"
 
-enum {
-	GETATTR_VALID_BASIC = 0x000007ff, /* P9_GETATTR_BASIC */
-	FILE_UID = 1000,
-	FILE_GID = 1000,
-	FILE_BLKSIZE = 4096,
-	BLOCK_BYTES = 512,
-};
-
-#define FILE_TIME 1700000000ull
-
 void build_tversion(struct buf *m, uint32_t msize, const char *version)
 {
 	msg_begin(m, NINEP_Tversion, NINEP_NOTAG);
@@ -51,14 +41,20 @@ void build_rattach(struct buf *m, uint16_t tag, struct qid qid)
 	build_rqid(m, NINEP_Rattach, tag, qid);
 }
 
+/* nwname[2] nwname*(wname[s]), as in Twalk, Tsread and Tswrite */
+static void put_names(struct buf *m, uint16_t nwname, const char *const *wname)
+{
+	msg_u16(m, nwname);
+	for (uint16_t i = 0; i < nwname; i++)
+		msg_str(m, wname[i]);
+}
+
 void build_twalk(struct buf *m, uint16_t tag, uint32_t fid, uint32_t newfid, uint16_t nwname, const char *const *wname)
 {
 	msg_begin(m, NINEP_Twalk, tag);
 	msg_u32(m, fid);
 	msg_u32(m, newfid);
-	msg_u16(m, nwname);
-	for (uint16_t i = 0; i < nwname; i++)
-		msg_str(m, wname[i]);
+	put_names(m, nwname, wname);
 	msg_end(m);
 }
 
@@ -71,20 +67,51 @@ void build_rwalk(struct buf *m, uint16_t tag, uint16_t nwqid, const struct qid *
 	msg_end(m);
 }
 
-void build_tread(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, uint32_t count)
+void build_topen(struct buf *m, uint16_t tag, uint32_t fid, uint8_t mode)
 {
-	msg_begin(m, NINEP_Tread, tag);
+	msg_begin(m, NINEP_Topen, tag);
+	msg_u32(m, fid);
+	msg_u8(m, mode);
+	msg_end(m);
+}
+
+/* fid[4] offset[8] count[4], as in Tread and Treaddir */
+static void build_fid_offset_count(struct buf *m, uint8_t type, uint16_t tag, uint32_t fid, uint64_t offset,
+				   uint32_t count)
+{
+	msg_begin(m, type, tag);
 	msg_u32(m, fid);
 	msg_u64(m, offset);
 	msg_u32(m, count);
 	msg_end(m);
 }
 
-void build_rread(struct buf *m, uint16_t tag, const void *data, uint32_t count)
+void build_tread(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, uint32_t count)
 {
-	msg_begin(m, NINEP_Rread, tag);
+	build_fid_offset_count(m, NINEP_Tread, tag, fid, offset, count);
+}
+
+void build_treaddir(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, uint32_t count)
+{
+	build_fid_offset_count(m, NINEP_Treaddir, tag, fid, offset, count);
+}
+
+/* count[4] data[count], as in Rread and Rsread */
+static void build_data(struct buf *m, uint8_t type, uint16_t tag, const void *data, uint32_t count)
+{
+	msg_begin(m, type, tag);
 	msg_data(m, data, count);
 	msg_end(m);
+}
+
+void build_rread(struct buf *m, uint16_t tag, const void *data, uint32_t count)
+{
+	build_data(m, NINEP_Rread, tag, data, count);
+}
+
+void build_rsread(struct buf *m, uint16_t tag, const void *data, uint32_t count)
+{
+	build_data(m, NINEP_Rsread, tag, data, count);
 }
 
 void build_twrite(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, const void *data, uint32_t count)
@@ -96,12 +123,17 @@ void build_twrite(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, co
 	msg_end(m);
 }
 
-void build_rwrite(struct buf *m, uint16_t tag, uint32_t count)
+/* count[4] alone, as in Rwrite and Rswrite */
+static void build_count(struct buf *m, uint8_t type, uint16_t tag, uint32_t count)
 {
-	msg_begin(m, NINEP_Rwrite, tag);
+	msg_begin(m, type, tag);
 	msg_u32(m, count);
 	msg_end(m);
 }
+
+void build_rwrite(struct buf *m, uint16_t tag, uint32_t count) { build_count(m, NINEP_Rwrite, tag, count); }
+
+void build_rswrite(struct buf *m, uint16_t tag, uint32_t count) { build_count(m, NINEP_Rswrite, tag, count); }
 
 void build_tclunk(struct buf *m, uint16_t tag, uint32_t fid)
 {
@@ -120,6 +152,13 @@ void build_tflush(struct buf *m, uint16_t tag, uint16_t oldtag)
 void build_empty(struct buf *m, uint8_t type, uint16_t tag)
 {
 	msg_begin(m, type, tag);
+	msg_end(m);
+}
+
+void build_rerror(struct buf *m, uint16_t tag, const char *ename)
+{
+	msg_begin(m, NINEP_Rerror, tag);
+	msg_str(m, ename);
 	msg_end(m);
 }
 
@@ -152,25 +191,31 @@ void build_tgetattr(struct buf *m, uint16_t tag, uint32_t fid, uint64_t request_
 	msg_end(m);
 }
 
-void build_rgetattr(struct buf *m, uint16_t tag, struct qid qid, uint32_t mode, uint64_t size)
+static void put_time(struct buf *m, struct l_time t)
+{
+	msg_u64(m, t.sec);
+	msg_u64(m, t.nsec);
+}
+
+void build_rgetattr(struct buf *m, uint16_t tag, const struct l_attr *a)
 {
 	msg_begin(m, NINEP_Rgetattr, tag);
-	msg_u64(m, GETATTR_VALID_BASIC);
-	msg_qid(m, qid);
-	msg_u32(m, mode);
-	msg_u32(m, FILE_UID);
-	msg_u32(m, FILE_GID);
-	msg_u64(m, 1);                                      /* nlink */
-	msg_u64(m, 0);                                      /* rdev */
-	msg_u64(m, size);
-	msg_u64(m, FILE_BLKSIZE);
-	msg_u64(m, (size + BLOCK_BYTES - 1) / BLOCK_BYTES); /* blocks */
-	for (int i = 0; i < 4; i++) {                       /* atime mtime ctime btime */
-		msg_u64(m, FILE_TIME);
-		msg_u64(m, 0);
-	}
-	msg_u64(m, 0); /* gen */
-	msg_u64(m, 0); /* data_version */
+	msg_u64(m, a->valid);
+	msg_qid(m, a->qid);
+	msg_u32(m, a->mode);
+	msg_u32(m, a->uid);
+	msg_u32(m, a->gid);
+	msg_u64(m, a->nlink);
+	msg_u64(m, a->rdev);
+	msg_u64(m, a->size);
+	msg_u64(m, a->blksize);
+	msg_u64(m, a->blocks);
+	put_time(m, a->atime);
+	put_time(m, a->mtime);
+	put_time(m, a->ctime);
+	put_time(m, a->btime);
+	msg_u64(m, a->gen);
+	msg_u64(m, a->data_version);
 	msg_end(m);
 }
 
@@ -178,5 +223,23 @@ void build_rlerror(struct buf *m, uint16_t tag, uint32_t ecode)
 {
 	msg_begin(m, NINEP_Rlerror, tag);
 	msg_u32(m, ecode);
+	msg_end(m);
+}
+
+void build_tsread(struct buf *m, uint16_t tag, uint32_t fid, uint16_t nwname, const char *const *wname)
+{
+	msg_begin(m, NINEP_Tsread, tag);
+	msg_u32(m, fid);
+	put_names(m, nwname, wname);
+	msg_end(m);
+}
+
+void build_tswrite(struct buf *m, uint16_t tag, uint32_t fid, uint16_t nwname, const char *const *wname,
+		   const void *data, uint32_t count)
+{
+	msg_begin(m, NINEP_Tswrite, tag);
+	msg_u32(m, fid);
+	put_names(m, nwname, wname);
+	msg_data(m, data, count);
 	msg_end(m);
 }
