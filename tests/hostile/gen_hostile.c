@@ -34,7 +34,7 @@
 
 #include "bytes.h"
 #include "capfile.h"
-#include "msg.h"
+#include "msgs.h"
 #include "wire.h"
 
 /* ---- sizes of everything below 9P ---------------------------------------- */
@@ -212,62 +212,46 @@ static struct qid qid(uint8_t type, uint64_t path)
 	return q;
 }
 
-/* Encodes into the message buffer and sends it. */
-static void send_message(struct conn *c, enum direction dir, struct buf *m)
+/* Sends a finished message (msgs.h builds one; msg_end finishes one
+ * written field by field). */
+static void send_message(struct conn *c, enum direction dir, const struct buf *m)
 {
-	msg_end(m);
 	send_bytes(c, dir, m->data, m->len);
 }
 
 static void version(struct conn *c, uint32_t msize, const char *dialect)
 {
-	msg_begin(&message, NINEP_Tversion, NINEP_NOTAG);
-	msg_u32(&message, msize);
-	msg_str(&message, dialect);
+	build_tversion(&message, msize, dialect);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rversion, NINEP_NOTAG);
-	msg_u32(&message, msize);
-	msg_str(&message, dialect);
+	build_rversion(&message, msize, dialect);
 	send_message(c, TO_CLIENT, &message);
 }
 
-/* Tattach fid 0 (with n_uname for .L) and its Rattach. */
+/* Tattach fid 0 (with n_uname 0 for .L) and its Rattach. */
 static void attach(struct conn *c, bool dotl)
 {
-	msg_begin(&message, NINEP_Tattach, 0);
-	msg_u32(&message, 0);
-	msg_u32(&message, NINEP_NOFID);
-	msg_str(&message, "hostile");
-	msg_str(&message, "/");
-	if (dotl)
-		msg_u32(&message, 0);
+	build_tattach(&message, 0, 0, NINEP_NOFID, "hostile", "/", dotl, 0);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rattach, 0);
-	msg_qid(&message, qid(NINEP_QTDIR, 1));
+	build_rattach(&message, 0, qid(NINEP_QTDIR, 1));
 	send_message(c, TO_CLIENT, &message);
 }
 
 static void clunk(struct conn *c, uint16_t tag, uint32_t fid)
 {
-	msg_begin(&message, NINEP_Tclunk, tag);
-	msg_u32(&message, fid);
+	build_tclunk(&message, tag, fid);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rclunk, tag);
+	build_empty(&message, NINEP_Rclunk, tag);
 	send_message(c, TO_CLIENT, &message);
 }
 
 /* A Twalk of one name and its Rwalk of one qid. */
 static void walk_one(struct conn *c, uint16_t tag, uint32_t fid, uint32_t newfid, const char *name, uint64_t qpath)
 {
-	msg_begin(&message, NINEP_Twalk, tag);
-	msg_u32(&message, fid);
-	msg_u32(&message, newfid);
-	msg_u16(&message, 1);
-	msg_str(&message, name);
+	const char *const wname[] = {name};
+	const struct qid wqid[] = {qid(NINEP_QTFILE, qpath)};
+	build_twalk(&message, tag, fid, newfid, 1, wname);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rwalk, tag);
-	msg_u16(&message, 1);
-	msg_qid(&message, qid(NINEP_QTFILE, qpath));
+	build_rwalk(&message, tag, 1, wqid);
 	send_message(c, TO_CLIENT, &message);
 }
 
@@ -333,9 +317,7 @@ static void case_tags_65535(void)
 	version(&c, MSIZE_SMALL, "9P2000.L");
 	attach(&c, true);
 	for (uint32_t tag = 0; tag < TAGS; tag++) {
-		msg_begin(&message, NINEP_Tgetattr, (uint16_t)tag);
-		msg_u32(&message, 0);
-		msg_u64(&message, GETATTR_BASIC_MASK);
+		build_tgetattr(&message, (uint16_t)tag, 0, GETATTR_BASIC_MASK);
 		send_message(&c, TO_SERVER, &message);
 	}
 	finish(&c);
@@ -438,23 +420,18 @@ static void case_tiny_segments(void)
 	for (uint32_t i = 0; i < TINY_ROUNDS; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "file%u", i);
-		msg_begin(&message, NINEP_Twalk, (uint16_t)(i % 4));
-		msg_u32(&message, 0);
-		msg_u32(&message, 1);
-		msg_u16(&message, 1);
-		msg_str(&message, name);
+		const char *const wname[] = {name};
+		const struct qid wqid[] = {qid(NINEP_QTFILE, 1000 + i)};
+		build_twalk(&message, (uint16_t)(i % 4), 0, 1, 1, wname);
 		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Rwalk, (uint16_t)(i % 4));
-		msg_u16(&message, 1);
-		msg_qid(&message, qid(NINEP_QTFILE, 1000 + i));
+		build_rwalk(&message, (uint16_t)(i % 4), 1, wqid);
 		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Tclunk, 5);
-		msg_u32(&message, 1);
+		build_tclunk(&message, 5, 1);
 		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Rclunk, 5);
+		build_empty(&message, NINEP_Rclunk, 5);
 		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
 	}
@@ -535,17 +512,13 @@ static void case_walk_65535_names(void)
 			fill_string(&message, 'a', 1);
 		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rlerror, 1);
-		msg_u32(&message, LINUX_EINVAL);
+		build_rlerror(&message, 1, LINUX_EINVAL);
 		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 2, 7);
 	}
 	/* A valid one-name walk answered by an Rwalk of 65,535 qids. */
-	msg_begin(&message, NINEP_Twalk, 3);
-	msg_u32(&message, 0);
-	msg_u32(&message, 1);
-	msg_u16(&message, 1);
-	msg_str(&message, "x");
+	static const char *const x[] = {"x"};
+	build_twalk(&message, 3, 0, 1, 1, x);
 	send_message(&c, TO_SERVER, &message);
 	msg_begin(&message, NINEP_Rwalk, 3);
 	msg_u16(&message, HUGE_NAMES);
@@ -588,19 +561,21 @@ static void case_strings_65535(void)
 		msg_u32(&message, 1);
 		msg_u16(&message, 1);
 		fill_string(&message, (uint8_t)('a' + i % 26), STRING_MAX);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rwalk, 1);
-		msg_u16(&message, 1);
-		msg_qid(&message, qid(NINEP_QTFILE, 10 + i));
+		const struct qid wqid[] = {qid(NINEP_QTFILE, 10 + i)};
+		build_rwalk(&message, 1, 1, wqid);
 		send_message(&c, TO_CLIENT, &message);
 
 		msg_begin(&message, NINEP_Tstat, 2);
 		msg_u32(&message, 1);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
 		/* a different error text each time: nothing may keep them all */
 		msg_begin(&message, NINEP_Rerror, 2);
 		fill_string(&message, (uint8_t)('A' + i % 26), STRING_MAX);
 		buf_set_le32(&message, message.len - 4, i);
+		msg_end(&message);
 		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 3, 1);
 	}
@@ -648,20 +623,18 @@ static void case_nested_paths(void)
 		msg_u16(&message, NESTED_NAMES);
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
 			fill_string(&message, (uint8_t)('a' + (i + k) % 26), NESTED_NAME_LEN);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rwalk, 1);
-		msg_u16(&message, NESTED_NAMES);
+		struct qid wqid[NESTED_NAMES];
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
-			msg_qid(&message, qid(NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k));
+			wqid[k] = qid(NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k);
+		build_rwalk(&message, 1, NESTED_NAMES, wqid);
 		send_message(&c, TO_CLIENT, &message);
 		requests++;
 		if (i % NESTED_STAT_EVERY == NESTED_STAT_EVERY - 1) {
-			msg_begin(&message, NINEP_Tgetattr, 2);
-			msg_u32(&message, 1);
-			msg_u64(&message, GETATTR_BASIC_MASK);
+			build_tgetattr(&message, 2, 1, GETATTR_BASIC_MASK);
 			send_message(&c, TO_SERVER, &message);
-			msg_begin(&message, NINEP_Rlerror, 2);
-			msg_u32(&message, LINUX_EINVAL);
+			build_rlerror(&message, 2, LINUX_EINVAL);
 			send_message(&c, TO_CLIENT, &message);
 			requests++;
 			getattrs++;

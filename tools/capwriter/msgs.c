@@ -109,6 +109,11 @@ void build_rread(struct buf *m, uint16_t tag, const void *data, uint32_t count)
 	build_data(m, NINEP_Rread, tag, data, count);
 }
 
+void build_rreaddir(struct buf *m, uint16_t tag, const void *entries, uint32_t count)
+{
+	build_data(m, NINEP_Rreaddir, tag, entries, count);
+}
+
 void build_rsread(struct buf *m, uint16_t tag, const void *data, uint32_t count)
 {
 	build_data(m, NINEP_Rsread, tag, data, count);

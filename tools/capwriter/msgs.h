@@ -58,6 +58,8 @@ struct l_attr {
 
 void build_rgetattr(struct buf *m, uint16_t tag, const struct l_attr *a);
 void build_treaddir(struct buf *m, uint16_t tag, uint32_t fid, uint64_t offset, uint32_t count);
+/* count[4] and `count` bytes of entries written with msg_dirent. */
+void build_rreaddir(struct buf *m, uint16_t tag, const void *entries, uint32_t count);
 void build_rlerror(struct buf *m, uint16_t tag, uint32_t ecode);
 
 /* 9P2000.e: the whole-file macro-ops. */
