@@ -182,7 +182,8 @@ static void die(const char *what, const char *detail)
 }
 
 /* ---- TCP connections ------------------------------------------------------ */
-enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
+/* A direction is the side that sends: the client sends to the server. */
+enum direction { TO_SERVER = CONN_CLIENT, TO_CLIENT = CONN_SERVER };
 
 enum dialect { DIALECT_L, DIALECT_9P2000, DIALECT_E };
 static const char *const dialect_version[] = {
@@ -222,10 +223,8 @@ struct connection {
 	enum phase phase;
 	enum dialect dialect;
 	uint32_t index;
-	uint8_t client_ip[4];
-	uint16_t client_port;
-	uint32_t next_seq[2];  /* per direction */
-	uint16_t ip_id[2];
+	struct eth_ipv4_conn tcp; /* addresses, ports, sequence numbers */
+	uint16_t ip_id[2];     /* per direction */
 	uint8_t unacked_segments[2];
 	uint64_t budget;       /* messages this connection may emit */
 	uint64_t committed;    /* emitted plus those its open chains will emit */
@@ -240,7 +239,7 @@ struct connection {
 };
 
 static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t server_ip[4] = {10, 0, 0, 1};
+static const uint8_t server_ip[IPV4_ADDR_LEN] = {10, 0, 0, 1};
 
 static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(TCP_MSS)];
 static uint8_t data_block[DATA_BLOCK];
@@ -250,27 +249,7 @@ static struct buf entries; /* an Rreaddir's entries, before their count */
 static void write_segment(struct capture_out *out, struct connection *c, enum direction dir, uint8_t flags,
 			  const uint8_t *payload, size_t len)
 {
-	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	/* Ethernet: client MACs are 02:00:00:01:hi:lo */
-	uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(c->index >> 8), (uint8_t)c->index};
-	struct eth_ipv4_tcp h = {
-		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
-		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
-		.src_ip = dir == TO_SERVER ? c->client_ip : server_ip,
-		.dst_ip = dir == TO_SERVER ? server_ip : c->client_ip,
-		.ip_id = c->ip_id[dir]++,
-		.tcp = {
-			.src_port = dir == TO_SERVER ? c->client_port : NINEP_PORT,
-			.dst_port = dir == TO_SERVER ? NINEP_PORT : c->client_port,
-			.seq = c->next_seq[dir],
-			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
-			.flags = flags,
-			.window = TCP_WINDOW,
-		},
-	};
-	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
-
-	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	size_t frame_len = eth_ipv4_conn_segment(frame, &c->tcp, dir, c->ip_id[dir]++, flags, payload, len);
 
 	out->now_ns += WIRE_GAP_NS + frame_len * WIRE_PS_PER_BYTE / PS_PER_NS;
 	capfile_write(out->file, out->now_ns, frame, frame_len);
@@ -806,13 +785,19 @@ static void init_connection(struct connection *c, uint32_t index, enum dialect d
 	memset(c, 0, sizeof *c);
 	c->index = index;
 	c->dialect = dialect;
-	c->client_ip[0] = 10;
-	c->client_ip[1] = 1;
-	c->client_ip[2] = (uint8_t)(index / CLIENTS_PER_SUBNET);
-	c->client_ip[3] = (uint8_t)(index % CLIENTS_PER_SUBNET + 1);
-	c->client_port = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->next_seq[TO_SERVER] = (uint32_t)prng_next();
-	c->next_seq[TO_CLIENT] = (uint32_t)prng_next();
+	/* client MACs are 02:00:00:01:hi:lo, client addresses 10.1.x.y */
+	const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(index >> 8), (uint8_t)index};
+	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, 1, (uint8_t)(index / CLIENTS_PER_SUBNET),
+						  (uint8_t)(index % CLIENTS_PER_SUBNET + 1)};
+	memcpy(c->tcp.mac[CONN_CLIENT], client_mac, MAC_LEN);
+	memcpy(c->tcp.mac[CONN_SERVER], server_mac, MAC_LEN);
+	memcpy(c->tcp.ip[CONN_CLIENT], client_ip, IPV4_ADDR_LEN);
+	memcpy(c->tcp.ip[CONN_SERVER], server_ip, IPV4_ADDR_LEN);
+	c->tcp.port[CONN_CLIENT] = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
+	c->tcp.port[CONN_SERVER] = NINEP_PORT;
+	c->tcp.window = TCP_WINDOW;
+	c->tcp.next_seq[TO_SERVER] = (uint32_t)prng_next();
+	c->tcp.next_seq[TO_CLIENT] = (uint32_t)prng_next();
 	c->budget = budget;
 	c->committed = SETUP_MESSAGES;
 	c->free_tags = 0xffff;

@@ -54,7 +54,8 @@ enum {
 #define ISN_CLIENT 0x10000000u
 #define ISN_SERVER 0x20000000u
 
-enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
+/* A direction is the side that sends: the client sends to the server. */
+enum direction { TO_SERVER = CONN_CLIENT, TO_CLIENT = CONN_SERVER };
 
 /* ---- 9P sizes used by the cases ------------------------------------------- */
 enum {
@@ -75,6 +76,7 @@ enum { PATH_CEILING = 4096 };
 
 static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 static const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+static const uint8_t server_ip[IPV4_ADDR_LEN] = {10, 0, 0, 1};
 
 /* ---- output ----------------------------------------------------------------- */
 struct capture_out {
@@ -84,10 +86,8 @@ struct capture_out {
 };
 
 struct conn {
-	uint8_t client_ip[4], server_ip[4];
-	uint16_t client_port;
-	uint32_t next_seq[2];
-	uint16_t ip_id;
+	struct eth_ipv4_conn tcp; /* addresses, ports, sequence numbers */
+	uint16_t ip_id;           /* one counter for both directions */
 	/* Bytes written but not yet sent, one direction at a time. */
 	enum direction queued_dir;
 	size_t queued;
@@ -109,25 +109,7 @@ static void segment(struct conn *c, enum direction dir, uint8_t flags, const uin
 {
 	if (len > TCP_MSS)
 		die("internal error", "segment above the MSS");
-	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	struct eth_ipv4_tcp h = {
-		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
-		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
-		.src_ip = dir == TO_SERVER ? c->client_ip : c->server_ip,
-		.dst_ip = dir == TO_SERVER ? c->server_ip : c->client_ip,
-		.ip_id = c->ip_id++,
-		.tcp = {
-			.src_port = dir == TO_SERVER ? c->client_port : SERVER_PORT,
-			.dst_port = dir == TO_SERVER ? SERVER_PORT : c->client_port,
-			.seq = c->next_seq[dir],
-			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
-			.flags = flags,
-			.window = TCP_WINDOW,
-		},
-	};
-	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
-
-	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	size_t frame_len = eth_ipv4_conn_segment(frame, &c->tcp, dir, c->ip_id++, flags, payload, len);
 
 	out.now_us += PACKET_GAP_US;
 	capfile_write(out.file, out.now_us * NSEC_PER_USEC, frame, frame_len);
@@ -137,22 +119,24 @@ static void segment(struct conn *c, enum direction dir, uint8_t flags, const uin
 /* Sequence space the sender used but the capture never saw. */
 static void lose(struct conn *c, enum direction dir, size_t len)
 {
-	c->next_seq[dir] += (uint32_t)len;
+	c->tcp.next_seq[dir] += (uint32_t)len;
 }
 
 static void conn_init(struct conn *c, uint32_t index)
 {
 	memset(c, 0, sizeof *c);
 	/* 10.128.0.0/9 for clients: index up to 2^23 stays distinct. */
-	c->client_ip[0] = 10;
-	c->client_ip[1] = (uint8_t)(128 | (index >> 16));
-	c->client_ip[2] = (uint8_t)(index >> 8);
-	c->client_ip[3] = (uint8_t)index;
-	c->server_ip[0] = 10;
-	c->server_ip[3] = 1;
-	c->client_port = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->next_seq[TO_SERVER] = ISN_CLIENT + index * 0x10000u;
-	c->next_seq[TO_CLIENT] = ISN_SERVER + index * 0x10000u;
+	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, (uint8_t)(128 | (index >> 16)), (uint8_t)(index >> 8),
+						  (uint8_t)index};
+	memcpy(c->tcp.mac[CONN_CLIENT], client_mac, MAC_LEN);
+	memcpy(c->tcp.mac[CONN_SERVER], server_mac, MAC_LEN);
+	memcpy(c->tcp.ip[CONN_CLIENT], client_ip, IPV4_ADDR_LEN);
+	memcpy(c->tcp.ip[CONN_SERVER], server_ip, IPV4_ADDR_LEN);
+	c->tcp.port[CONN_CLIENT] = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
+	c->tcp.port[CONN_SERVER] = SERVER_PORT;
+	c->tcp.window = TCP_WINDOW;
+	c->tcp.next_seq[TO_SERVER] = ISN_CLIENT + index * 0x10000u;
+	c->tcp.next_seq[TO_CLIENT] = ISN_SERVER + index * 0x10000u;
 }
 
 static void handshake(struct conn *c)

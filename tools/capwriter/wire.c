@@ -135,6 +135,32 @@ size_t ip_tcp_packet(uint8_t *p, size_t room, const struct ip_tcp *h, const uint
 	return ip_len + tcp_len;
 }
 
+size_t eth_ipv4_conn_segment(uint8_t *frame, struct eth_ipv4_conn *c, int side, uint16_t ip_id, uint8_t flags,
+			     const uint8_t *payload, size_t len)
+{
+	int peer = !side;
+	const struct eth_ipv4_tcp h = {
+		.dst_mac = c->mac[peer],
+		.src_mac = c->mac[side],
+		.src_ip = c->ip[side],
+		.dst_ip = c->ip[peer],
+		.ip_id = ip_id,
+		.tcp = {
+			.src_port = c->port[side],
+			.dst_port = c->port[peer],
+			.seq = c->next_seq[side],
+			.ack = (flags & TCP_ACK) ? c->next_seq[peer] : 0,
+			.flags = flags,
+			.window = c->window,
+		},
+	};
+	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
+
+	/* SYN and FIN each take one sequence number */
+	c->next_seq[side] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	return frame_len;
+}
+
 size_t eth_ipv4_tcp_frame(uint8_t *frame, const struct eth_ipv4_tcp *h, const uint8_t *payload, size_t len)
 {
 	const struct ip_tcp packet = {

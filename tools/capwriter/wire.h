@@ -102,4 +102,23 @@ struct eth_ipv4_tcp {
  * returns its length. */
 size_t eth_ipv4_tcp_frame(uint8_t *frame, const struct eth_ipv4_tcp *h, const uint8_t *payload, size_t len);
 
+/* One TCP connection over Ethernet and IPv4, indexed by side: the
+ * client is side 0, the server side 1. */
+enum { CONN_CLIENT = 0, CONN_SERVER = 1 };
+struct eth_ipv4_conn {
+	uint8_t mac[2][MAC_LEN];
+	uint8_t ip[2][IPV4_ADDR_LEN];
+	uint16_t port[2];
+	uint32_t next_seq[2]; /* each side's next sequence number */
+	uint16_t window;
+};
+
+/* The next segment `side` sends, built into `frame` (room for
+ * ETH_IPV4_TCP_FRAME_MAX(len) bytes): at its next sequence number, which
+ * then moves past the payload (and past a SYN or FIN), acknowledging all
+ * the other side sent when flags has TCP_ACK.  The IP id is the caller's.
+ * Returns the frame's length. */
+size_t eth_ipv4_conn_segment(uint8_t *frame, struct eth_ipv4_conn *c, int side, uint16_t ip_id, uint8_t flags,
+			     const uint8_t *payload, size_t len);
+
 #endif
