@@ -789,15 +789,11 @@ static void init_connection(struct connection *c, uint32_t index, enum dialect d
 	const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(index >> 8), (uint8_t)index};
 	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, 1, (uint8_t)(index / CLIENTS_PER_SUBNET),
 						  (uint8_t)(index % CLIENTS_PER_SUBNET + 1)};
-	memcpy(c->tcp.mac[CONN_CLIENT], client_mac, MAC_LEN);
-	memcpy(c->tcp.mac[CONN_SERVER], server_mac, MAC_LEN);
-	memcpy(c->tcp.ip[CONN_CLIENT], client_ip, IPV4_ADDR_LEN);
-	memcpy(c->tcp.ip[CONN_SERVER], server_ip, IPV4_ADDR_LEN);
-	c->tcp.port[CONN_CLIENT] = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->tcp.port[CONN_SERVER] = NINEP_PORT;
-	c->tcp.window = TCP_WINDOW;
-	c->tcp.next_seq[TO_SERVER] = (uint32_t)prng_next();
-	c->tcp.next_seq[TO_CLIENT] = (uint32_t)prng_next();
+	const struct eth_ipv4_endpoint client = {client_mac, client_ip, (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS),
+						 (uint32_t)prng_next()};
+	/* after the client's: the same sequence of draws as ever */
+	const struct eth_ipv4_endpoint server = {server_mac, server_ip, NINEP_PORT, (uint32_t)prng_next()};
+	eth_ipv4_conn_init(&c->tcp, &client, &server, TCP_WINDOW);
 	c->budget = budget;
 	c->committed = SETUP_MESSAGES;
 	c->free_tags = 0xffff;

@@ -53,6 +53,7 @@ enum {
 #define PACKET_GAP_US 10u             /* between two frames */
 #define ISN_CLIENT 0x10000000u
 #define ISN_SERVER 0x20000000u
+#define ISN_STRIDE 0x10000u           /* between the ISNs of consecutive connections */
 
 /* A direction is the side that sends: the client sends to the server. */
 enum direction { TO_SERVER = CONN_CLIENT, TO_CLIENT = CONN_SERVER };
@@ -128,15 +129,10 @@ static void conn_init(struct conn *c, uint32_t index)
 	/* 10.128.0.0/9 for clients: index up to 2^23 stays distinct. */
 	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, (uint8_t)(128 | (index >> 16)), (uint8_t)(index >> 8),
 						  (uint8_t)index};
-	memcpy(c->tcp.mac[CONN_CLIENT], client_mac, MAC_LEN);
-	memcpy(c->tcp.mac[CONN_SERVER], server_mac, MAC_LEN);
-	memcpy(c->tcp.ip[CONN_CLIENT], client_ip, IPV4_ADDR_LEN);
-	memcpy(c->tcp.ip[CONN_SERVER], server_ip, IPV4_ADDR_LEN);
-	c->tcp.port[CONN_CLIENT] = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->tcp.port[CONN_SERVER] = SERVER_PORT;
-	c->tcp.window = TCP_WINDOW;
-	c->tcp.next_seq[TO_SERVER] = ISN_CLIENT + index * 0x10000u;
-	c->tcp.next_seq[TO_CLIENT] = ISN_SERVER + index * 0x10000u;
+	const struct eth_ipv4_endpoint client = {client_mac, client_ip, (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS),
+						 ISN_CLIENT + index * ISN_STRIDE};
+	const struct eth_ipv4_endpoint server = {server_mac, server_ip, SERVER_PORT, ISN_SERVER + index * ISN_STRIDE};
+	eth_ipv4_conn_init(&c->tcp, &client, &server, TCP_WINDOW);
 }
 
 static void handshake(struct conn *c)

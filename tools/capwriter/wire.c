@@ -135,6 +135,19 @@ size_t ip_tcp_packet(uint8_t *p, size_t room, const struct ip_tcp *h, const uint
 	return ip_len + tcp_len;
 }
 
+void eth_ipv4_conn_init(struct eth_ipv4_conn *c, const struct eth_ipv4_endpoint *client,
+			const struct eth_ipv4_endpoint *server, uint16_t window)
+{
+	const struct eth_ipv4_endpoint *side[2] = {[CONN_CLIENT] = client, [CONN_SERVER] = server};
+	for (int i = 0; i < 2; i++) {
+		memcpy(c->mac[i], side[i]->mac, MAC_LEN);
+		memcpy(c->ip[i], side[i]->ip, IPV4_ADDR_LEN);
+		c->port[i] = side[i]->port;
+		c->next_seq[i] = side[i]->isn;
+	}
+	c->window = window;
+}
+
 size_t eth_ipv4_conn_segment(uint8_t *frame, struct eth_ipv4_conn *c, int side, uint16_t ip_id, uint8_t flags,
 			     const uint8_t *payload, size_t len)
 {

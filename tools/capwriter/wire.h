@@ -113,6 +113,17 @@ struct eth_ipv4_conn {
 	uint16_t window;
 };
 
+/* One side of a connection as it starts. */
+struct eth_ipv4_endpoint {
+	const uint8_t *mac; /* MAC_LEN bytes */
+	const uint8_t *ip;  /* IPV4_ADDR_LEN bytes */
+	uint16_t port;
+	uint32_t isn;       /* its first sequence number */
+};
+
+void eth_ipv4_conn_init(struct eth_ipv4_conn *c, const struct eth_ipv4_endpoint *client,
+			const struct eth_ipv4_endpoint *server, uint16_t window);
+
 /* The next segment `side` sends, built into `frame` (room for
  * ETH_IPV4_TCP_FRAME_MAX(len) bytes): at its next sequence number, which
  * then moves past the payload (and past a SYN or FIN), acknowledging all
