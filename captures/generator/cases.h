@@ -8,6 +8,7 @@
 
 #include "capfile.h"
 #include "ledger.h"
+#include "msgs.h"
 #include "packet.h"
 #include "sess.h"
 
@@ -40,6 +41,8 @@ enum { ROOT_FID = 0, FILE_FID = 1 };
 void l_mount(struct sess *s);
 /* Twalk, Tgetattr, Tlopen, Tread, Tread at EOF, Tclunk of one file. */
 void l_cat(struct sess *s, uint32_t fid, const char *name, const char *content);
+/* Rgetattr of a regular file or directory with a fixed owner and times. */
+void l_rgetattr(struct buf *m, uint16_t tag, struct qid qid, uint32_t mode, uint64_t size);
 /* A qid for a file: path from the name, so each file has its own. */
 struct qid l_file_qid(const char *name);
 extern const struct qid l_root_qid;

@@ -60,26 +60,17 @@ static void clunk(struct sess *s, uint16_t tag, uint32_t fid)
 
 static void readdir(struct sess *s, uint16_t tag, uint32_t fid, uint64_t offset, int entries)
 {
-	msg_begin(&s->m, NINEP_Treaddir, tag);
-	msg_u32(&s->m, fid);
-	msg_u64(&s->m, offset);
-	msg_u32(&s->m, READ_COUNT);
-	msg_end(&s->m);
+	build_treaddir(&s->m, tag, fid, offset, READ_COUNT);
 	exchange(s);
-	msg_begin(&s->m, NINEP_Rreaddir, tag);
+	/* two dirents, built apart so count[4] can precede them */
+	struct buf tmp;
+	buf_init(&tmp, 1024);
 	if (entries) {
-		/* two dirents, built apart so count[4] can precede them */
-		struct buf tmp;
-		buf_init(&tmp, 1024);
 		msg_dirent(&tmp, l_file_qid("a"), 1, 8, "a");
 		msg_dirent(&tmp, l_file_qid("b"), 2, 8, "b");
-		msg_u32(&s->m, (uint32_t)tmp.len);
-		msg_bytes(&s->m, tmp.data, tmp.len);
-		buf_free(&tmp);
-	} else {
-		msg_u32(&s->m, 0);
 	}
-	msg_end(&s->m);
+	build_rreaddir(&s->m, tag, tmp.data, (uint32_t)tmp.len);
+	buf_free(&tmp);
 	sess_send(s, SERVER);
 }
 
@@ -141,7 +132,7 @@ void case_access_chains(const char *outdir)
 	walk(&s, 1, ROOT_FID, 6, 1, a, 1, &qa);
 	build_tgetattr(&s.m, 1, 6, GETATTR_BASIC);
 	exchange(&s);
-	build_rgetattr(&s.m, 1, qa, S_IFREG_0644, 6);
+	l_rgetattr(&s.m, 1, qa, S_IFREG_0644, 6);
 	sess_send(&s, SERVER);
 	clunk(&s, 1, 6);
 	/* the attach fid's clunk is no access */

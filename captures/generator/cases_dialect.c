@@ -194,10 +194,7 @@ static void classic_ops(struct sess *s, enum variant v)
 	build_rwalk(m, 1, 2, motd_walk);
 	sess_send(s, SERVER);
 
-	msg_begin(m, NINEP_Topen, 1);
-	msg_u32(m, WALK_FID);
-	msg_u8(m, NINEP_OREAD);
-	msg_end(m);
+	build_topen(m, 1, WALK_FID, NINEP_OREAD);
 	sess_send(s, CLIENT);
 	build_rqid_iounit(m, NINEP_Ropen, 1, motd_qid, IOUNIT);
 	sess_send(s, SERVER);
@@ -209,10 +206,7 @@ static void classic_ops(struct sess *s, enum variant v)
 	sess_send(s, CLIENT);
 	build_rwalk(m, 1, 1, &lib_qid);
 	sess_send(s, SERVER);
-	msg_begin(m, NINEP_Topen, 1);
-	msg_u32(m, DIR_FID);
-	msg_u8(m, NINEP_OREAD);
-	msg_end(m);
+	build_topen(m, 1, DIR_FID, NINEP_OREAD);
 	sess_send(s, CLIENT);
 	build_rqid_iounit(m, NINEP_Ropen, 1, lib_qid, IOUNIT);
 	sess_send(s, SERVER);
@@ -406,7 +400,7 @@ static void l_ops(struct sess *s)
 	sess_send(s, SERVER);
 	build_tgetattr(m, 1, WALK_FID, L_GETATTR_BASIC);
 	sess_send(s, CLIENT);
-	build_rgetattr(m, 1, motd_qid, L_S_IFREG | PERM_0644, motd_len);
+	l_rgetattr(m, 1, motd_qid, L_S_IFREG | PERM_0644, motd_len);
 	sess_send(s, SERVER);
 	build_tlopen(m, 1, WALK_FID, L_O_RDONLY);
 	sess_send(s, CLIENT);
@@ -423,11 +417,7 @@ static void l_ops(struct sess *s)
 	sess_send(s, CLIENT);
 	build_rlopen(m, 1, root_qid, IOUNIT);
 	sess_send(s, SERVER);
-	msg_begin(m, NINEP_Treaddir, 1);
-	msg_u32(m, DIR_FID);
-	msg_u64(m, 0);
-	msg_u32(m, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	msg_end(m);
+	build_treaddir(m, 1, DIR_FID, 0, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
 	sess_send(s, CLIENT);
 	{
 		struct buf d;
@@ -436,21 +426,13 @@ static void l_ops(struct sess *s)
 		msg_dirent(&d, root_qid, 2, L_DT_DIR, "..");
 		msg_dirent(&d, etc_qid, 3, L_DT_DIR, "etc");
 		msg_dirent(&d, profile_qid, 4, L_DT_REG, "profile");
-		msg_begin(m, NINEP_Rreaddir, 1);
-		msg_data(m, d.data, (uint32_t)d.len);
-		msg_end(m);
+		build_rreaddir(m, 1, d.data, (uint32_t)d.len);
 		buf_free(&d);
 	}
 	sess_send(s, SERVER);
-	msg_begin(m, NINEP_Treaddir, 1);
-	msg_u32(m, DIR_FID);
-	msg_u64(m, 4);
-	msg_u32(m, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
-	msg_end(m);
+	build_treaddir(m, 1, DIR_FID, 4, MSG_MSIZE - NINEP_HDRSZ - NINEP_BIT32SZ);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rreaddir, 1);
-	msg_data(m, "", 0);
-	msg_end(m);
+	build_rreaddir(m, 1, "", 0);
 	sess_send(s, SERVER);
 	clunk(s, DIR_FID);
 
@@ -689,29 +671,14 @@ static void e_macro_ops(struct sess *s)
 	static const char alpha_text[] = "alpha: read in one round trip\n";
 	static const char bravo_text[] = "bravo: written in one round trip\n";
 
-	msg_begin(m, NINEP_Tsread, 1);
-	msg_u32(m, ROOT_FID);
-	msg_u16(m, 2);
-	msg_str(m, alpha[0]);
-	msg_str(m, alpha[1]);
-	msg_end(m);
+	build_tsread(m, 1, ROOT_FID, 2, alpha);
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rsread, 1);
-	msg_data(m, alpha_text, (uint32_t)strlen(alpha_text));
-	msg_end(m);
+	build_rsread(m, 1, alpha_text, (uint32_t)strlen(alpha_text));
 	sess_send(s, SERVER);
 
-	msg_begin(m, NINEP_Tswrite, 1);
-	msg_u32(m, ROOT_FID);
-	msg_u16(m, 2);
-	msg_str(m, bravo[0]);
-	msg_str(m, bravo[1]);
-	msg_data(m, bravo_text, (uint32_t)strlen(bravo_text));
-	msg_end(m);
+	build_tswrite(m, 1, ROOT_FID, 2, bravo, bravo_text, (uint32_t)strlen(bravo_text));
 	sess_send(s, CLIENT);
-	msg_begin(m, NINEP_Rswrite, 1);
-	msg_u32(m, (uint32_t)strlen(bravo_text));
-	msg_end(m);
+	build_rswrite(m, 1, (uint32_t)strlen(bravo_text));
 	sess_send(s, SERVER);
 }
 

@@ -108,7 +108,7 @@ void case_tcp_coalesced(const char *outdir)
 	sess_flush(&s, CLIENT);
 	buf_init(&split, MSG_CEILING);
 	for (uint16_t i = 0; i < 3; i++) {
-		build_rgetattr(&s.m, (uint16_t)(i + 1), l_file_qid(names[i]), S_IFREG_0644, 100u * (i + 1));
+		l_rgetattr(&s.m, (uint16_t)(i + 1), l_file_qid(names[i]), S_IFREG_0644, 100u * (i + 1));
 		ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 0);
 		buf_put(&split, s.m.data, s.m.len);
 	}
@@ -272,7 +272,7 @@ void case_tcp_reorder(const char *outdir)
 	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 0);
 	buf_put(&two, s.m.data, s.m.len);
 	size_t first_len = s.m.len;
-	build_rgetattr(&s.m, 2, q, S_IFREG_0644, data.len);
+	l_rgetattr(&s.m, 2, q, S_IFREG_0644, data.len);
 	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 0);
 	buf_put(&two, s.m.data, s.m.len);
 	seq = s.flow.next_seq[SERVER];
@@ -306,7 +306,7 @@ void case_tcp_lost_boundary(const char *outdir)
 	sess_send(&s, SERVER);
 	build_tgetattr(&s.m, 1, FILE_FID, GETATTR_BASIC);
 	sess_send(&s, CLIENT);
-	build_rgetattr(&s.m, 1, q, S_IFREG_0644, strlen(motd));
+	l_rgetattr(&s.m, 1, q, S_IFREG_0644, strlen(motd));
 	cx.lg.gap_bytes += s.m.len;
 	sess_lose(&s, SERVER);
 	build_tlopen(&s.m, 1, FILE_FID, L_O_RDONLY);
@@ -396,7 +396,7 @@ void case_tcp_lost_resync(const char *outdir)
 	build_empty(&s.m, NINEP_Rclunk, 2);
 	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 1);
 	buf_put(&replies, s.m.data, s.m.len);
-	build_rgetattr(&s.m, 3, q, S_IFREG_0644, data.len);
+	l_rgetattr(&s.m, 3, q, S_IFREG_0644, data.len);
 	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 1);
 	buf_put(&replies, s.m.data, s.m.len);
 	{

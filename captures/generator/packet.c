@@ -1,23 +1,12 @@
 #include "packet.h"
 
 #include "buf.h"
+#include "link.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 enum {
-	ETHERTYPE_VLAN = 0x8100,  /* 802.1Q */
-	ETHERTYPE_QINQ = 0x88A8,  /* 802.1ad service tag */
-	VLAN_INNER_ID = 100,
-	VLAN_OUTER_ID = 200,
-	VLAN_PRIORITY_SHIFT = 13,
-	SLL_ADDR_LEN = 8,
-	ARPHRD_ETHER = 1,
-	PACKET_HOST = 0,     /* SLL packet type: addressed to the capturing host */
-	PACKET_OUTGOING = 4, /* sent by the capturing host (the client) */
-	SLL2_IFINDEX = 1,
-	BSD_AF_INET = 2,
-	IPV6_VERSION_WORD = 0x60000000,
 	IPPROTO_HOPOPTS = 0,
 	IPPROTO_DSTOPTS = 60,
 	IPV6_EXT_LEN = 8, /* one extension header holding a 4-byte PadN */
@@ -49,69 +38,21 @@ void flow_init(struct flow *f, struct capfile *out, const struct flow_config *c,
 	f->now_ns = start_ns;
 }
 
-static void link_header(struct flow *f, struct buf *fr, int side)
-{
-	uint16_t ethertype = f->c.ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
-	uint32_t linktype = capfile_options(f->out)->linktype;
-
-	switch (linktype) {
-	case LINKTYPE_ETHERNET:
-		buf_put(fr, mac[!side], MAC_LEN);
-		buf_put(fr, mac[side], MAC_LEN);
-		if (f->c.vlan_tags == 2) {
-			buf_be16(fr, ETHERTYPE_QINQ);
-			buf_be16(fr, VLAN_OUTER_ID);
-		}
-		if (f->c.vlan_tags >= 1) {
-			buf_be16(fr, ETHERTYPE_VLAN);
-			buf_be16(fr, (uint16_t)(1u << VLAN_PRIORITY_SHIFT | VLAN_INNER_ID));
-		}
-		buf_be16(fr, ethertype);
-		break;
-	case LINKTYPE_LINUX_SLL:
-		buf_be16(fr, side == CLIENT ? PACKET_OUTGOING : PACKET_HOST);
-		buf_be16(fr, ARPHRD_ETHER);
-		buf_be16(fr, MAC_LEN);
-		buf_put(fr, mac[side], MAC_LEN);
-		buf_fill(fr, 0, SLL_ADDR_LEN - MAC_LEN);
-		buf_be16(fr, ethertype);
-		break;
-	case LINKTYPE_LINUX_SLL2:
-		buf_be16(fr, ethertype);
-		buf_be16(fr, 0); /* reserved */
-		buf_be32(fr, SLL2_IFINDEX);
-		buf_be16(fr, ARPHRD_ETHER);
-		buf_u8(fr, side == CLIENT ? PACKET_OUTGOING : PACKET_HOST);
-		buf_u8(fr, MAC_LEN);
-		buf_put(fr, mac[side], MAC_LEN);
-		buf_fill(fr, 0, SLL_ADDR_LEN - MAC_LEN);
-		break;
-	case LINKTYPE_NULL:
-		/* The writer's byte order is the file's (little-endian here);
-		 * the swapped case is a file moved between machines. */
-		if (f->c.null_swapped)
-			buf_be32(fr, BSD_AF_INET);
-		else
-			buf_le32(fr, BSD_AF_INET);
-		break;
-	case LINKTYPE_LOOP:
-		buf_be32(fr, BSD_AF_INET);
-		break;
-	case LINKTYPE_RAW:
-	case LINKTYPE_IPV4:
-	case LINKTYPE_IPV6:
-		break;
-	default:
-		fprintf(stderr, "ninep-capgen: link type %u not supported\n", (unsigned)linktype);
-		abort();
-	}
-}
-
 static void write_frame(struct flow *f, int side, const uint8_t *ip, size_t len)
 {
+	const struct link_fields link = {
+		.linktype = capfile_options(f->out)->linktype,
+		.ipv6 = f->c.ipv6,
+		.dst_mac = mac[!side],
+		.src_mac = mac[side],
+		.vlan_tags = f->c.vlan_tags,
+		/* the capturing host is the client */
+		.sll_packet_type = side == CLIENT ? SLL_PACKET_OUTGOING : SLL_PACKET_HOST,
+		.null_swapped = f->c.null_swapped,
+	};
 	struct buf fr;
 	buf_init(&fr, FRAME_CEILING);
-	link_header(f, &fr, side);
+	link_header(buf_append(&fr, link_header_len(&link)), &link);
 	buf_put(&fr, ip, len);
 	capfile_write(f->out, f->now_ns, fr.data, fr.len);
 	buf_free(&fr);
@@ -156,12 +97,8 @@ static void send_ipv6(struct flow *f, int side, const struct buf *tcp)
 	size_t ext = f->c.ipv6_ext_headers ? 2 * IPV6_EXT_LEN : 0;
 	struct buf ip;
 	buf_init(&ip, FRAME_CEILING);
-	buf_be32(&ip, IPV6_VERSION_WORD);
-	buf_be16(&ip, (uint16_t)(ext + tcp->len));
-	buf_u8(&ip, f->c.ipv6_ext_headers ? IPPROTO_HOPOPTS : IP_PROTOCOL_TCP);
-	buf_u8(&ip, IP_TTL);
-	buf_put(&ip, ipv6_addr[side], sizeof ipv6_addr[side]);
-	buf_put(&ip, ipv6_addr[!side], sizeof ipv6_addr[!side]);
+	ipv6_header(buf_append(&ip, IPV6_HDRLEN), ipv6_addr[side], ipv6_addr[!side],
+		    f->c.ipv6_ext_headers ? IPPROTO_HOPOPTS : IP_PROTOCOL_TCP, ext + tcp->len);
 	if (f->c.ipv6_ext_headers) {
 		/* hop-by-hop, then destination options, each only padding */
 		const uint8_t next[2] = {IPPROTO_DSTOPTS, IP_PROTOCOL_TCP};

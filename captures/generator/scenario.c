@@ -17,7 +17,14 @@ enum {
 	S_IFREG_0644 = 0100644,
 	READ_COUNT = MSG_MSIZE - 24, /* msize minus Rread's header, as v9fs asks */
 	L_UID = 1000,
+	GETATTR_VALID_BASIC = 0x000007ff, /* P9_GETATTR_BASIC */
+	FILE_UID = 1000,
+	FILE_GID = 1000,
+	FILE_BLKSIZE = 4096,
+	BLOCK_BYTES = 512,
 };
+
+#define FILE_TIME 1700000000ull
 
 const struct qid l_root_qid = {NINEP_QTDIR, 0, 1};
 
@@ -49,7 +56,12 @@ void case_end(struct case_ctx *cx)
 
 struct capfile_options case_ethernet_pcap(void)
 {
-	struct capfile_options o = {CAPFILE_PCAP, LINKTYPE_ETHERNET, CAPFILE_FULL_SNAPLEN, 0, 0};
+	struct capfile_options o = {
+		.format = CAPFILE_PCAP,
+		.linktype = LINKTYPE_ETHERNET,
+		.snaplen = CAPFILE_FULL_SNAPLEN,
+		.shb_userappl = "ninep-capgen", /* when a case makes it a pcapng */
+	};
 	return o;
 }
 
@@ -72,6 +84,27 @@ struct qid l_file_qid(const char *name)
 		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
 	struct qid q = {NINEP_QTFILE, 1, h};
 	return q;
+}
+
+void l_rgetattr(struct buf *m, uint16_t tag, struct qid qid, uint32_t mode, uint64_t size)
+{
+	const struct l_time t = {FILE_TIME, 0};
+	const struct l_attr a = {
+		.valid = GETATTR_VALID_BASIC,
+		.qid = qid,
+		.mode = mode,
+		.uid = FILE_UID,
+		.gid = FILE_GID,
+		.nlink = 1,
+		.size = size,
+		.blksize = FILE_BLKSIZE,
+		.blocks = (size + BLOCK_BYTES - 1) / BLOCK_BYTES,
+		.atime = t,
+		.mtime = t,
+		.ctime = t,
+		.btime = t,
+	};
+	build_rgetattr(m, tag, &a);
 }
 
 void l_mount(struct sess *s)
@@ -98,7 +131,7 @@ void l_cat(struct sess *s, uint32_t fid, const char *name, const char *content)
 	sess_send(s, SERVER);
 	build_tgetattr(&s->m, 1, fid, GETATTR_BASIC);
 	sess_send(s, CLIENT);
-	build_rgetattr(&s->m, 1, q, S_IFREG_0644, len);
+	l_rgetattr(&s->m, 1, q, S_IFREG_0644, len);
 	sess_send(s, SERVER);
 	build_tlopen(&s->m, 1, fid, L_O_RDONLY);
 	sess_send(s, CLIENT);

@@ -11,6 +11,9 @@
 #include "ledger.h"
 #include "packet.h"
 
+/* Every generated message fits in this (the largest msize we negotiate). */
+enum { MSG_CEILING = 65536, MSG_MSIZE = 8192 };
+
 struct sess {
 	struct flow flow;
 	struct ledger *lg;

@@ -23,7 +23,7 @@
  * (doc/9p-wire.md), not with the project's decoder: the
  * benchmark capture must also be valid for tshark's built-in dissector.
  * The encoding, the headers below 9P and the pcap file come from the
- * capture writer all generators share (captures/generator/lib); the
+ * capture writer all generators share (tools/capwriter); the
  * traffic model is this file's.
  *
  * Speed matters (20 million messages): one static frame buffer, one
@@ -42,7 +42,7 @@
 #include <ninep/protocol.h>
 
 #include "capfile.h"
-#include "msg.h"
+#include "msgs.h"
 #include "wire.h"
 
 /* ---- sizes of everything below 9P ---------------------------------------- */
@@ -182,7 +182,8 @@ static void die(const char *what, const char *detail)
 }
 
 /* ---- TCP connections ------------------------------------------------------ */
-enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
+/* A direction is the side that sends: the client sends to the server. */
+enum direction { TO_SERVER = CONN_CLIENT, TO_CLIENT = CONN_SERVER };
 
 enum dialect { DIALECT_L, DIALECT_9P2000, DIALECT_E };
 static const char *const dialect_version[] = {
@@ -222,10 +223,8 @@ struct connection {
 	enum phase phase;
 	enum dialect dialect;
 	uint32_t index;
-	uint8_t client_ip[4];
-	uint16_t client_port;
-	uint32_t next_seq[2];  /* per direction */
-	uint16_t ip_id[2];
+	struct eth_ipv4_conn tcp; /* addresses, ports, sequence numbers */
+	uint16_t ip_id[2];     /* per direction */
 	uint8_t unacked_segments[2];
 	uint64_t budget;       /* messages this connection may emit */
 	uint64_t committed;    /* emitted plus those its open chains will emit */
@@ -240,36 +239,17 @@ struct connection {
 };
 
 static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t server_ip[4] = {10, 0, 0, 1};
+static const uint8_t server_ip[IPV4_ADDR_LEN] = {10, 0, 0, 1};
 
 static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(TCP_MSS)];
 static uint8_t data_block[DATA_BLOCK];
 static struct buf message; /* the message being encoded, at most MSIZE */
+static struct buf entries; /* an Rreaddir's entries, before their count */
 
 static void write_segment(struct capture_out *out, struct connection *c, enum direction dir, uint8_t flags,
 			  const uint8_t *payload, size_t len)
 {
-	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	/* Ethernet: client MACs are 02:00:00:01:hi:lo */
-	uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(c->index >> 8), (uint8_t)c->index};
-	struct eth_ipv4_tcp h = {
-		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
-		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
-		.src_ip = dir == TO_SERVER ? c->client_ip : server_ip,
-		.dst_ip = dir == TO_SERVER ? server_ip : c->client_ip,
-		.ip_id = c->ip_id[dir]++,
-		.tcp = {
-			.src_port = dir == TO_SERVER ? c->client_port : NINEP_PORT,
-			.dst_port = dir == TO_SERVER ? NINEP_PORT : c->client_port,
-			.seq = c->next_seq[dir],
-			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
-			.flags = flags,
-			.window = TCP_WINDOW,
-		},
-	};
-	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
-
-	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	size_t frame_len = eth_ipv4_conn_segment(frame, &c->tcp, dir, c->ip_id[dir]++, flags, payload, len);
 
 	out->now_ns += WIRE_GAP_NS + frame_len * WIRE_PS_PER_BYTE / PS_PER_NS;
 	capfile_write(out->file, out->now_ns, frame, frame_len);
@@ -414,180 +394,145 @@ static uint32_t lane_fid(const struct connection *c, const struct lane *l)
 	return LANE_FID_BASE + (uint32_t)(l - c->lanes);
 }
 
-static void put_names(struct buf *m, const struct lane *l)
+/* The lane's walk names, for the builders. */
+static uint16_t lane_names(const struct lane *l, const char *names[MAX_WALK_NAMES])
 {
-	msg_u16(m, l->n_names);
 	for (unsigned i = 0; i < l->n_names; i++)
-		msg_str(m, walk_vocabulary[l->names[i]]);
+		names[i] = walk_vocabulary[l->names[i]];
+	return l->n_names;
 }
 
 static void encode_request(struct buf *m, const struct connection *c, const struct lane *l)
 {
 	uint32_t fid = lane_fid(c, l);
+	const char *names[MAX_WALK_NAMES];
+	uint16_t n_names = lane_names(l, names);
 	switch ((enum op)l->ops[l->pos]) {
 	case OP_WALK:
-		msg_begin(m, NINEP_Twalk, l->tag);
-		msg_u32(m, ROOT_FID);
-		msg_u32(m, fid);
-		put_names(m, l);
+		build_twalk(m, l->tag, ROOT_FID, fid, n_names, names);
 		break;
 	case OP_LOPEN:
-		msg_begin(m, NINEP_Tlopen, l->tag);
-		msg_u32(m, fid);
-		msg_u32(m, l->is_dir ? LINUX_O_DIRECTORY : 0);
+		build_tlopen(m, l->tag, fid, l->is_dir ? LINUX_O_DIRECTORY : 0);
 		break;
 	case OP_OPEN:
-		msg_begin(m, NINEP_Topen, l->tag);
-		msg_u32(m, fid);
-		msg_u8(m, NINEP_OREAD);
+		build_topen(m, l->tag, fid, NINEP_OREAD);
 		break;
 	case OP_GETATTR:
-		msg_begin(m, NINEP_Tgetattr, l->tag);
-		msg_u32(m, fid);
-		msg_u64(m, GETATTR_BASIC);
+		build_tgetattr(m, l->tag, fid, GETATTR_BASIC);
 		break;
 	case OP_READ:
-		msg_begin(m, NINEP_Tread, l->tag);
-		msg_u32(m, fid);
-		msg_u64(m, (uint64_t)l->reads_done * IOUNIT);
-		msg_u32(m, IOUNIT);
+		build_tread(m, l->tag, fid, (uint64_t)l->reads_done * IOUNIT, IOUNIT);
 		break;
-	case OP_READDIR:
-		msg_begin(m, NINEP_Treaddir, l->tag);
-		msg_u32(m, fid);
-		msg_u64(m, l->reads_done ? l->n_dirents : 0); /* offset of the last entry */
-		msg_u32(m, IOUNIT);
+	case OP_READDIR: /* the second one starts at the offset of the last entry */
+		build_treaddir(m, l->tag, fid, l->reads_done ? l->n_dirents : 0, IOUNIT);
 		break;
 	case OP_CLUNK:
-		msg_begin(m, NINEP_Tclunk, l->tag);
-		msg_u32(m, fid);
+		build_tclunk(m, l->tag, fid);
 		break;
 	case OP_SREAD:
-		msg_begin(m, NINEP_Tsread, l->tag);
-		msg_u32(m, ROOT_FID);
-		put_names(m, l);
+		build_tsread(m, l->tag, ROOT_FID, n_names, names);
 		break;
 	case OP_SWRITE:
-		msg_begin(m, NINEP_Tswrite, l->tag);
-		msg_u32(m, ROOT_FID);
-		put_names(m, l);
-		msg_u32(m, l->file_size);
-		msg_bytes(m, file_data(l->qid_path, l->file_size), l->file_size);
+		build_tswrite(m, l->tag, ROOT_FID, n_names, names, file_data(l->qid_path, l->file_size), l->file_size);
 		break;
 	default:
 		die("internal error", "unknown op");
 	}
-	msg_end(m);
 }
 
-enum { STAT_TIMES = 4 };
-
-static void put_rgetattr(struct buf *m, const struct lane *l)
+static void build_lane_rgetattr(struct buf *m, const struct lane *l)
 {
-	const uint64_t mtime = CAPTURE_START_SEC - (l->qid_path & 0xfffff);
-	msg_u64(m, GETATTR_BASIC);              /* valid */
-	msg_qid(m, (struct qid){NINEP_QTFILE, 1, l->qid_path});
-	msg_u32(m, REGULAR_FILE_MODE);          /* mode */
-	msg_u32(m, N_UNAME);                    /* uid */
-	msg_u32(m, N_UNAME);                    /* gid */
-	msg_u64(m, 1);                          /* nlink */
-	msg_u64(m, 0);                          /* rdev */
-	msg_u64(m, l->file_size);               /* size */
-	msg_u64(m, STAT_BLKSIZE);               /* blksize */
-	msg_u64(m, (l->file_size + STAT_BLOCK_UNIT - 1) / STAT_BLOCK_UNIT); /* blocks */
-	for (unsigned t = 0; t < STAT_TIMES; t++) { /* atime, mtime, ctime, btime */
-		msg_u64(m, mtime);
-		msg_u64(m, (l->qid_path * DATA_STRIDE) % NSEC_PER_SEC); /* any nanoseconds */
-	}
-	msg_u64(m, 0); /* gen */
-	msg_u64(m, 0); /* data_version */
+	/* the same time for atime, mtime, ctime and btime, with any nanoseconds */
+	const struct l_time t = {CAPTURE_START_SEC - (l->qid_path & 0xfffff), (l->qid_path * DATA_STRIDE) % NSEC_PER_SEC};
+	const struct l_attr a = {
+		.valid = GETATTR_BASIC,
+		.qid = {NINEP_QTFILE, 1, l->qid_path},
+		.mode = REGULAR_FILE_MODE,
+		.uid = N_UNAME,
+		.gid = N_UNAME,
+		.nlink = 1,
+		.size = l->file_size,
+		.blksize = STAT_BLKSIZE,
+		.blocks = (l->file_size + STAT_BLOCK_UNIT - 1) / STAT_BLOCK_UNIT,
+		.atime = t,
+		.mtime = t,
+		.ctime = t,
+		.btime = t,
+	};
+	build_rgetattr(m, l->tag, &a);
 }
 
-/* Rreaddir data: qid[13] offset[8] type[1] name[s] per entry. */
-static void put_dirents(struct buf *m, const struct lane *l)
+/* Rreaddir of the lane's directory: its entries, built apart into
+ * `entries` so count[4] can precede them. */
+static void build_lane_rreaddir(struct buf *m, const struct lane *l)
 {
-	size_t count_at = m->len;
-	msg_u32(m, 0); /* count, patched below */
-	size_t start = m->len;
+	buf_reset(&entries);
 	for (unsigned i = 0; i < l->n_dirents; i++) {
 		char name[DIRENT_NAME_MAX];
 		bool sub = i % DIRENT_SUBDIR_EVERY == 0;
 		snprintf(name, sizeof name, "%s%03u", sub ? "dir" : "file", i);
-		msg_qid(m, (struct qid){sub ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path + i + 1});
-		msg_u64(m, i + 1);          /* offset of the next entry */
-		msg_u8(m, sub ? DT_DIR_TYPE : DT_REG_TYPE);
-		msg_str(m, name);
+		/* offset: of the next entry */
+		msg_dirent(&entries, (struct qid){sub ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path + i + 1}, i + 1,
+			   sub ? DT_DIR_TYPE : DT_REG_TYPE, name);
 	}
-	buf_set_le32(m, count_at, (uint32_t)(m->len - start));
+	build_rreaddir(m, l->tag, entries.data, (uint32_t)entries.len);
 }
 
 static void encode_reply(struct buf *m, const struct connection *c, const struct lane *l)
 {
 	enum op op = (enum op)l->ops[l->pos];
 	if (l->fails) {
-		if (c->dialect == DIALECT_L) {
-			msg_begin(m, NINEP_Rlerror, l->tag);
-			msg_u32(m, LINUX_ENOENT);
-		} else {
-			msg_begin(m, NINEP_Rerror, l->tag);
-			msg_str(m, "file does not exist");
-		}
-		msg_end(m);
+		if (c->dialect == DIALECT_L)
+			build_rlerror(m, l->tag, LINUX_ENOENT);
+		else
+			build_rerror(m, l->tag, "file does not exist");
 		return;
 	}
 	switch (op) {
-	case OP_WALK:
-		msg_begin(m, NINEP_Rwalk, l->tag);
-		msg_u16(m, l->n_names);
+	case OP_WALK: {
+		struct qid wqid[MAX_WALK_NAMES];
 		for (unsigned i = 0; i < l->n_names; i++) {
 			bool last = i + 1 == l->n_names;
 			uint8_t type = last && !l->is_dir ? NINEP_QTFILE : NINEP_QTDIR;
-			msg_qid(m, (struct qid){type, 0, last ? l->qid_path : l->qid_path ^ (0x1000u + i)});
+			wqid[i] = (struct qid){type, 0, last ? l->qid_path : l->qid_path ^ (0x1000u + i)};
 		}
+		build_rwalk(m, l->tag, l->n_names, wqid);
 		break;
+	}
 	case OP_LOPEN:
 	case OP_OPEN:
-		msg_begin(m, op == OP_LOPEN ? NINEP_Rlopen : NINEP_Ropen, l->tag);
-		msg_qid(m, (struct qid){l->is_dir ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path});
-		msg_u32(m, IOUNIT);
+		build_rqid_iounit(m, op == OP_LOPEN ? NINEP_Rlopen : NINEP_Ropen, l->tag,
+				  (struct qid){l->is_dir ? NINEP_QTDIR : NINEP_QTFILE, 0, l->qid_path}, IOUNIT);
 		break;
 	case OP_GETATTR:
-		msg_begin(m, NINEP_Rgetattr, l->tag);
-		put_rgetattr(m, l);
+		build_lane_rgetattr(m, l);
 		break;
 	case OP_READ: {
 		uint64_t offset = (uint64_t)l->reads_done * IOUNIT;
 		uint32_t n = offset >= l->file_size ? 0 : (uint32_t)(l->file_size - offset);
 		if (n > IOUNIT)
 			n = IOUNIT;
-		msg_begin(m, NINEP_Rread, l->tag);
-		msg_u32(m, n);
-		msg_bytes(m, file_data(l->qid_path + l->reads_done, n), n);
+		build_rread(m, l->tag, file_data(l->qid_path + l->reads_done, n), n);
 		break;
 	}
 	case OP_READDIR:
-		msg_begin(m, NINEP_Rreaddir, l->tag);
 		if (l->reads_done == 0)
-			put_dirents(m, l);
+			build_lane_rreaddir(m, l);
 		else
-			msg_u32(m, 0);
+			build_rreaddir(m, l->tag, NULL, 0);
 		break;
 	case OP_CLUNK:
-		msg_begin(m, NINEP_Rclunk, l->tag);
+		build_empty(m, NINEP_Rclunk, l->tag);
 		break;
 	case OP_SREAD:
-		msg_begin(m, NINEP_Rsread, l->tag);
-		msg_u32(m, l->file_size);
-		msg_bytes(m, file_data(l->qid_path, l->file_size), l->file_size);
+		build_rsread(m, l->tag, file_data(l->qid_path, l->file_size), l->file_size);
 		break;
 	case OP_SWRITE:
-		msg_begin(m, NINEP_Rswrite, l->tag);
-		msg_u32(m, l->file_size);
+		build_rswrite(m, l->tag, l->file_size);
 		break;
 	default:
 		die("internal error", "unknown op");
 	}
-	msg_end(m);
 }
 
 /* ---- one connection's life, one event at a time --------------------------- */
@@ -617,10 +562,10 @@ static uint64_t client_turnaround_ns(void)
 static void send_version(struct generator *g, struct connection *c, bool reply)
 {
 	struct buf *m = &message;
-	msg_begin(m, reply ? NINEP_Rversion : NINEP_Tversion, NINEP_NOTAG);
-	msg_u32(m, MSIZE);
-	msg_str(m, dialect_version[c->dialect]);
-	msg_end(m);
+	if (reply)
+		build_rversion(m, MSIZE, dialect_version[c->dialect]);
+	else
+		build_tversion(m, MSIZE, dialect_version[c->dialect]);
 	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, m, false);
 }
 
@@ -628,19 +573,10 @@ static void send_attach(struct generator *g, struct connection *c, bool reply)
 {
 	const uint16_t tag = 0;
 	struct buf *m = &message;
-	if (reply) {
-		msg_begin(m, NINEP_Rattach, tag);
-		msg_qid(m, (struct qid){NINEP_QTDIR, 0, 1});
-	} else {
-		msg_begin(m, NINEP_Tattach, tag);
-		msg_u32(m, ROOT_FID);
-		msg_u32(m, NINEP_NOFID);
-		msg_str(m, "bench");
-		msg_str(m, "/srv/bench");
-		if (c->dialect == DIALECT_L)
-			msg_u32(m, N_UNAME);
-	}
-	msg_end(m);
+	if (reply)
+		build_rattach(m, tag, (struct qid){NINEP_QTDIR, 0, 1});
+	else
+		build_tattach(m, tag, ROOT_FID, NINEP_NOFID, "bench", "/srv/bench", c->dialect == DIALECT_L, N_UNAME);
 	send_message(&g->out, c, reply ? TO_CLIENT : TO_SERVER, m, false);
 }
 
@@ -849,13 +785,15 @@ static void init_connection(struct connection *c, uint32_t index, enum dialect d
 	memset(c, 0, sizeof *c);
 	c->index = index;
 	c->dialect = dialect;
-	c->client_ip[0] = 10;
-	c->client_ip[1] = 1;
-	c->client_ip[2] = (uint8_t)(index / CLIENTS_PER_SUBNET);
-	c->client_ip[3] = (uint8_t)(index % CLIENTS_PER_SUBNET + 1);
-	c->client_port = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->next_seq[TO_SERVER] = (uint32_t)prng_next();
-	c->next_seq[TO_CLIENT] = (uint32_t)prng_next();
+	/* client MACs are 02:00:00:01:hi:lo, client addresses 10.1.x.y */
+	const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x01, (uint8_t)(index >> 8), (uint8_t)index};
+	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, 1, (uint8_t)(index / CLIENTS_PER_SUBNET),
+						  (uint8_t)(index % CLIENTS_PER_SUBNET + 1)};
+	const struct eth_ipv4_endpoint client = {client_mac, client_ip, (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS),
+						 (uint32_t)prng_next()};
+	/* after the client's: the same sequence of draws as ever */
+	const struct eth_ipv4_endpoint server = {server_mac, server_ip, NINEP_PORT, (uint32_t)prng_next()};
+	eth_ipv4_conn_init(&c->tcp, &client, &server, TCP_WINDOW);
 	c->budget = budget;
 	c->committed = SETUP_MESSAGES;
 	c->free_tags = 0xffff;
@@ -946,6 +884,7 @@ int main(int argc, char **argv)
 	g.out.now_ns = (uint64_t)CAPTURE_START_SEC * NSEC_PER_SEC;
 	g.out.file = capfile_create(path, &pcap);
 	buf_init(&message, MSIZE);
+	buf_init(&entries, MSIZE);
 	for (size_t i = 0; i < DATA_BLOCK; i++)
 		data_block[i] = (uint8_t)(prng_next() >> 56);
 
@@ -973,5 +912,6 @@ int main(int argc, char **argv)
 	free(g.conns);
 	free(g.heap);
 	buf_free(&message);
+	buf_free(&entries);
 	return 0;
 }

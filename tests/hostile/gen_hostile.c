@@ -21,7 +21,7 @@
  * by hand, with <ninep/protocol.h> for numbers and wire sizes only, so the
  * decoder under test plays no part in making its input.  The encoding, the
  * headers below 9P and the pcap file come from the capture writer all
- * generators share (captures/generator/lib); the cases are this file's.
+ * generators share (tools/capwriter); the cases are this file's.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -34,7 +34,7 @@
 
 #include "bytes.h"
 #include "capfile.h"
-#include "msg.h"
+#include "msgs.h"
 #include "wire.h"
 
 /* ---- sizes of everything below 9P ---------------------------------------- */
@@ -53,8 +53,10 @@ enum {
 #define PACKET_GAP_US 10u             /* between two frames */
 #define ISN_CLIENT 0x10000000u
 #define ISN_SERVER 0x20000000u
+#define ISN_STRIDE 0x10000u           /* between the ISNs of consecutive connections */
 
-enum direction { TO_SERVER = 0, TO_CLIENT = 1 };
+/* A direction is the side that sends: the client sends to the server. */
+enum direction { TO_SERVER = CONN_CLIENT, TO_CLIENT = CONN_SERVER };
 
 /* ---- 9P sizes used by the cases ------------------------------------------- */
 enum {
@@ -75,6 +77,7 @@ enum { PATH_CEILING = 4096 };
 
 static const uint8_t server_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 static const uint8_t client_mac[MAC_LEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+static const uint8_t server_ip[IPV4_ADDR_LEN] = {10, 0, 0, 1};
 
 /* ---- output ----------------------------------------------------------------- */
 struct capture_out {
@@ -84,10 +87,8 @@ struct capture_out {
 };
 
 struct conn {
-	uint8_t client_ip[4], server_ip[4];
-	uint16_t client_port;
-	uint32_t next_seq[2];
-	uint16_t ip_id;
+	struct eth_ipv4_conn tcp; /* addresses, ports, sequence numbers */
+	uint16_t ip_id;           /* one counter for both directions */
 	/* Bytes written but not yet sent, one direction at a time. */
 	enum direction queued_dir;
 	size_t queued;
@@ -109,25 +110,7 @@ static void segment(struct conn *c, enum direction dir, uint8_t flags, const uin
 {
 	if (len > TCP_MSS)
 		die("internal error", "segment above the MSS");
-	enum direction back = dir == TO_SERVER ? TO_CLIENT : TO_SERVER;
-	struct eth_ipv4_tcp h = {
-		.dst_mac = dir == TO_SERVER ? server_mac : client_mac,
-		.src_mac = dir == TO_SERVER ? client_mac : server_mac,
-		.src_ip = dir == TO_SERVER ? c->client_ip : c->server_ip,
-		.dst_ip = dir == TO_SERVER ? c->server_ip : c->client_ip,
-		.ip_id = c->ip_id++,
-		.tcp = {
-			.src_port = dir == TO_SERVER ? c->client_port : SERVER_PORT,
-			.dst_port = dir == TO_SERVER ? SERVER_PORT : c->client_port,
-			.seq = c->next_seq[dir],
-			.ack = (flags & TCP_ACK) ? c->next_seq[back] : 0,
-			.flags = flags,
-			.window = TCP_WINDOW,
-		},
-	};
-	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
-
-	c->next_seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	size_t frame_len = eth_ipv4_conn_segment(frame, &c->tcp, dir, c->ip_id++, flags, payload, len);
 
 	out.now_us += PACKET_GAP_US;
 	capfile_write(out.file, out.now_us * NSEC_PER_USEC, frame, frame_len);
@@ -137,22 +120,19 @@ static void segment(struct conn *c, enum direction dir, uint8_t flags, const uin
 /* Sequence space the sender used but the capture never saw. */
 static void lose(struct conn *c, enum direction dir, size_t len)
 {
-	c->next_seq[dir] += (uint32_t)len;
+	c->tcp.next_seq[dir] += (uint32_t)len;
 }
 
 static void conn_init(struct conn *c, uint32_t index)
 {
 	memset(c, 0, sizeof *c);
 	/* 10.128.0.0/9 for clients: index up to 2^23 stays distinct. */
-	c->client_ip[0] = 10;
-	c->client_ip[1] = (uint8_t)(128 | (index >> 16));
-	c->client_ip[2] = (uint8_t)(index >> 8);
-	c->client_ip[3] = (uint8_t)index;
-	c->server_ip[0] = 10;
-	c->server_ip[3] = 1;
-	c->client_port = (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS);
-	c->next_seq[TO_SERVER] = ISN_CLIENT + index * 0x10000u;
-	c->next_seq[TO_CLIENT] = ISN_SERVER + index * 0x10000u;
+	const uint8_t client_ip[IPV4_ADDR_LEN] = {10, (uint8_t)(128 | (index >> 16)), (uint8_t)(index >> 8),
+						  (uint8_t)index};
+	const struct eth_ipv4_endpoint client = {client_mac, client_ip, (uint16_t)(CLIENT_PORT_BASE + index % CLIENT_PORTS),
+						 ISN_CLIENT + index * ISN_STRIDE};
+	const struct eth_ipv4_endpoint server = {server_mac, server_ip, SERVER_PORT, ISN_SERVER + index * ISN_STRIDE};
+	eth_ipv4_conn_init(&c->tcp, &client, &server, TCP_WINDOW);
 }
 
 static void handshake(struct conn *c)
@@ -212,62 +192,46 @@ static struct qid qid(uint8_t type, uint64_t path)
 	return q;
 }
 
-/* Encodes into the message buffer and sends it. */
-static void send_message(struct conn *c, enum direction dir, struct buf *m)
+/* Sends a finished message (msgs.h builds one; msg_end finishes one
+ * written field by field). */
+static void send_message(struct conn *c, enum direction dir, const struct buf *m)
 {
-	msg_end(m);
 	send_bytes(c, dir, m->data, m->len);
 }
 
 static void version(struct conn *c, uint32_t msize, const char *dialect)
 {
-	msg_begin(&message, NINEP_Tversion, NINEP_NOTAG);
-	msg_u32(&message, msize);
-	msg_str(&message, dialect);
+	build_tversion(&message, msize, dialect);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rversion, NINEP_NOTAG);
-	msg_u32(&message, msize);
-	msg_str(&message, dialect);
+	build_rversion(&message, msize, dialect);
 	send_message(c, TO_CLIENT, &message);
 }
 
-/* Tattach fid 0 (with n_uname for .L) and its Rattach. */
+/* Tattach fid 0 (with n_uname 0 for .L) and its Rattach. */
 static void attach(struct conn *c, bool dotl)
 {
-	msg_begin(&message, NINEP_Tattach, 0);
-	msg_u32(&message, 0);
-	msg_u32(&message, NINEP_NOFID);
-	msg_str(&message, "hostile");
-	msg_str(&message, "/");
-	if (dotl)
-		msg_u32(&message, 0);
+	build_tattach(&message, 0, 0, NINEP_NOFID, "hostile", "/", dotl, 0);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rattach, 0);
-	msg_qid(&message, qid(NINEP_QTDIR, 1));
+	build_rattach(&message, 0, qid(NINEP_QTDIR, 1));
 	send_message(c, TO_CLIENT, &message);
 }
 
 static void clunk(struct conn *c, uint16_t tag, uint32_t fid)
 {
-	msg_begin(&message, NINEP_Tclunk, tag);
-	msg_u32(&message, fid);
+	build_tclunk(&message, tag, fid);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rclunk, tag);
+	build_empty(&message, NINEP_Rclunk, tag);
 	send_message(c, TO_CLIENT, &message);
 }
 
 /* A Twalk of one name and its Rwalk of one qid. */
 static void walk_one(struct conn *c, uint16_t tag, uint32_t fid, uint32_t newfid, const char *name, uint64_t qpath)
 {
-	msg_begin(&message, NINEP_Twalk, tag);
-	msg_u32(&message, fid);
-	msg_u32(&message, newfid);
-	msg_u16(&message, 1);
-	msg_str(&message, name);
+	const char *const wname[] = {name};
+	const struct qid wqid[] = {qid(NINEP_QTFILE, qpath)};
+	build_twalk(&message, tag, fid, newfid, 1, wname);
 	send_message(c, TO_SERVER, &message);
-	msg_begin(&message, NINEP_Rwalk, tag);
-	msg_u16(&message, 1);
-	msg_qid(&message, qid(NINEP_QTFILE, qpath));
+	build_rwalk(&message, tag, 1, wqid);
 	send_message(c, TO_CLIENT, &message);
 }
 
@@ -333,9 +297,7 @@ static void case_tags_65535(void)
 	version(&c, MSIZE_SMALL, "9P2000.L");
 	attach(&c, true);
 	for (uint32_t tag = 0; tag < TAGS; tag++) {
-		msg_begin(&message, NINEP_Tgetattr, (uint16_t)tag);
-		msg_u32(&message, 0);
-		msg_u64(&message, GETATTR_BASIC_MASK);
+		build_tgetattr(&message, (uint16_t)tag, 0, GETATTR_BASIC_MASK);
 		send_message(&c, TO_SERVER, &message);
 	}
 	finish(&c);
@@ -438,23 +400,18 @@ static void case_tiny_segments(void)
 	for (uint32_t i = 0; i < TINY_ROUNDS; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "file%u", i);
-		msg_begin(&message, NINEP_Twalk, (uint16_t)(i % 4));
-		msg_u32(&message, 0);
-		msg_u32(&message, 1);
-		msg_u16(&message, 1);
-		msg_str(&message, name);
+		const char *const wname[] = {name};
+		const struct qid wqid[] = {qid(NINEP_QTFILE, 1000 + i)};
+		build_twalk(&message, (uint16_t)(i % 4), 0, 1, 1, wname);
 		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Rwalk, (uint16_t)(i % 4));
-		msg_u16(&message, 1);
-		msg_qid(&message, qid(NINEP_QTFILE, 1000 + i));
+		build_rwalk(&message, (uint16_t)(i % 4), 1, wqid);
 		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Tclunk, 5);
-		msg_u32(&message, 1);
+		build_tclunk(&message, 5, 1);
 		send_message(&c, TO_SERVER, &message);
 		flush_bytewise(&c);
-		msg_begin(&message, NINEP_Rclunk, 5);
+		build_empty(&message, NINEP_Rclunk, 5);
 		send_message(&c, TO_CLIENT, &message);
 		flush_bytewise(&c);
 	}
@@ -535,17 +492,13 @@ static void case_walk_65535_names(void)
 			fill_string(&message, 'a', 1);
 		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rlerror, 1);
-		msg_u32(&message, LINUX_EINVAL);
+		build_rlerror(&message, 1, LINUX_EINVAL);
 		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 2, 7);
 	}
 	/* A valid one-name walk answered by an Rwalk of 65,535 qids. */
-	msg_begin(&message, NINEP_Twalk, 3);
-	msg_u32(&message, 0);
-	msg_u32(&message, 1);
-	msg_u16(&message, 1);
-	msg_str(&message, "x");
+	static const char *const x[] = {"x"};
+	build_twalk(&message, 3, 0, 1, 1, x);
 	send_message(&c, TO_SERVER, &message);
 	msg_begin(&message, NINEP_Rwalk, 3);
 	msg_u16(&message, HUGE_NAMES);
@@ -588,19 +541,21 @@ static void case_strings_65535(void)
 		msg_u32(&message, 1);
 		msg_u16(&message, 1);
 		fill_string(&message, (uint8_t)('a' + i % 26), STRING_MAX);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rwalk, 1);
-		msg_u16(&message, 1);
-		msg_qid(&message, qid(NINEP_QTFILE, 10 + i));
+		const struct qid wqid[] = {qid(NINEP_QTFILE, 10 + i)};
+		build_rwalk(&message, 1, 1, wqid);
 		send_message(&c, TO_CLIENT, &message);
 
 		msg_begin(&message, NINEP_Tstat, 2);
 		msg_u32(&message, 1);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
 		/* a different error text each time: nothing may keep them all */
 		msg_begin(&message, NINEP_Rerror, 2);
 		fill_string(&message, (uint8_t)('A' + i % 26), STRING_MAX);
 		buf_set_le32(&message, message.len - 4, i);
+		msg_end(&message);
 		send_message(&c, TO_CLIENT, &message);
 		clunk(&c, 3, 1);
 	}
@@ -648,20 +603,18 @@ static void case_nested_paths(void)
 		msg_u16(&message, NESTED_NAMES);
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
 			fill_string(&message, (uint8_t)('a' + (i + k) % 26), NESTED_NAME_LEN);
+		msg_end(&message);
 		send_message(&c, TO_SERVER, &message);
-		msg_begin(&message, NINEP_Rwalk, 1);
-		msg_u16(&message, NESTED_NAMES);
+		struct qid wqid[NESTED_NAMES];
 		for (uint32_t k = 0; k < NESTED_NAMES; k++)
-			msg_qid(&message, qid(NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k));
+			wqid[k] = qid(NINEP_QTDIR, 3 + (uint64_t)i * NESTED_NAMES + k);
+		build_rwalk(&message, 1, NESTED_NAMES, wqid);
 		send_message(&c, TO_CLIENT, &message);
 		requests++;
 		if (i % NESTED_STAT_EVERY == NESTED_STAT_EVERY - 1) {
-			msg_begin(&message, NINEP_Tgetattr, 2);
-			msg_u32(&message, 1);
-			msg_u64(&message, GETATTR_BASIC_MASK);
+			build_tgetattr(&message, 2, 1, GETATTR_BASIC_MASK);
 			send_message(&c, TO_SERVER, &message);
-			msg_begin(&message, NINEP_Rlerror, 2);
-			msg_u32(&message, LINUX_EINVAL);
+			build_rlerror(&message, 2, LINUX_EINVAL);
 			send_message(&c, TO_CLIENT, &message);
 			requests++;
 			getattrs++;

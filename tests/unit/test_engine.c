@@ -13,50 +13,21 @@
 #include <string.h>
 
 #include "check.h"
+#include "msgs.h"
 #include "ninep/engine.h"
 
-/* ---- messages, written by hand from the spec's layouts -------------------- */
+/* ---- messages, from the capture writer's builders (tools/capwriter) ------ */
 
-struct wire {
-	uint8_t b[512];
-	size_t n;
+enum {
+	MSG_CEILING = 512, /* every message of these cases fits */
+	GETATTR_BASIC = 0x7ff,
+	N_UNAME = 1000,
+	LINUX_ENOENT = 2,
+	LINUX_EOPNOTSUPP = 95,
 };
 
-static void put(struct wire *w, uint64_t v, unsigned size)
-{
-	for (unsigned i = 0; i < size; i++)
-		w->b[w->n++] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_str(struct wire *w, const char *s)
-{
-	size_t len = strlen(s);
-	put(w, len, 2);
-	memcpy(w->b + w->n, s, len);
-	w->n += len;
-}
-
-static void put_qid(struct wire *w, uint8_t type, uint64_t path)
-{
-	put(w, type, 1);
-	put(w, 0, 4);
-	put(w, path, 8);
-}
-
-static void begin(struct wire *w, unsigned type, uint16_t tag)
-{
-	w->n = 0;
-	put(w, 0, 4); /* size, set by end() */
-	put(w, type, 1);
-	put(w, tag, 2);
-}
-
-static void end(struct wire *w)
-{
-	uint32_t size = (uint32_t)w->n;
-	memcpy(w->b, (uint8_t[]){ (uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24) },
-	       4);
-}
+/* The message being built: each case builds one, then send() hands it over. */
+static struct buf msg;
 
 /* ---- what the engine says ------------------------------------------------- */
 
@@ -136,17 +107,17 @@ static void play_end(struct play *p)
 
 /* Hands one message to the engine, as decoded in the conversation's
  * dialects; returns its cookie. */
-static uint64_t send(struct play *p, struct wire *w)
+static uint64_t send(struct play *p)
 {
-	end(w);
 	struct ninep_msg m;
-	enum ninep_status st = ninep_decode(w->b, w->n, p->conv.dialects, &m);
-	if (!CHECK(st == NINEP_OK, "a hand-made message of type %u does not decode: %s", w->b[4],
+	enum ninep_status st = ninep_decode(msg.data, msg.len, p->conv.dialects, &m);
+	if (!CHECK(st == NINEP_OK, "a hand-made message of type %u does not decode: %s", msg_type(msg.data),
 		   m.problem ? m.problem : ninep_status_name(st)))
 		return 0;
 	p->now += 1000;
 	uint64_t cookie = ++p->next_cookie;
-	ninep_conv_message(&p->conv, ninep_is_request(m.type), w->b, m.size, m.size, &m, p->now, cookie, &p->facts);
+	ninep_conv_message(&p->conv, ninep_is_request(m.type), msg.data, m.size, m.size, &m, p->now, cookie,
+			   &p->facts);
 	return cookie;
 }
 
@@ -167,77 +138,57 @@ static const struct event *last_event(const struct play *p)
 
 static void version(struct play *p, const char *ask, const char *answer, uint32_t msize)
 {
-	struct wire w;
-	begin(&w, NINEP_Tversion, NINEP_NOTAG);
-	put(&w, msize, 4);
-	put_str(&w, ask);
-	send(p, &w);
-	begin(&w, NINEP_Rversion, NINEP_NOTAG);
-	put(&w, msize, 4);
-	put_str(&w, answer);
-	send(p, &w);
+	build_tversion(&msg, msize, ask);
+	send(p);
+	build_rversion(&msg, msize, answer);
+	send(p);
 }
 
 static void attach(struct play *p, uint32_t fid, const char *aname)
 {
-	struct wire w;
-	begin(&w, NINEP_Tattach, 1);
-	put(&w, fid, 4);
-	put(&w, NINEP_NOFID, 4);
-	put_str(&w, "glenda");
-	put_str(&w, aname);
-	if (p->conv.dialect == NINEP_DIALECT_L)
-		put(&w, 1000, 4); /* n_uname */
-	send(p, &w);
-	begin(&w, NINEP_Rattach, 1);
-	put_qid(&w, NINEP_QTDIR, 1);
-	send(p, &w);
+	build_tattach(&msg, 1, fid, NINEP_NOFID, "glenda", aname, p->conv.dialect == NINEP_DIALECT_L, N_UNAME);
+	send(p);
+	build_rattach(&msg, 1, (struct qid){NINEP_QTDIR, 0, 1});
+	send(p);
 }
 
 /* Twalk fid -> newfid through names; the server walks `walked` of them
  * (nwqid), or answers Rerror when walked < 0. */
 static void walk(struct play *p, uint32_t fid, uint32_t newfid, int walked, unsigned n, ...)
 {
-	struct wire w;
+	const char *names[NINEP_MAXWELEM];
+	struct qid wqid[NINEP_MAXWELEM];
 	va_list ap;
-	begin(&w, NINEP_Twalk, 2);
-	put(&w, fid, 4);
-	put(&w, newfid, 4);
-	put(&w, n, 2);
+	if (!CHECK(n <= NINEP_MAXWELEM && walked <= (int)n, "a walk of %u names, %d walked", n, walked))
+		return;
 	va_start(ap, n);
 	for (unsigned i = 0; i < n; i++)
-		put_str(&w, va_arg(ap, const char *));
+		names[i] = va_arg(ap, const char *);
 	va_end(ap);
-	send(p, &w);
+	build_twalk(&msg, 2, fid, newfid, (uint16_t)n, names);
+	send(p);
 	if (walked < 0) {
-		begin(&w, NINEP_Rerror, 2);
-		put_str(&w, "file does not exist");
+		build_rerror(&msg, 2, "file does not exist");
 	} else {
-		begin(&w, NINEP_Rwalk, 2);
-		put(&w, (unsigned)walked, 2);
 		for (int i = 0; i < walked; i++)
-			put_qid(&w, NINEP_QTDIR, 10 + (unsigned)i);
+			wqid[i] = (struct qid){NINEP_QTDIR, 0, 10 + (uint64_t)i};
+		build_rwalk(&msg, 2, (uint16_t)walked, wqid);
 	}
-	send(p, &w);
+	send(p);
 }
 
 /* A Tclunk of fid answered by an error: the path the exchange concerned. */
 static const char *path_of(struct play *p, uint32_t fid)
 {
-	struct wire w;
-	begin(&w, NINEP_Tclunk, 7); /* any request naming fid: Tclunk ends it too */
-	put(&w, fid, 4);
-	send(p, &w);
+	build_tclunk(&msg, 7, fid); /* any request naming fid: Tclunk ends it too */
+	send(p);
 	static char buf[256];
 	snprintf(buf, sizeof buf, "%s", last_path(p));
-	if (p->conv.dialect == NINEP_DIALECT_L) {
-		begin(&w, NINEP_Rlerror, 7);
-		put(&w, 2, 4);
-	} else {
-		begin(&w, NINEP_Rerror, 7);
-		put_str(&w, "no");
-	}
-	send(p, &w);
+	if (p->conv.dialect == NINEP_DIALECT_L)
+		build_rlerror(&msg, 7, LINUX_ENOENT);
+	else
+		build_rerror(&msg, 7, "no");
+	send(p);
 	return buf;
 }
 
@@ -304,10 +255,10 @@ static void test_partial_walk(void)
 	const struct event *e = last_event(&p);
 	CHECK(e != NULL && e->kind == 'x' && strcmp(e->path, "/usr/missing") == 0,
 	      "the partial walk is one exchange about /usr/missing, got \"%s\"", e ? e->path : "");
-	struct wire w;
-	begin(&w, NINEP_Tstat, 9);
-	put(&w, 5, 4);
-	send(&p, &w);
+	msg_begin(&msg, NINEP_Tstat, 9);
+	msg_u32(&msg, 5);
+	msg_end(&msg);
+	send(&p);
 	CHECK(p.facts.fid_unknown == 5, "newfid 5 of a partial walk does not exist (fid_unknown %u)",
 	      p.facts.fid_unknown);
 	CHECK(strcmp(last_path(&p), NINEP_PATH_UNKNOWN) == 0, "a fid nobody made is %s, got \"%s\"", NINEP_PATH_UNKNOWN,
@@ -320,7 +271,6 @@ static void test_partial_walk(void)
 static void test_flush(void)
 {
 	struct play p;
-	struct wire w;
 	/* flush(5): "If it recognizes oldtag as the tag of a pending
 	 * transaction, it should abort any pending response and discard that
 	 * tag.  In either case, it should respond with an Rflush ...  When
@@ -330,22 +280,17 @@ static void test_flush(void)
 	play_start(&p);
 	version(&p, "9P2000", "9P2000", 8192);
 	attach(&p, 0, "");
-	begin(&w, NINEP_Tread, 3);
-	put(&w, 0, 4);
-	put(&w, 0, 8);
-	put(&w, 100, 4);
-	uint64_t tread = send(&p, &w);
-	begin(&w, NINEP_Tflush, 4);
-	put(&w, 3, 2);
-	uint64_t tflush = send(&p, &w);
-	begin(&w, NINEP_Rread, 3);
-	put(&w, 0, 4);
-	send(&p, &w);
+	build_tread(&msg, 3, 0, 0, 100);
+	uint64_t tread = send(&p);
+	build_tflush(&msg, 4, 3);
+	uint64_t tflush = send(&p);
+	build_rread(&msg, 3, "", 0);
+	send(&p);
 	const struct event *e = last_event(&p);
 	CHECK(e && e->kind == 'x' && e->cookie == tread, "the Tread's own reply before the Rflush answers it");
 	unsigned before = p.rec.n;
-	begin(&w, NINEP_Rflush, 4);
-	send(&p, &w);
+	build_empty(&msg, NINEP_Rflush, 4);
+	send(&p);
 	e = last_event(&p);
 	CHECK(p.rec.n == before + 1 && e->kind == 'x' && e->cookie == tflush,
 	      "the Rflush then only answers the Tflush: nothing is flushed");
@@ -355,26 +300,21 @@ static void test_flush(void)
 	play_start(&p);
 	version(&p, "9P2000", "9P2000", 8192);
 	attach(&p, 0, "");
-	begin(&w, NINEP_Tread, 3);
-	put(&w, 0, 4);
-	put(&w, 0, 8);
-	put(&w, 100, 4);
-	tread = send(&p, &w);
-	begin(&w, NINEP_Tflush, 4);
-	put(&w, 3, 2);
-	tflush = send(&p, &w);
+	build_tread(&msg, 3, 0, 0, 100);
+	tread = send(&p);
+	build_tflush(&msg, 4, 3);
+	tflush = send(&p);
 	before = p.rec.n;
-	begin(&w, NINEP_Rflush, 4);
-	send(&p, &w);
+	build_empty(&msg, NINEP_Rflush, 4);
+	send(&p);
 	CHECK(p.rec.n == before + 2, "Rflush: the Tflush answered and the Tread flushed (%u events)", p.rec.n - before);
 	e = last_event(&p);
 	CHECK(e && e->kind == 'd' && e->why == NINEP_DROP_FLUSHED && e->cookie == tread && e->by_cookie == tflush,
 	      "the outstanding Tread is flushed by the Tflush");
 	/* "the server must not reply to the flushed request" after Rflush: a
 	 * late reply with the tag answers nothing. */
-	begin(&w, NINEP_Rread, 3);
-	put(&w, 0, 4);
-	send(&p, &w);
+	build_rread(&msg, 3, "", 0);
+	send(&p);
 	CHECK(!p.facts.matched, "a reply to a flushed request answers nothing");
 	play_end(&p);
 	e = last_event(&p);
@@ -384,22 +324,17 @@ static void test_flush(void)
 static void test_version(void)
 {
 	struct play p;
-	struct wire w;
 	/* version(5): "If the server does not understand the client's version
 	 * string, it should respond with an Rversion message (not Rerror) with
 	 * the version string the 7 characters "unknown".  The server may
 	 * respond with the client's version string, or a version string
 	 * identifying an earlier defined protocol version." */
 	play_start(&p);
-	begin(&w, NINEP_Tversion, NINEP_NOTAG);
-	put(&w, 65536, 4);
-	put_str(&w, "9P2000.u");
-	send(&p, &w);
+	build_tversion(&msg, 65536, "9P2000.u");
+	send(&p);
 	CHECK(p.facts.dialect == NINEP_DIALECT_U, "the Tversion asks 9P2000.u");
-	begin(&w, NINEP_Rversion, NINEP_NOTAG);
-	put(&w, 8192, 4);
-	put_str(&w, "9P2000");
-	send(&p, &w);
+	build_rversion(&msg, 8192, "9P2000");
+	send(&p);
 	CHECK(p.facts.dialect == NINEP_DIALECT_9P2000 && p.conv.dialect == NINEP_DIALECT_9P2000,
 	      "a downgrade: the Rversion and what follows are 9P2000 (dialect %u)", p.conv.dialect);
 	/* "The server responds with its own maximum, msize, which must be less
@@ -417,13 +352,10 @@ static void test_version(void)
 	/* Refused with Rlerror (diod answers a version it does not speak so). */
 	play_start(&p);
 	CHECK(p.conv.max_size == NINEP_MSIZE_UNKNOWN_MAX, "before any Rversion the limit is NINEP_MSIZE_UNKNOWN_MAX");
-	begin(&w, NINEP_Tversion, NINEP_NOTAG);
-	put(&w, 8192, 4);
-	put_str(&w, "9P2000.L");
-	uint64_t tversion = send(&p, &w);
-	begin(&w, NINEP_Rlerror, NINEP_NOTAG);
-	put(&w, 95, 4);
-	send(&p, &w);
+	build_tversion(&msg, 8192, "9P2000.L");
+	uint64_t tversion = send(&p);
+	build_rlerror(&msg, NINEP_NOTAG, LINUX_EOPNOTSUPP);
+	send(&p);
 	const struct event *e = last_event(&p);
 	CHECK(e && e->kind == 'x' && e->cookie == tversion, "the refused Tversion was captured and answered");
 	CHECK(p.facts.version_refused, "the reply refuses the version");
@@ -436,23 +368,16 @@ static void test_version(void)
 	play_start(&p);
 	version(&p, "9P2000", "9P2000", 8192);
 	attach(&p, 0, "");
-	begin(&w, NINEP_Tread, 3);
-	put(&w, 0, 4);
-	put(&w, 0, 8);
-	put(&w, 100, 4);
-	uint64_t tread = send(&p, &w);
-	begin(&w, NINEP_Tversion, NINEP_NOTAG);
-	put(&w, 8192, 4);
-	put_str(&w, "9P2000");
-	send(&p, &w);
+	build_tread(&msg, 3, 0, 0, 100);
+	uint64_t tread = send(&p);
+	build_tversion(&msg, 8192, "9P2000");
+	send(&p);
 	int aborted = 0;
 	for (unsigned i = 0; i < p.rec.n && i < MAX_EVENTS; i++)
 		aborted |= p.rec.ev[i].kind == 'd' && p.rec.ev[i].why == NINEP_DROP_VERSION && p.rec.ev[i].cookie == tread;
 	CHECK(aborted, "Tversion aborts the outstanding Tread");
-	begin(&w, NINEP_Rversion, NINEP_NOTAG);
-	put(&w, 8192, 4);
-	put_str(&w, "9P2000");
-	send(&p, &w);
+	build_rversion(&msg, 8192, "9P2000");
+	send(&p);
 	check_path(&p, 0, NINEP_PATH_UNKNOWN, "Tversion frees every fid");
 	play_end(&p);
 }
@@ -460,50 +385,46 @@ static void test_version(void)
 static void test_fids(void)
 {
 	struct play p;
-	struct wire w;
 	play_start(&p);
 	version(&p, "9P2000.L", "9P2000.L", 8192);
 	attach(&p, 0, "/export");
 	walk(&p, 0, 1, 1, 1, "dir");
 	/* Tlcreate: "fid ... changes to the newly created file" (the 9P2000.L
 	 * counterpart of create(5)'s "the fid represents the new file"). */
-	begin(&w, NINEP_Tlcreate, 5);
-	put(&w, 1, 4);
-	put_str(&w, "new.txt");
-	put(&w, 0, 4);
-	put(&w, 0644, 4);
-	put(&w, 0, 4);
-	send(&p, &w);
+	msg_begin(&msg, NINEP_Tlcreate, 5);
+	msg_u32(&msg, 1);        /* fid */
+	msg_str(&msg, "new.txt"); /* name */
+	msg_u32(&msg, 0);        /* flags */
+	msg_u32(&msg, 0644);     /* mode */
+	msg_u32(&msg, 0);        /* gid */
+	msg_end(&msg);
+	send(&p);
 	CHECK(strcmp(last_path(&p), "/export/dir/new.txt") == 0, "Tlcreate concerns the new file, got \"%s\"",
 	      last_path(&p));
-	begin(&w, NINEP_Rlcreate, 5);
-	put_qid(&w, 0, 77);
-	put(&w, 0, 4);
-	send(&p, &w);
+	build_rqid_iounit(&msg, NINEP_Rlcreate, 5, (struct qid){NINEP_QTFILE, 0, 77}, 0);
+	send(&p);
 	/* clunk(5): "the fid is clunked even if the remove fails" (remove);
 	 * Tclunk ends the fid whatever the reply. */
 	check_path(&p, 1, "/export/dir/new.txt", "after Rlcreate the fid is the new file");
 	check_path(&p, 1, NINEP_PATH_UNKNOWN, "a Tclunk answered by an error still ends the fid");
 
 	/* A tag in use: reusing it is something a tool shows. */
-	begin(&w, NINEP_Tgetattr, 11);
-	put(&w, 0, 4);
-	put(&w, 0x7ff, 8);
-	uint64_t first = send(&p, &w);
-	begin(&w, NINEP_Tgetattr, 11);
-	put(&w, 0, 4);
-	put(&w, 0x7ff, 8);
-	send(&p, &w);
+	build_tgetattr(&msg, 11, 0, GETATTR_BASIC);
+	uint64_t first = send(&p);
+	build_tgetattr(&msg, 11, 0, GETATTR_BASIC);
+	send(&p);
 	CHECK(p.facts.tag_in_use && p.facts.tag_in_use_cookie == first, "a second request with an outstanding tag");
 	play_end(&p);
 }
 
 int main(void)
 {
+	buf_init(&msg, MSG_CEILING);
 	test_walk_dotdot();
 	test_partial_walk();
 	test_flush();
 	test_version();
 	test_fids();
+	buf_free(&msg);
 	return check_summary();
 }

@@ -29,13 +29,13 @@ static void add_conv(struct trace *t, int k, int linktype, int family, int ifid)
 	const char *c = family == 6 ? "fd00::1" : "10.0.0.1", *s = family == 6 ? "fd00::2" : "10.0.0.2";
 	uint16_t cp = (uint16_t)(30000 + k), sp = (uint16_t)(564 + k);
 	struct seg segs[] = {
-		{ family, c, s, cp, sp, 100, 0, F_SYN, NULL, 0 },
-		{ family, s, c, sp, cp, 900, 101, F_SYN | F_ACK, NULL, 0 },
-		{ family, c, s, cp, sp, 101, 901, F_ACK, NULL, 0 },
-		{ family, c, s, cp, sp, 101, 901, F_ACK | F_PSH, (const uint8_t *)"request", 7 },
-		{ family, s, c, sp, cp, 901, 108, F_ACK | F_PSH, (const uint8_t *)"response", 8 },
-		{ family, c, s, cp, sp, 108, 909, F_ACK | F_FIN, NULL, 0 },
-		{ family, s, c, sp, cp, 909, 109, F_ACK | F_FIN, NULL, 0 },
+		{ family, c, s, cp, sp, 100, 0, TCP_SYN, NULL, 0 },
+		{ family, s, c, sp, cp, 900, 101, TCP_SYN | TCP_ACK, NULL, 0 },
+		{ family, c, s, cp, sp, 101, 901, TCP_ACK, NULL, 0 },
+		{ family, c, s, cp, sp, 101, 901, TCP_ACK | TCP_PSH, (const uint8_t *)"request", 7 },
+		{ family, s, c, sp, cp, 901, 108, TCP_ACK | TCP_PSH, (const uint8_t *)"response", 8 },
+		{ family, c, s, cp, sp, 108, 909, TCP_ACK | TCP_FIN, NULL, 0 },
+		{ family, s, c, sp, cp, 909, 109, TCP_ACK | TCP_FIN, NULL, 0 },
 	};
 	size_t i;
 
@@ -106,12 +106,12 @@ static void test_pcap_variants(void)
 	int nsec, big;
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_ETHER, 4, 0);
+	add_conv(&t, 0, LINKTYPE_ETHERNET, 4, 0);
 	for (nsec = 0; nsec < 2; nsec++) {
 		for (big = 0; big < 2; big++) {
 			const char *path = tmp_path("v.pcap");
 			int64_t want = T0 + 6000;
-			CHECK(write_pcap(path, LT_ETHER, nsec, big, t.p, t.n) == 0);
+			write_pcap(path, LINKTYPE_ETHERNET, nsec, big, t.p, t.n);
 			run(path, NULL, 0, &res);
 			CHECK(res.open_ok && res.rc == 0);
 			CHECK(conv_ok(&res, 1));
@@ -128,18 +128,18 @@ static void test_pcap_variants(void)
 
 static void test_pcapng_mixed(void)
 {
-	struct ng_if ifs[2] = { { LT_ETHER, 9 }, { LT_SLL2, -1 } };
+	struct ng_if ifs[2] = { { LINKTYPE_ETHERNET, CAPFILE_TSRESOL_NSEC }, { LINKTYPE_LINUX_SLL2, CAPFILE_TSRESOL_NONE } };
 	struct trace t;
 	struct result res;
 	int big;
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_ETHER, 4, 0);
-	add_conv(&t, 1, LT_SLL2, 6, 1);
+	add_conv(&t, 0, LINKTYPE_ETHERNET, 4, 0);
+	add_conv(&t, 1, LINKTYPE_LINUX_SLL2, 6, 1);
 	interleave(&t, 7);
 	for (big = 0; big < 2; big++) {
 		const char *path = tmp_path("mixed.pcapng");
-		CHECK(write_pcapng(path, big, ifs, 2, t.p, t.n) == 0);
+		write_pcapng(path, big, ifs, 2, t.p, t.n);
 		run(path, NULL, 0, &res);
 		CHECK(res.open_ok && res.rc == 0);
 		if (!res.open_ok || res.rc != 0)
@@ -172,8 +172,8 @@ static void test_stdin(void)
 	const char *path = tmp_path("stdin.pcap");
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_RAW, 4, 0);
-	CHECK(write_pcap(path, LT_RAW, 1, 0, t.p, t.n) == 0);
+	add_conv(&t, 0, LINKTYPE_RAW, 4, 0);
+	write_pcap(path, LINKTYPE_RAW, 1, 0, t.p, t.n);
 	if (freopen(path, "rb", stdin) == NULL) {
 		CHECK(0);
 		return;
@@ -190,15 +190,15 @@ static void test_stdin(void)
  * and the message must say so rather than "damaged". */
 static void test_stdin_mixed(void)
 {
-	struct ng_if ifs[2] = { { LT_ETHER, 9 }, { LT_SLL2, -1 } };
+	struct ng_if ifs[2] = { { LINKTYPE_ETHERNET, CAPFILE_TSRESOL_NSEC }, { LINKTYPE_LINUX_SLL2, CAPFILE_TSRESOL_NONE } };
 	struct trace t;
 	struct result res;
 	const char *path = tmp_path("stdin-mixed.pcapng");
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_ETHER, 4, 0);
-	add_conv(&t, 1, LT_SLL2, 6, 1);
-	CHECK(write_pcapng(path, 0, ifs, 2, t.p, t.n) == 0);
+	add_conv(&t, 0, LINKTYPE_ETHERNET, 4, 0);
+	add_conv(&t, 1, LINKTYPE_LINUX_SLL2, 6, 1);
+	write_pcapng(path, 0, ifs, 2, t.p, t.n);
 	if (freopen(path, "rb", stdin) == NULL) {
 		CHECK(0);
 		return;
@@ -222,10 +222,10 @@ static void test_filter_and_limits(void)
 	char err[256];
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_ETHER, 4, 0);
-	add_conv(&t, 1, LT_ETHER, 4, 0);
+	add_conv(&t, 0, LINKTYPE_ETHERNET, 4, 0);
+	add_conv(&t, 1, LINKTYPE_ETHERNET, 4, 0);
 	interleave(&t, 7);
-	CHECK(write_pcap(path, LT_ETHER, 0, 0, t.p, t.n) == 0);
+	write_pcap(path, LINKTYPE_ETHERNET, 0, 0, t.p, t.n);
 	run(path, "tcp port 564", 0, &res);
 	CHECK(res.open_ok && res.rc == 0);
 	CHECK_EQ_U(res.st.connections, 1);
@@ -311,7 +311,7 @@ static void test_errors(void)
 	struct result res;
 	const char *text = tmp_path("notes.txt"), *empty = tmp_path("empty.pcap");
 	const char *pcap = tmp_path("whole.pcap"), *ng = tmp_path("whole.pcapng"), *cut;
-	struct ng_if ifs[1] = { { LT_ETHER, 9 } };
+	struct ng_if ifs[1] = { { LINKTYPE_ETHERNET, CAPFILE_TSRESOL_NSEC } };
 	long size;
 
 	write_bytes(text, "this is not a capture\n", 22);
@@ -324,8 +324,8 @@ static void test_errors(void)
 	expect_open_error(cut, "header", "pcap magic, then 6 bytes");
 
 	memset(&t, 0, sizeof t);
-	add_conv(&t, 0, LT_ETHER, 4, 0);
-	CHECK(write_pcap(pcap, LT_ETHER, 1, 0, t.p, t.n) == 0);
+	add_conv(&t, 0, LINKTYPE_ETHERNET, 4, 0);
+	write_pcap(pcap, LINKTYPE_ETHERNET, 1, 0, t.p, t.n);
 	cut = cut_copy(pcap, 24 + 10, "hdr.pcap");
 	run(cut, NULL, 0, &res);
 	/* libpcap opens a file whose first record is cut, and fails on reading it */
@@ -349,7 +349,7 @@ static void test_errors(void)
 	printf("  truncated pcap: \"%s\"\n", res.err);
 	recorder_free(&res.rec);
 
-	CHECK(write_pcapng(ng, 0, ifs, 1, t.p, t.n) == 0);
+	write_pcapng(ng, 0, ifs, 1, t.p, t.n);
 	size = file_size(ng);
 	cut = cut_copy(ng, size - 10, "trunc.pcapng");
 	run(cut, NULL, 0, &res);
@@ -408,9 +408,9 @@ static size_t long_trace(struct rec_pkt **pkts, uint8_t **frames)
 		exit(2);
 	uint32_t cseq = 1001, sseq = 5001;
 	struct seg segs[5] = {
-		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1000, 0, F_SYN, NULL, 0 },
-		{ 4, "10.0.0.2", "10.0.0.1", 564, 40000, 5000, 1001, F_SYN | F_ACK, NULL, 0 },
-		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1001, 5001, F_ACK, NULL, 0 },
+		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1000, 0, TCP_SYN, NULL, 0 },
+		{ 4, "10.0.0.2", "10.0.0.1", 564, 40000, 5000, 1001, TCP_SYN | TCP_ACK, NULL, 0 },
+		{ 4, "10.0.0.1", "10.0.0.2", 40000, 564, 1001, 5001, TCP_ACK, NULL, 0 },
 	};
 	for (size_t k = 0; k < n; k++) {
 		struct seg sg;
@@ -420,18 +420,18 @@ static size_t long_trace(struct rec_pkt **pkts, uint8_t **frames)
 			size_t base = (k - 3) * LONG_PAYLOAD;
 			for (size_t i = 0; i < LONG_PAYLOAD; i++)
 				payload[i] = long_byte(base + i);
-			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, F_ACK | F_PSH, payload,
+			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, TCP_ACK | TCP_PSH, payload,
 					   LONG_PAYLOAD };
 			cseq += LONG_PAYLOAD;
 		} else if (k == 3 + LONG_SEGMENTS) {
-			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, F_ACK | F_FIN, NULL, 0 };
+			sg = (struct seg){ 4, "10.0.0.1", "10.0.0.2", 40000, 564, cseq, sseq, TCP_ACK | TCP_FIN, NULL, 0 };
 		} else {
-			sg = (struct seg){ 4, "10.0.0.2", "10.0.0.1", 564, 40000, sseq, cseq + 1, F_ACK | F_FIN, NULL, 0 };
+			sg = (struct seg){ 4, "10.0.0.2", "10.0.0.1", 564, 40000, sseq, cseq + 1, TCP_ACK | TCP_FIN, NULL, 0 };
 		}
 		uint8_t ip[LONG_FRAME];
 		size_t len = build_ip_tcp(&sg, ip, sizeof ip);
 		uint8_t *frame = *frames + at * LONG_FRAME;
-		size_t fl = wrap_link(LT_ETHER, 0, 0, ip, len, frame, LONG_FRAME);
+		size_t fl = wrap_link(LINKTYPE_ETHERNET, 0, 0, ip, len, frame, LONG_FRAME);
 		(*pkts)[at] = (struct rec_pkt){ T0 + (int64_t)at * 1000, 0, frame, fl, fl };
 		at++;
 	}
@@ -455,12 +455,15 @@ static void test_read_ahead_long(void)
 	uint8_t *frames;
 	size_t n = long_trace(&pkts, &frames);
 	const size_t total = (size_t)LONG_SEGMENTS * LONG_PAYLOAD;
-	struct ng_if ifs[] = { { LT_ETHER, 9 } };
+	struct ng_if ifs[] = { { LINKTYPE_ETHERNET, CAPFILE_TSRESOL_NSEC } };
 
 	for (int ng = 0; ng < 2; ng++) {
 		const char *path = tmp_path(ng ? "long.pcapng" : "long.pcap");
 		struct result res;
-		CHECK((ng ? write_pcapng(path, 0, ifs, 1, pkts, n) : write_pcap(path, LT_ETHER, 1, 0, pkts, n)) == 0);
+		if (ng)
+			write_pcapng(path, 0, ifs, 1, pkts, n);
+		else
+			write_pcap(path, LINKTYPE_ETHERNET, 1, 0, pkts, n);
 
 		/* all of it, in order */
 		run(path, NULL, 0, &res);

@@ -1,6 +1,8 @@
 /* Helpers for the capture tests: see testutil.h. */
 #include "testutil.h"
 
+#include "link.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +13,14 @@ int t_failures, t_checks;
 
 enum {
 	MAX_TMP = 64,
-	IPV4_HDR = 20,
-	IPV6_HDR = 40,
-	TCP_HDR = 20,
+	SEG_IP_ID = 1,
+	SEG_WINDOW = 65535,
+	IP_VERSION_SHIFT = 4, /* the version is the first byte's high nibble */
+	IP_VERSION_6 = 6,
+	/* write_pcapng: before one packet in four, a block to skip */
+	UNKNOWN_BLOCK_TYPE = 0xBAD,
+	UNKNOWN_BLOCK_BODY = 4,
+	UNKNOWN_BLOCK_EVERY = 4,
 };
 
 static char tmp_dir[64];
@@ -59,242 +66,109 @@ int t_summary(const char *name)
 	return t_failures == 0 && t_checks > 0 ? 0 : 1;
 }
 
-static void put16(uint8_t *p, uint16_t v)
+/* Textual addresses into bytes; a bad one is a bug in the test. */
+static void parse_address(int family, const char *text, uint8_t *out)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t ip_checksum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	if (inet_pton(family == 6 ? AF_INET6 : AF_INET, text, out) != 1) {
+		fprintf(stderr, "testutil: bad IPv%d address %s\n", family, text);
+		exit(2);
+	}
 }
 
 size_t build_ip_tcp(const struct seg *s, uint8_t *buf, size_t cap)
 {
-	size_t ih = s->family == 6 ? IPV6_HDR : IPV4_HDR, total = ih + TCP_HDR + s->len;
-	uint8_t *t = buf + ih;
+	uint8_t src[IPV6_ADDR_LEN], dst[IPV6_ADDR_LEN];
+	const struct ip_tcp packet = {
+		.ipv6 = s->family == 6,
+		.src_ip = src,
+		.dst_ip = dst,
+		.ip_id = SEG_IP_ID,
+		.tcp = {
+			.src_port = s->sport,
+			.dst_port = s->dport,
+			.seq = s->seq,
+			.ack = s->ack,
+			.flags = s->flags,
+			.window = SEG_WINDOW,
+		},
+	};
 
-	if (total > cap)
-		exit(2);
-	memset(buf, 0, ih + TCP_HDR);
-	if (s->family == 6) {
-		buf[0] = 0x60;
-		put16(buf + 4, (uint16_t)(TCP_HDR + s->len));
-		buf[6] = 6;
-		buf[7] = 64;
-		inet_pton(AF_INET6, s->src, buf + 8);
-		inet_pton(AF_INET6, s->dst, buf + 24);
-	} else {
-		buf[0] = 0x45;
-		put16(buf + 2, (uint16_t)total);
-		put16(buf + 4, 1);
-		buf[8] = 64;
-		buf[9] = 6;
-		inet_pton(AF_INET, s->src, buf + 12);
-		inet_pton(AF_INET, s->dst, buf + 16);
-		put16(buf + 10, ip_checksum(buf, IPV4_HDR));
-	}
-	put16(t, s->sport);
-	put16(t + 2, s->dport);
-	put32(t + 4, s->seq);
-	put32(t + 8, s->ack);
-	t[12] = (TCP_HDR / 4) << 4;
-	t[13] = s->flags;
-	put16(t + 14, 65535);
-	if (s->len > 0)
-		memcpy(t + TCP_HDR, s->payload, s->len);
-	return total;
+	parse_address(s->family, s->src, src);
+	parse_address(s->family, s->dst, dst);
+	return ip_tcp_packet(buf, cap, &packet, s->payload, s->len);
 }
 
 size_t wrap_link(int linktype, int vlans, int swap, const uint8_t *ip, size_t iplen, uint8_t *buf, size_t cap)
 {
-	int v6 = (ip[0] >> 4) == 6;
-	uint16_t etype = v6 ? 0x86dd : 0x0800;
-	size_t h = 0;
-	int i;
+	static const uint8_t dst_mac[MAC_LEN] = {0x02, 0, 0, 0, 0, 0x00};
+	static const uint8_t src_mac[MAC_LEN] = {0x02, 0, 0, 0, 0, 0x01};
+	const struct link_fields link = {
+		/* DLT_RAW frames are LINKTYPE_RAW's: bare IP */
+		.linktype = linktype == DLT_RAW_MOST || linktype == DLT_RAW_OPENBSD ? LINKTYPE_RAW : (uint32_t)linktype,
+		.ipv6 = iplen > 0 && ip[0] >> IP_VERSION_SHIFT == IP_VERSION_6,
+		.dst_mac = dst_mac,
+		.src_mac = src_mac,
+		.vlan_tags = (unsigned)vlans,
+		.sll_packet_type = SLL_PACKET_HOST,
+		.null_swapped = swap,
+	};
+	size_t h = link_header_len(&link);
 
-	if (iplen + 64 > cap)
+	if (iplen > cap || h > cap - iplen)
 		exit(2);
-	switch (linktype) {
-	case LT_ETHER:
-		memset(buf, 0, 12);
-		buf[0] = 0x02;
-		buf[6] = 0x02;
-		buf[11] = 1;
-		h = 12;
-		for (i = 0; i < vlans; i++) {
-			put16(buf + h, i == 0 && vlans > 1 ? 0x88a8 : 0x8100);
-			put16(buf + h + 2, (uint16_t)(100 + i));
-			h += 4;
-		}
-		put16(buf + h, etype);
-		h += 2;
-		break;
-	case LT_SLL:
-		memset(buf, 0, 16);
-		put16(buf + 2, 1);
-		put16(buf + 4, 6);
-		put16(buf + 14, etype);
-		h = 16;
-		break;
-	case LT_SLL2:
-		memset(buf, 0, 20);
-		put16(buf, etype);
-		put32(buf + 4, 1);
-		put16(buf + 8, 1);
-		buf[11] = 6;
-		h = 20;
-		break;
-	case LT_NULL: {
-		uint32_t af = v6 ? 30 : 2;
-		if (swap)
-			put32(buf, af);
-		else {
-			buf[0] = (uint8_t)af;
-			buf[1] = buf[2] = buf[3] = 0;
-		}
-		h = 4;
-		break;
-	}
-	case LT_LOOP:
-		put32(buf, v6 ? 24 : 2);
-		h = 4;
-		break;
-	default: /* raw IP of every flavour */
-		h = 0;
-		break;
-	}
+	link_header(buf, &link);
 	memcpy(buf + h, ip, iplen);
 	return h + iplen;
 }
 
-/* ---- file writers */
+/* ---- capture files */
 
-static void w16(FILE *f, int big, uint16_t v)
+static struct capfile *create(const char *path, enum capfile_format format, int linktype, int nsec, int big)
 {
-	uint8_t b[2];
-	if (big) {
-		b[0] = (uint8_t)(v >> 8);
-		b[1] = (uint8_t)v;
-	} else {
-		b[0] = (uint8_t)v;
-		b[1] = (uint8_t)(v >> 8);
-	}
-	fwrite(b, 1, 2, f);
+	const struct capfile_options o = {
+		.format = format,
+		.linktype = (uint32_t)linktype,
+		.snaplen = CAPFILE_FULL_SNAPLEN,
+		.nanosecond = nsec,
+		.big_endian = big,
+	};
+	return capfile_create(path, &o);
 }
 
-static void w32(FILE *f, int big, uint32_t v)
+/* A record on an interface the file does not declare aborts in capfile. */
+static void write_record(struct capfile *cf, const struct rec_pkt *p)
 {
-	if (big) {
-		w16(f, big, (uint16_t)(v >> 16));
-		w16(f, big, (uint16_t)v);
-	} else {
-		w16(f, big, (uint16_t)v);
-		w16(f, big, (uint16_t)(v >> 16));
-	}
+	capfile_write_record(cf, (unsigned)p->ifid, (uint64_t)p->ts_ns, p->data, p->cap_len, p->wire_len);
 }
 
-int write_pcap(const char *path, int linktype, int nsec, int big, const struct rec_pkt *p, size_t n)
+void write_pcap(const char *path, int linktype, int nsec, int big, const struct rec_pkt *p, size_t n)
 {
-	FILE *f = fopen(path, "wb");
-	size_t i;
+	struct capfile *cf = create(path, CAPFILE_PCAP, linktype, nsec, big);
 
-	if (f == NULL)
-		return -1;
-	w32(f, big, nsec ? 0xa1b23c4d : 0xa1b2c3d4);
-	w16(f, big, 2);
-	w16(f, big, 4);
-	w32(f, big, 0);
-	w32(f, big, 0);
-	w32(f, big, 262144);
-	w32(f, big, (uint32_t)linktype);
-	for (i = 0; i < n; i++) {
-		int64_t frac = p[i].ts_ns % 1000000000;
-		w32(f, big, (uint32_t)(p[i].ts_ns / 1000000000));
-		w32(f, big, (uint32_t)(nsec ? frac : frac / 1000));
-		w32(f, big, (uint32_t)p[i].cap_len);
-		w32(f, big, (uint32_t)p[i].wire_len);
-		fwrite(p[i].data, 1, p[i].cap_len, f);
-	}
-	return fclose(f);
+	for (size_t i = 0; i < n; i++)
+		write_record(cf, &p[i]);
+	capfile_close(cf);
 }
 
-static const uint8_t zeros[4];
-
-int write_pcapng(const char *path, int big, const struct ng_if *ifs, size_t nifs, const struct rec_pkt *p, size_t n)
+void write_pcapng(const char *path, int big, const struct ng_if *ifs, size_t nifs, const struct rec_pkt *p, size_t n)
 {
-	FILE *f = fopen(path, "wb");
-	size_t i;
+	static const uint8_t unknown_body[UNKNOWN_BLOCK_BODY];
+	struct capfile *cf;
 
-	if (f == NULL)
-		return -1;
-	/* SHB */
-	w32(f, big, 0x0A0D0D0A);
-	w32(f, big, 28);
-	w32(f, big, 0x1A2B3C4D);
-	w16(f, big, 1);
-	w16(f, big, 0);
-	w32(f, big, 0xffffffff);
-	w32(f, big, 0xffffffff);
-	w32(f, big, 28);
-	for (i = 0; i < nifs; i++) {
-		uint32_t len = 20 + (ifs[i].tsresol >= 0 ? 8 + 4 : 0);
-		w32(f, big, 1);
-		w32(f, big, len);
-		w16(f, big, (uint16_t)ifs[i].linktype);
-		w16(f, big, 0);
-		w32(f, big, 262144);
-		if (ifs[i].tsresol >= 0) {
-			uint8_t v = (uint8_t)ifs[i].tsresol;
-			w16(f, big, 9);
-			w16(f, big, 1);
-			fwrite(&v, 1, 1, f);
-			fwrite(zeros, 1, 3, f);
-			w16(f, big, 0);
-			w16(f, big, 0);
-		}
-		w32(f, big, len);
+	/* capfile_create declares interface 0 itself, with if_tsresol 9 or none */
+	if (nifs == 0 || (ifs[0].tsresol != CAPFILE_TSRESOL_NSEC && ifs[0].tsresol != CAPFILE_TSRESOL_NONE)) {
+		fprintf(stderr, "testutil: interface 0 needs if_tsresol 9 or none\n");
+		exit(2);
 	}
-	for (i = 0; i < n; i++) {
-		size_t pad = (4 - p[i].cap_len % 4) % 4;
-		uint32_t len = (uint32_t)(32 + p[i].cap_len + pad);
-		int res = ifs[p[i].ifid].tsresol;
-		uint64_t units = res == 9 ? (uint64_t)p[i].ts_ns : (uint64_t)p[i].ts_ns / 1000;
-		/* one in four written as an interesting other block, to be skipped */
-		if (i % 4 == 3) {
-			w32(f, big, 0x0000000BAD);
-			w32(f, big, 16);
-			w32(f, big, 0);
-			w32(f, big, 16);
-		}
-		w32(f, big, 6);
-		w32(f, big, len);
-		w32(f, big, (uint32_t)p[i].ifid);
-		w32(f, big, (uint32_t)(units >> 32));
-		w32(f, big, (uint32_t)units);
-		w32(f, big, (uint32_t)p[i].cap_len);
-		w32(f, big, (uint32_t)p[i].wire_len);
-		fwrite(p[i].data, 1, p[i].cap_len, f);
-		fwrite(zeros, 1, pad, f);
-		w32(f, big, len);
+	cf = create(path, CAPFILE_PCAPNG, ifs[0].linktype, ifs[0].tsresol == CAPFILE_TSRESOL_NSEC, big);
+	for (size_t i = 1; i < nifs; i++)
+		capfile_add_interface(cf, (uint32_t)ifs[i].linktype, ifs[i].tsresol); /* numbered i */
+	for (size_t i = 0; i < n; i++) {
+		if (i % UNKNOWN_BLOCK_EVERY == UNKNOWN_BLOCK_EVERY - 1)
+			capfile_write_block(cf, UNKNOWN_BLOCK_TYPE, unknown_body, sizeof unknown_body);
+		write_record(cf, &p[i]);
 	}
-	return fclose(f);
+	capfile_close(cf);
 }
 
 /* ---- recorder */

@@ -1,11 +1,14 @@
 /*
- * Shared by the capture tests: packet builders, pcap/pcapng writers, and a
+ * Shared by the capture tests: packets and capture files in the few lines
+ * a test wants, made with the capture writer (tools/capwriter), and a
  * recorder of the reassembler's events.
  */
 #ifndef NINEP_TESTS_CAPTURE_TESTUTIL_H
 #define NINEP_TESTS_CAPTURE_TESTUTIL_H
 
+#include "capfile.h"
 #include "capture_internal.h"
+#include "wire.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,18 +35,10 @@ extern int t_failures, t_checks;
 	} while (0)
 int t_summary(const char *name);
 
-/* ---- link types (LINKTYPE_ values) */
-enum {
-	LT_NULL = 0,
-	LT_ETHER = 1,
-	LT_RAW = 101,
-	LT_LOOP = 108,
-	LT_SLL = 113,
-	LT_IPV4 = 228,
-	LT_IPV6 = 229,
-	LT_SLL2 = 276,
-};
-enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
+/* ---- packets: link types are LINKTYPE_* (capfile.h), flags TCP_* (wire.h) */
+
+/* The values of DLT_RAW, which some files carry instead of LINKTYPE_RAW. */
+enum { DLT_RAW_MOST = 12, DLT_RAW_OPENBSD = 14 };
 
 /* One TCP segment to build. */
 struct seg {
@@ -56,7 +51,8 @@ struct seg {
 	size_t len;
 };
 
-/* IP packet with the segment into buf (size cap); returns its length. */
+/* IP packet with the segment, checksums filled in, into buf (size cap);
+ * returns its length. */
 size_t build_ip_tcp(const struct seg *s, uint8_t *buf, size_t cap);
 /* Wraps an IP packet in a link header; returns the frame length.  vlans:
  * Ethernet tags to add; swap: NULL's AF in the other byte order. */
@@ -69,13 +65,15 @@ struct rec_pkt {
 	const uint8_t *data;
 	size_t cap_len, wire_len;
 };
-/* nsec: nanosecond magic; big: big-endian header. 0 on success. */
-int write_pcap(const char *path, int linktype, int nsec, int big, const struct rec_pkt *p, size_t n);
+/* nsec: nanosecond magic; big: big-endian header.  A file that cannot be
+ * written ends the test program with a message. */
+void write_pcap(const char *path, int linktype, int nsec, int big, const struct rec_pkt *p, size_t n);
 struct ng_if {
 	int linktype;
-	int tsresol; /* if_tsresol byte, or -1 for none (microseconds) */
+	int tsresol; /* CAPFILE_TSRESOL_*; interface 0's is _NSEC or _NONE */
 };
-int write_pcapng(const char *path, int big, const struct ng_if *ifs, size_t nifs, const struct rec_pkt *p, size_t n);
+/* One in four packets follows a block of a type no reader knows. */
+void write_pcapng(const char *path, int big, const struct ng_if *ifs, size_t nifs, const struct rec_pkt *p, size_t n);
 /* A fresh path in a private temporary directory. */
 const char *tmp_path(const char *name);
 

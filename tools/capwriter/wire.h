@@ -1,7 +1,8 @@
 /*
  * The headers below 9P, written into memory the caller owns: Ethernet II,
- * IPv4 without options, TCP (with an MSS option on request), and the
- * Internet checksums that IPv4 and TCP over IPv4 or IPv6 carry.  Every
+ * IPv4 without options, IPv6 without extension headers, TCP (with an MSS
+ * option on request), and the Internet checksums that IPv4 and TCP over
+ * IPv4 or IPv6 carry.  The other link layers are in link.h.  Every
  * field that differs between the generators (addresses, ports, sequence
  * numbers, IP id, window) is a parameter; the state that produces them
  * (a flow, a connection) stays with each generator.
@@ -51,6 +52,11 @@ void eth_header(uint8_t *p, const uint8_t dst[MAC_LEN], const uint8_t src[MAC_LE
 void ipv4_header(uint8_t *p, const uint8_t src[IPV4_ADDR_LEN], const uint8_t dst[IPV4_ADDR_LEN], uint16_t id,
 		 uint16_t frag, size_t payload_len);
 
+/* IPV6_HDRLEN bytes: no traffic class or flow label, hop limit IP_TTL.
+ * payload_len counts what follows, extension headers included. */
+void ipv6_header(uint8_t *p, const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN],
+		 uint8_t next_header, size_t payload_len);
+
 struct tcp_fields {
 	uint16_t src_port, dst_port;
 	uint32_t seq, ack;
@@ -68,6 +74,19 @@ void tcp_checksum_ipv4(uint8_t *segment, size_t len, const uint8_t src[IPV4_ADDR
 void tcp_checksum_ipv6(uint8_t *segment, size_t len, const uint8_t src[IPV6_ADDR_LEN],
 		       const uint8_t dst[IPV6_ADDR_LEN]);
 
+/* One TCP segment in one unfragmented IPv4 or IPv6 packet. */
+struct ip_tcp {
+	int ipv6;
+	const uint8_t *src_ip, *dst_ip; /* IPV4_ADDR_LEN or IPV6_ADDR_LEN bytes */
+	uint16_t ip_id;                 /* IPv4 */
+	uint16_t ip_frag;               /* IPv4: flags and fragment offset (IPV4_DF, or 0) */
+	struct tcp_fields tcp;
+};
+
+/* Builds the packet, both checksums filled in, in `p` (room for `room`
+ * bytes: aborts when it does not fit); returns its length. */
+size_t ip_tcp_packet(uint8_t *p, size_t room, const struct ip_tcp *h, const uint8_t *payload, size_t len);
+
 /* One unfragmented Ethernet/IPv4/TCP frame. */
 struct eth_ipv4_tcp {
 	const uint8_t *dst_mac, *src_mac;
@@ -82,5 +101,35 @@ struct eth_ipv4_tcp {
 /* Builds the frame in `frame` (room for ETH_IPV4_TCP_FRAME_MAX(len) bytes);
  * returns its length. */
 size_t eth_ipv4_tcp_frame(uint8_t *frame, const struct eth_ipv4_tcp *h, const uint8_t *payload, size_t len);
+
+/* One TCP connection over Ethernet and IPv4, indexed by side: the
+ * client is side 0, the server side 1. */
+enum { CONN_CLIENT = 0, CONN_SERVER = 1 };
+struct eth_ipv4_conn {
+	uint8_t mac[2][MAC_LEN];
+	uint8_t ip[2][IPV4_ADDR_LEN];
+	uint16_t port[2];
+	uint32_t next_seq[2]; /* each side's next sequence number */
+	uint16_t window;
+};
+
+/* One side of a connection as it starts. */
+struct eth_ipv4_endpoint {
+	const uint8_t *mac; /* MAC_LEN bytes */
+	const uint8_t *ip;  /* IPV4_ADDR_LEN bytes */
+	uint16_t port;
+	uint32_t isn;       /* its first sequence number */
+};
+
+void eth_ipv4_conn_init(struct eth_ipv4_conn *c, const struct eth_ipv4_endpoint *client,
+			const struct eth_ipv4_endpoint *server, uint16_t window);
+
+/* The next segment `side` sends, built into `frame` (room for
+ * ETH_IPV4_TCP_FRAME_MAX(len) bytes): at its next sequence number, which
+ * then moves past the payload (and past a SYN or FIN), acknowledging all
+ * the other side sent when flags has TCP_ACK.  The IP id is the caller's.
+ * Returns the frame's length. */
+size_t eth_ipv4_conn_segment(uint8_t *frame, struct eth_ipv4_conn *c, int side, uint16_t ip_id, uint8_t flags,
+			     const uint8_t *payload, size_t len);
 
 #endif

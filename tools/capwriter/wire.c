@@ -2,10 +2,13 @@
 
 #include "bytes.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
 	IPV4_VERSION_IHL = 0x45, /* version 4, 5 words of header */
+	IPV6_VERSION_WORD = 0x60000000, /* version 6, traffic class and flow label 0 */
 	IPV4_CHECKSUM_OFFSET = 10,
 	TCP_CHECKSUM_OFFSET = 16,
 	TCP_DATA_OFFSET_SHIFT = 2, /* header length / 4, in the high nibble: << 4 >> 2 */
@@ -52,6 +55,17 @@ void ipv4_header(uint8_t *p, const uint8_t src[IPV4_ADDR_LEN], const uint8_t dst
 	put_be16(p + IPV4_CHECKSUM_OFFSET, inet_fold(inet_sum(0, p, IPV4_HDRLEN)));
 }
 
+void ipv6_header(uint8_t *p, const uint8_t src[IPV6_ADDR_LEN], const uint8_t dst[IPV6_ADDR_LEN],
+		 uint8_t next_header, size_t payload_len)
+{
+	put_be32(p, IPV6_VERSION_WORD);
+	put_be16(p + 4, (uint16_t)payload_len);
+	p[6] = next_header;
+	p[7] = IP_TTL;
+	memcpy(p + 8, src, IPV6_ADDR_LEN);
+	memcpy(p + 8 + IPV6_ADDR_LEN, dst, IPV6_ADDR_LEN);
+}
+
 size_t tcp_header_len(const struct tcp_fields *t) { return TCP_HDRLEN + (t->mss != 0 ? TCP_OPT_MSS_LEN : 0); }
 
 void tcp_header(uint8_t *p, const struct tcp_fields *t)
@@ -96,17 +110,80 @@ void tcp_checksum_ipv6(uint8_t *segment, size_t len, const uint8_t src[IPV6_ADDR
 	put_be16(segment + TCP_CHECKSUM_OFFSET, inet_fold(inet_sum(sum, segment, len)));
 }
 
-size_t eth_ipv4_tcp_frame(uint8_t *frame, const struct eth_ipv4_tcp *h, const uint8_t *payload, size_t len)
+size_t ip_tcp_packet(uint8_t *p, size_t room, const struct ip_tcp *h, const uint8_t *payload, size_t len)
 {
-	size_t tcp_len = tcp_header_len(&h->tcp) + len;
-	uint8_t *ip = frame + ETH_HDRLEN;
-	uint8_t *tcp = ip + IPV4_HDRLEN;
+	size_t ip_len = h->ipv6 ? IPV6_HDRLEN : IPV4_HDRLEN;
+	size_t headers = ip_len + tcp_header_len(&h->tcp);
+	size_t tcp_len = headers - ip_len + len;
+	uint8_t *tcp = p + ip_len;
 
-	eth_header(frame, h->dst_mac, h->src_mac, ETHERTYPE_IPV4);
-	ipv4_header(ip, h->src_ip, h->dst_ip, h->ip_id, IPV4_DF, tcp_len);
+	if (len > room || headers > room - len) {
+		fprintf(stderr, "ninep_capwriter: a %zu-byte segment does not fit a %zu-byte packet buffer\n", len,
+			room);
+		abort();
+	}
 	tcp_header(tcp, &h->tcp);
 	if (len > 0)
 		memcpy(tcp + tcp_len - len, payload, len);
-	tcp_checksum_ipv4(tcp, tcp_len, h->src_ip, h->dst_ip);
-	return ETH_HDRLEN + IPV4_HDRLEN + tcp_len;
+	if (h->ipv6) {
+		ipv6_header(p, h->src_ip, h->dst_ip, IP_PROTOCOL_TCP, tcp_len);
+		tcp_checksum_ipv6(tcp, tcp_len, h->src_ip, h->dst_ip);
+	} else {
+		ipv4_header(p, h->src_ip, h->dst_ip, h->ip_id, h->ip_frag, tcp_len);
+		tcp_checksum_ipv4(tcp, tcp_len, h->src_ip, h->dst_ip);
+	}
+	return ip_len + tcp_len;
+}
+
+void eth_ipv4_conn_init(struct eth_ipv4_conn *c, const struct eth_ipv4_endpoint *client,
+			const struct eth_ipv4_endpoint *server, uint16_t window)
+{
+	const struct eth_ipv4_endpoint *side[2] = {[CONN_CLIENT] = client, [CONN_SERVER] = server};
+	for (int i = 0; i < 2; i++) {
+		memcpy(c->mac[i], side[i]->mac, MAC_LEN);
+		memcpy(c->ip[i], side[i]->ip, IPV4_ADDR_LEN);
+		c->port[i] = side[i]->port;
+		c->next_seq[i] = side[i]->isn;
+	}
+	c->window = window;
+}
+
+size_t eth_ipv4_conn_segment(uint8_t *frame, struct eth_ipv4_conn *c, int side, uint16_t ip_id, uint8_t flags,
+			     const uint8_t *payload, size_t len)
+{
+	int peer = !side;
+	const struct eth_ipv4_tcp h = {
+		.dst_mac = c->mac[peer],
+		.src_mac = c->mac[side],
+		.src_ip = c->ip[side],
+		.dst_ip = c->ip[peer],
+		.ip_id = ip_id,
+		.tcp = {
+			.src_port = c->port[side],
+			.dst_port = c->port[peer],
+			.seq = c->next_seq[side],
+			.ack = (flags & TCP_ACK) ? c->next_seq[peer] : 0,
+			.flags = flags,
+			.window = c->window,
+		},
+	};
+	size_t frame_len = eth_ipv4_tcp_frame(frame, &h, payload, len);
+
+	/* SYN and FIN each take one sequence number */
+	c->next_seq[side] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	return frame_len;
+}
+
+size_t eth_ipv4_tcp_frame(uint8_t *frame, const struct eth_ipv4_tcp *h, const uint8_t *payload, size_t len)
+{
+	const struct ip_tcp packet = {
+		.src_ip = h->src_ip,
+		.dst_ip = h->dst_ip,
+		.ip_id = h->ip_id,
+		.ip_frag = IPV4_DF,
+		.tcp = h->tcp,
+	};
+	eth_header(frame, h->dst_mac, h->src_mac, ETHERTYPE_IPV4);
+	return ETH_HDRLEN + ip_tcp_packet(frame + ETH_HDRLEN, ETH_IPV4_TCP_FRAME_MAX(len) - ETH_HDRLEN, &packet,
+					  payload, len);
 }
