@@ -27,6 +27,7 @@ enum {
 	L_O_WRONLY = 1,
 	MSS = 1448, /* an Ethernet MSS with TCP timestamps, as Linux sends */
 	ERRNO_ENOENT = 2,
+	ERRNO_EACCES = 13,
 };
 
 static const char motd[] = "Linux 6.1: welcome to the 9P test host.\n";
@@ -556,6 +557,65 @@ void case_snaplen_cut_rread(const char *outdir)
 	sess_send(&s, SERVER);
 	clunk(&s, 1, FILE_FID);
 	buf_free(&data);
+	finish(&cx, &s);
+}
+
+/* An Rerror (107) holding a 4-byte errno instead of a string, size 11, as
+ * nfs-ganesha answers 9P2000.L errors.  With errno 2 its bytes happen to
+ * read as a string of two NULs, which conforms (doc/9p-wire.md lets a
+ * 9P2000.L Rerror carry a string, as Erlang on Xen sends it); with 13 they
+ * fit no layout at all. */
+static void ganesha_rerror(struct sess *s, uint16_t tag, uint32_t errnum)
+{
+	msg_begin(&s->m, NINEP_Rerror, tag);
+	msg_u32(&s->m, errnum);
+	msg_end(&s->m);
+	sess_send(s, SERVER);
+}
+
+/* Servers that bend the spec (issue 16): a 9P2000.L server answering a
+ * Twalk and a Tlopen with ganesha's Rerror, then a 9P2000.u connection
+ * whose server answers a Twalk with Rlerror.  Each is still the reply to
+ * its request and an error; two of them do not conform. */
+void case_server_bends_spec(const char *outdir)
+{
+	struct case_ctx cx;
+	struct sess s;
+	struct capfile_options o = case_ethernet_pcap();
+	struct flow_config fc = case_flow(NINEP_PORT);
+	const char *const missing[] = {"nosuch"};
+
+	case_begin(&cx, outdir, "server_bends_spec", &o, "mixed");
+	sess_open(&s, cx.cf, &cx.lg, &fc, CASE_START_NS, 1);
+	l_mount(&s);
+	build_twalk(&s.m, 1, ROOT_FID, FILE_FID, 1, missing);
+	sess_send(&s, CLIENT);
+	ganesha_rerror(&s, 1, ERRNO_ENOENT);
+	walk_open(&s, FILE_FID, "motd", L_O_RDONLY);
+	build_tlopen(&s.m, 2, FILE_FID, L_O_WRONLY);
+	sess_send(&s, CLIENT);
+	ganesha_rerror(&s, 2, ERRNO_EACCES);
+	clunk(&s, 1, FILE_FID);
+	sess_end(&s, 1);
+
+	/* the same ports again, a new connection */
+	uint64_t t = s.flow.now_ns + CASE_CONN_PAUSE_NS;
+	fc.client_isn += 0x10000000u;
+	fc.server_isn += 0x20000000u;
+	sess_open(&s, cx.cf, &cx.lg, &fc, t, 1);
+	build_tversion(&s.m, MSG_MSIZE, "9P2000.u");
+	sess_send(&s, CLIENT);
+	build_rversion(&s.m, MSG_MSIZE, "9P2000.u");
+	sess_send(&s, SERVER);
+	build_tattach(&s.m, 1, ROOT_FID, NINEP_NOFID, "user", "", 1, 1000);
+	sess_send(&s, CLIENT);
+	build_rattach(&s.m, 1, l_root_qid);
+	sess_send(&s, SERVER);
+	build_twalk(&s.m, 1, ROOT_FID, FILE_FID, 1, missing);
+	sess_send(&s, CLIENT);
+	build_rlerror(&s.m, 1, ERRNO_ENOENT);
+	sess_send(&s, SERVER);
+	cx.lg.nonconforming = 2; /* the errno-13 Rerror, the Rlerror in 9P2000.u */
 	finish(&cx, &s);
 }
 

@@ -178,6 +178,8 @@ void ledger_write(const struct ledger *lg, const char *path, const char *capture
 	fprintf(f, "not_9p_bytes %llu\n", (unsigned long long)lg->not_9p_bytes);
 	fprintf(f, "gaps %llu\n", (unsigned long long)lg->gaps);
 	fprintf(f, "gap_bytes %llu\n", (unsigned long long)lg->gap_bytes);
+	if (lg->nonconforming > 0)
+		fprintf(f, "nonconforming %llu\n", (unsigned long long)lg->nonconforming);
 	if (lg->uncaptured_bytes > 0)
 		fprintf(f, "uncaptured_bytes %llu\n", (unsigned long long)lg->uncaptured_bytes);
 	fprintf(f, "messages_lost %llu\n", (unsigned long long)t.messages_lost);

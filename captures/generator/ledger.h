@@ -32,6 +32,7 @@ struct ledger {
 	/* Stated by the case, because only the case knows what it did to TCP. */
 	uint64_t gaps, gap_bytes;
 	uint64_t uncaptured_bytes; /* cut by the snaplen; the key only where a case cuts */
+	uint64_t nonconforming;    /* messages that fit no layout of their dialect; the key only where a case sends them */
 	uint64_t not_9p_bytes;
 	uint64_t retransmissions, retransmission_conflicts;
 	int e_sessions; /* 9P2000.e only; -1 leaves the key out */

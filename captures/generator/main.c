@@ -30,6 +30,7 @@ static const struct {
 	{"tcp_tuple_reuse", case_tcp_tuple_reuse},
 	{"tcp_rst_outstanding", case_tcp_rst_outstanding},
 	{"snaplen_cut_rread", case_snaplen_cut_rread},
+	{"server_bends_spec", case_server_bends_spec},
 	{"flush_answered_first", case_flush_answered_first},
 	{"flush_never_answered", case_flush_never_answered},
 	{"port_5640", case_port_5640},

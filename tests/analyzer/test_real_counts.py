@@ -13,7 +13,7 @@ from common import ninep_binary, report_json
 # Expected keys that are figures of totals under the same name.
 TOTALS_KEYS = {
     "dialect", "connections", "e_sessions", "requests", "replies", "round_trips", "errors",
-    "unanswered", "orphans", "flushed", "not_9p_bytes", "gaps", "gap_bytes", "uncaptured_bytes", "resync_bytes",
+    "unanswered", "orphans", "flushed", "not_9p_bytes", "gaps", "gap_bytes", "uncaptured_bytes", "nonconforming", "resync_bytes",
     "exchanges_lost", "messages_lost", "truncated_bytes", "file_accesses", "file_access_round_trips",
     "bytes_client_to_server", "bytes_server_to_client",
 }
