@@ -1,5 +1,6 @@
 /*
  * Private to analyzer/capture/: the layers talk to each other through these.
+ * Several files of one capture are put in timestamp order by merge.c (merge.h).
  * Packets go input.c/pcapfile.c/pcapng.c (through readahead.c for a file) -> frame
  * parsing, without state: link.c -> ip.c -> tcp.c (tcp_parse) -> frame.c,
  * which counts the frame and hands fragments to frag.c and segments to
