@@ -35,8 +35,8 @@ struct tally;
 
 /* One 9P connection as reported: survives the TCP connection. */
 struct connection {
-	uint64_t id; /* the reassembler's connection id (plus an offset per input file) */
-	unsigned input;           /* index of the input file */
+	uint64_t id; /* the reassembler's connection id (one reassembler reads all the inputs) */
+	unsigned input;           /* index of the input file its first packet came from */
 	struct endpoint client, server;
 	int roles_from_syn;       /* the SYN (not the messages) said who the client is */
 	unsigned dialect;         /* NINEP_DIALECT_* of Rversion, 0 until then */
@@ -73,8 +73,10 @@ struct analysis {
 	uint64_t n_connections;
 	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
-	uint64_t conn_id_base;      /* added to the reassembler's ids of the current input */
-	unsigned current_input;
+	/* Added to the reassembler's ids.  0 now that the inputs of an analysis
+	 * are one capture read by one reassembler (capture/merge.c). */
+	uint64_t conn_id_base;
+	unsigned current_input;     /* index of the input whose packet is being read */
 	struct capture_stats capture; /* summed over the inputs */
 	struct input_status inputs[ANALYSIS_MAX_INPUTS];
 	unsigned n_inputs;

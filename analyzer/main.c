@@ -23,6 +23,7 @@
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "analysis.h"
+#include "capture/merge.h"
 #include "report/exchanges_csv.h"
 
 enum {
@@ -34,10 +35,12 @@ enum {
 	PROGRESS_MIN_BYTES = 16 << 20,     /* inputs smaller than this need no progress */
 };
 
-/* The globals: set by SIGINT, read by capture_run; and the input being
- * read, which SIGINT interrupts (libpcap would otherwise wait on). */
+/* The globals: set by SIGINT, read by capture_run; and the interface or
+ * the files being read, which SIGINT interrupts (libpcap would otherwise
+ * wait on). */
 static volatile sig_atomic_t stop_requested;
 static struct capture_input *volatile input_being_read;
+static struct capture_merge *volatile files_being_read;
 
 static void on_sigint(int sig)
 {
@@ -46,6 +49,9 @@ static void on_sigint(int sig)
 	struct capture_input *in = input_being_read;
 	if (in != NULL)
 		capture_interrupt(in);
+	struct capture_merge *m = files_being_read;
+	if (m != NULL)
+		capture_merge_interrupt(m);
 }
 
 enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE };
@@ -92,8 +98,11 @@ static void usage(FILE *out)
 	      "  -h, --help         this help\n"
 	      "  -V, --version      the version\n"
 	      "\n"
-	      "FILE may be - for standard input.  Exit status: 0 success, 1 usage error,\n"
-	      "2 an input could not be read or was damaged (the report is still printed).\n",
+	      "Several FILEs (or each side of compare) are one capture: read in the order of\n"
+	      "their first packets, merged by timestamp where they overlap, a connection going\n"
+	      "on from one file into the next.  FILE may be - for standard input (once).\n"
+	      "Exit status: 0 success, 1 usage error, 2 an input could not be read or was\n"
+	      "damaged (the report is still printed).\n",
 	      out);
 }
 
@@ -149,6 +158,15 @@ static int looks_like_file(const char *word)
 	return dot != NULL && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0 || strcmp(dot, ".cap") == 0);
 }
 
+/* Standard input is read once: a second "-" would find it at its end. */
+static int stdin_twice(const struct options *o)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < o->n_files; i++)
+		n += strcmp(o->files[i], "-") == 0;
+	return n > 1;
+}
+
 /* compare: every word is a capture; "vs" splits BEFORE from AFTER. */
 static int compare_args(int argc, char **argv, struct options *o)
 {
@@ -171,6 +189,8 @@ static int compare_args(int argc, char **argv, struct options *o)
 	}
 	if (!split || o->n_before == 0 || o->n_before == o->n_files)
 		return usage_error("%s", "compare needs BEFORE and AFTER: two captures, or BEFORE... vs AFTER...");
+	if (stdin_twice(o))
+		return usage_error("%s", "standard input (-) can be read once: give it on one side, once");
 	if (o->iface != NULL)
 		return usage_error("%s", "compare reads capture files, not -i");
 	return 0;
@@ -281,6 +301,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->iface == NULL && o->n_files == 0)
 		return usage_error("%s", "no input: give capture files, - for standard input, or -i IFACE");
+	if (stdin_twice(o))
+		return usage_error("%s", "standard input (-) can be read once: give it once");
 	if (o->iface != NULL && o->n_files > 0)
 		return usage_error("%s", "-i and capture files do not go together");
 	return 0;
@@ -290,7 +312,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 struct run_ctx {
 	struct analysis *a;
 	const struct stream_events *inner;
-	struct capture_input *in;
+	struct capture_merge *files; /* for the progress; NULL when live */
 	int show_progress;
 	unsigned long calls;
 	int last_percent;
@@ -300,7 +322,7 @@ static void progress(struct run_ctx *r)
 {
 	if (!r->show_progress || ++r->calls % PROGRESS_EVERY != 0)
 		return;
-	double f = capture_progress(r->in);
+	double f = capture_merge_progress(r->files);
 	int percent = f < 0 ? -1 : (int)(f * 100);
 	if (percent >= 0 && percent != r->last_percent) {
 		fprintf(stderr, "\rninep: %3d%%", percent);
@@ -339,10 +361,15 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
-static int large_input(const char *path)
+static int large_input(const char *const *paths, unsigned n)
 {
-	struct stat st;
-	return strcmp(path, "-") != 0 && stat(path, &st) == 0 && st.st_size >= PROGRESS_MIN_BYTES;
+	long long size = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0)
+			size += st.st_size;
+	}
+	return size >= PROGRESS_MIN_BYTES;
 }
 
 /* Say which file when the lower half's message does not. */
@@ -357,8 +384,48 @@ static void record_failure(struct analysis *a, struct input_status *st, const ch
 	fprintf(stderr, "ninep: %s\n", st->error);
 }
 
-/* Reads one input into the analysis; returns 0, or EXIT_INPUT. */
-static int run_input(struct analysis *a, const struct options *o, const char *name)
+/* The merge's events: an input failed; the packets now are another input's. */
+static void merge_failure(void *ctx, unsigned input, const char *err)
+{
+	struct run_ctx *r = ctx;
+	record_failure(r->a, &r->a->inputs[input], err);
+}
+
+static void merge_input(void *ctx, unsigned input)
+{
+	struct run_ctx *r = ctx;
+	r->a->current_input = input; /* the input a connection is first seen in */
+}
+
+/* The interface, until Ctrl-C or -c; returns 0, or EXIT_INPUT. */
+static int run_live(struct analysis *a, const struct options *o, struct reassembler *r, int64_t *last_ns)
+{
+	char err[ERR_MAX] = "";
+	struct capture_input *in = capture_open_live(o->iface, o->filter[0] ? o->filter : NULL, err, sizeof err);
+	if (in == NULL) {
+		record_failure(a, &a->inputs[0], err[0] ? err : "cannot open");
+		return EXIT_INPUT;
+	}
+	int status = 0;
+	input_being_read = in;
+	if (capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err) != 0) {
+		record_failure(a, &a->inputs[0], err[0] ? err : "damaged input");
+		status = EXIT_INPUT;
+	}
+	input_being_read = NULL;
+	*last_ns = capture_last_ns(in);
+	capture_close(in);
+	return status;
+}
+
+/*
+ * Reads the inputs of one analysis (the files of a report, or of one side
+ * of compare; or the interface) as one capture: one reassembler, fed in
+ * timestamp order by capture/merge.c, so that a connection goes on from one
+ * rotated file into the next.  Returns 0, or EXIT_INPUT when an input
+ * failed (each is marked in a->inputs, in the order given).
+ */
+static int run_inputs(struct analysis *a, const struct options *o, const char *const *names, unsigned n)
 {
 	static const struct stream_events forward = {
 		.on_open = fwd_open,
@@ -367,43 +434,44 @@ static int run_input(struct analysis *a, const struct options *o, const char *na
 		.on_uncaptured = fwd_uncaptured,
 		.on_close = fwd_close,
 	};
-	char err[ERR_MAX] = "";
-	struct input_status *st = &a->inputs[a->n_inputs];
-	a->current_input = a->n_inputs++;
-	st->name = name;
+	static const struct merge_events merge_events = { merge_failure, merge_input };
+	for (unsigned i = 0; i < n; i++)
+		a->inputs[a->n_inputs++].name = names[i];
 
-	const char *filter = o->filter[0] ? o->filter : NULL;
-	struct capture_input *in = o->iface ? capture_open_live(o->iface, filter, err, sizeof err)
-					    : capture_open_file(name, filter, err, sizeof err);
-	if (in == NULL) {
-		record_failure(a, st, err[0] ? err : "cannot open");
-		return EXIT_INPUT;
-	}
-	struct run_ctx ctx = { a, analysis_events(), in, 0, 0, -1 };
-	ctx.show_progress = !o->quiet && o->iface == NULL && isatty(STDERR_FILENO) && large_input(name);
+	struct run_ctx ctx = { a, analysis_events(), NULL, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
 	if (r == NULL) {
-		capture_close(in);
-		record_failure(a, st, "out of memory");
+		for (unsigned i = 0; i < n; i++)
+			record_failure(a, &a->inputs[i], "out of memory");
 		return EXIT_INPUT;
 	}
 	int status = 0;
-	input_being_read = in;
-	int run_status = capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err);
-	input_being_read = NULL;
-	if (run_status != 0) {
-		record_failure(a, st, err[0] ? err : "damaged input");
-		status = EXIT_INPUT;
+	int64_t last_ns = 0;
+	if (o->iface != NULL) {
+		status = run_live(a, o, r, &last_ns);
+	} else {
+		struct capture_merge *m =
+			capture_merge_new(names, n, o->filter[0] ? o->filter : NULL, &merge_events, &ctx);
+		if (m == NULL) {
+			reasm_free(r, 0);
+			for (unsigned i = 0; i < n; i++)
+				record_failure(a, &a->inputs[i], "out of memory");
+			return EXIT_INPUT;
+		}
+		ctx.files = m;
+		ctx.show_progress = !o->quiet && isatty(STDERR_FILENO) && large_input(names, n);
+		files_being_read = m;
+		if (capture_merge_run(m, r, o->max_packets, &stop_requested) != 0)
+			status = EXIT_INPUT;
+		files_being_read = NULL;
+		if (ctx.show_progress && ctx.last_percent >= 0)
+			fputs("\r             \r", stderr);
+		last_ns = capture_merge_last_ns(m);
+		capture_merge_free(m);
 	}
-	if (ctx.show_progress && ctx.last_percent >= 0)
-		fputs("\r             \r", stderr);
-	const struct capture_stats *stats = reasm_stats(r);
-	uint64_t connections = stats->connections;
-	analysis_add_capture_stats(a, stats);
-	reasm_free(r, capture_last_ns(in)); /* closes what is still open */
-	a->conn_id_base += connections;
-	capture_close(in);
+	analysis_add_capture_stats(a, reasm_stats(r));
+	reasm_free(r, last_ns); /* closes what is still open */
 	return status;
 }
 
@@ -423,10 +491,9 @@ static int run_compare(const struct options *o, struct analysis *before)
 	if (after == NULL)
 		return EXIT_INPUT;
 	analysis_init(after, &o->analysis);
-	int status = 0;
-	for (unsigned i = 0; i < o->n_files && !stop_requested; i++)
-		if (run_input(i < o->n_before ? before : after, o, o->files[i]) != 0)
-			status = EXIT_INPUT;
+	int status = run_inputs(before, o, o->files, o->n_before);
+	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before) != 0)
+		status = EXIT_INPUT;
 	analysis_finish(before);
 	analysis_finish(after);
 	if (o->html != NULL && report_html(before, after, o->html) != 0)
@@ -475,11 +542,9 @@ int main(int argc, char **argv)
 		return run_compare(&o, a);
 	if (o.iface != NULL) {
 		a->live = 1;
-		status = run_input(a, &o, o.iface);
+		status = run_inputs(a, &o, &o.iface, 1);
 	} else {
-		for (unsigned i = 0; i < o.n_files && !stop_requested; i++)
-			if (run_input(a, &o, o.files[i]) != 0)
-				status = EXIT_INPUT;
+		status = run_inputs(a, &o, o.files, o.n_files);
 	}
 
 	analysis_finish(a);

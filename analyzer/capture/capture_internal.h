@@ -1,5 +1,6 @@
 /*
  * Private to analyzer/capture/: the layers talk to each other through these.
+ * Several files of one capture are put in timestamp order by merge.c (merge.h).
  * Packets go input.c/pcapfile.c/pcapng.c (through readahead.c for a file) -> frame
  * parsing, without state: link.c -> ip.c -> tcp.c (tcp_parse) -> frame.c,
  * which counts the frame and hands fragments to frag.c and segments to
@@ -270,6 +271,21 @@ struct input_packet {
  * timeout; files never say it). */
 enum { INPUT_DAMAGED = -1, INPUT_END = 0, INPUT_PACKET = 1, INPUT_IDLE = 2 };
 typedef int (*input_source_fn)(void *source, struct input_packet *pkt, char *err, size_t errlen);
+
+/* ---- input.c, for merge.c: an input's packets one at a time */
+enum { CAPTURE_READ_AHEAD = 1 }; /* a regular file may be read on a thread of its own */
+/* capture_open_file with flags: without CAPTURE_READ_AHEAD the file is read
+ * on the caller's thread, through a small buffer. */
+struct capture_input *capture_open_file_with(const char *path, const char *bpf_filter, int flags, char *err,
+					     size_t errlen);
+/* The next packet (INPUT_*), valid until the next call on this input: each
+ * input keeps its own, so several inputs can each hold one. */
+int capture_pull(struct capture_input *in, struct input_packet *pkt, char *err, size_t errlen);
+/* A pulled packet through the reassembler, as capture_run does. */
+void capture_deliver(struct capture_input *in, struct reassembler *r, const struct input_packet *pkt);
+int capture_is_regular(const struct capture_input *in); /* can be opened again from its path */
+int capture_reads_ahead(const struct capture_input *in); /* has (or will start) a reading thread */
+long long capture_size(const struct capture_input *in); /* bytes, 0 when unknown */
 
 /* ---- readahead.c: a thread reading the packets of a file ahead */
 struct readahead;

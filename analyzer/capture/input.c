@@ -29,6 +29,7 @@ enum {
 	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop */
 	MAGIC_LEN = 4,
 	FILE_BUFFER = 1 << 20,       /* stdio buffer of a capture file */
+	SMALL_FILE_BUFFER = 64 << 10, /* ... of one read without a reading thread */
 	NS_PER_US = 1000,
 	PCAP_FILE_HEADER = 24,
 	PCAP_RECORD = 16,            /* ts_sec, ts_usec, caplen, len */
@@ -56,6 +57,7 @@ struct capture_input {
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
 	/* reading ahead (a regular file) */
+	int regular;             /* a regular file: it can be opened again */
 	int read_ahead;          /* wanted */
 	struct readahead *ra;    /* started by the first capture_run */
 	double progress;         /* of the last packet handed on */
@@ -143,6 +145,12 @@ static struct capture_input *open_stdin(const char *bpf_filter, char *err, size_
 
 struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen)
 {
+	return capture_open_file_with(path, bpf_filter, CAPTURE_READ_AHEAD, err, errlen);
+}
+
+struct capture_input *capture_open_file_with(const char *path, const char *bpf_filter, int flags, char *err,
+					     size_t errlen)
+{
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	uint8_t magic[MAGIC_LEN];
 	struct capture_input *in;
@@ -159,8 +167,11 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		return NULL;
 	}
 	in = input_new(path);
+	/* Read on this thread, a file gets the small buffer: several may be
+	 * open at once (merge.c), and only one thread's readings are large. */
+	size_t buffer = flags & CAPTURE_READ_AHEAD ? FILE_BUFFER : SMALL_FILE_BUFFER;
 	if (in != NULL)
-		in->file_buffer = malloc(FILE_BUFFER);
+		in->file_buffer = malloc(buffer);
 	if (in == NULL || in->file_buffer == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		fclose(fp);
@@ -168,7 +179,7 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 		return NULL;
 	}
 	/* stdio's own buffer is 4 KB: a read system call per dozen packets */
-	setvbuf(fp, in->file_buffer, _IOFBF, FILE_BUFFER);
+	setvbuf(fp, in->file_buffer, _IOFBF, buffer);
 	/* One thread at a time reads the file (this one, or the reading
 	 * thread between its start and its end), so stdio need not lock it
 	 * on each of libpcap's two freads per packet, which it does once the
@@ -202,7 +213,8 @@ struct capture_input *capture_open_file(const char *path, const char *bpf_filter
 	}
 	rewind(fp);
 	in->size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : 0;
-	in->read_ahead = S_ISREG(sb.st_mode);
+	in->regular = S_ISREG(sb.st_mode);
+	in->read_ahead = in->regular && (flags & CAPTURE_READ_AHEAD);
 	in->progress = in->size > 0 ? 0 : -1;
 	in->offset = PCAP_FILE_HEADER;
 	in->record_header = m == PCAP_MAGICS[4] || m == PCAP_MAGICS[5] ? PCAP_KUZNETZOV_RECORD : PCAP_RECORD;
@@ -386,33 +398,83 @@ static int next_from_pcapng(void *source, struct input_packet *pkt, char *err, s
 	return INPUT_PACKET;
 }
 
+static input_source_fn source_of(const struct capture_input *in)
+{
+	return in->ng != NULL ? next_from_pcapng : in->records != NULL ? next_from_records : next_from_pcap;
+}
+
+/* The first call starts the reading thread of a file read ahead. */
+static void start_reading(struct capture_input *in)
+{
+	if (in->read_ahead && in->ra == NULL) {
+		in->ra = readahead_start(source_of(in), in);
+		in->read_ahead = in->ra != NULL; /* without a thread, read here */
+	}
+}
+
+/* capture_run's loop and merge.c's share these two: inline, so that the
+ * loop over a single file is the same code as before there was a merge. */
+static inline int pull(struct capture_input *in, input_source_fn next, struct input_packet *pkt, char *err,
+		       size_t errlen)
+{
+	return in->ra != NULL ? readahead_next(in->ra, pkt, err, errlen) : next(in, pkt, err, errlen);
+}
+
+static inline void deliver(struct capture_input *in, struct reassembler *r, const struct input_packet *pkt)
+{
+	in->last_ns = pkt->ts_ns;
+	in->progress = pkt->progress;
+	if (pkt->view != NULL)
+		reasm_frame(r, pkt->data, (size_t)pkt->wire_len, pkt->view, pkt->ts_ns);
+	else
+		reasm_packet(r, pkt->linktype, pkt->data, pkt->cap_len, (size_t)pkt->wire_len, pkt->ts_ns);
+}
+
 int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
 		char *err, size_t errlen)
 {
-	input_source_fn next = in->ng != NULL ? next_from_pcapng : in->records != NULL ? next_from_records : next_from_pcap;
+	input_source_fn next = source_of(in);
 	uint64_t n = 0;
 
-	if (in->read_ahead && in->ra == NULL) {
-		in->ra = readahead_start(next, in);
-		in->read_ahead = in->ra != NULL; /* without a thread, read here */
-	}
+	start_reading(in);
 	while ((stop == NULL || !*stop) && (max_packets == 0 || n < max_packets)) {
 		struct input_packet pkt;
-		int rc = in->ra != NULL ? readahead_next(in->ra, &pkt, err, errlen) : next(in, &pkt, err, errlen);
+		int rc = pull(in, next, &pkt, err, errlen);
 
 		if (rc == INPUT_IDLE)
 			continue;
 		if (rc != INPUT_PACKET)
 			return rc;
-		in->last_ns = pkt.ts_ns;
-		in->progress = pkt.progress;
 		n++;
-		if (pkt.view != NULL)
-			reasm_frame(r, pkt.data, (size_t)pkt.wire_len, pkt.view, pkt.ts_ns);
-		else
-			reasm_packet(r, pkt.linktype, pkt.data, pkt.cap_len, (size_t)pkt.wire_len, pkt.ts_ns);
+		deliver(in, r, &pkt);
 	}
 	return 0;
+}
+
+int capture_pull(struct capture_input *in, struct input_packet *pkt, char *err, size_t errlen)
+{
+	start_reading(in);
+	return pull(in, source_of(in), pkt, err, errlen);
+}
+
+void capture_deliver(struct capture_input *in, struct reassembler *r, const struct input_packet *pkt)
+{
+	deliver(in, r, pkt);
+}
+
+int capture_is_regular(const struct capture_input *in)
+{
+	return in->regular;
+}
+
+int capture_reads_ahead(const struct capture_input *in)
+{
+	return in->read_ahead;
+}
+
+long long capture_size(const struct capture_input *in)
+{
+	return in->size;
 }
 
 double capture_progress(const struct capture_input *in)
