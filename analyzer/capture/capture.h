@@ -78,7 +78,8 @@ struct stream_events {
 	void (*on_gap)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
 	/* `bytes` of `side` were sent in a captured packet whose payload the
 	 * snaplen cut: where they are is known, what they are is not.  ts_ns is
-	 * that packet's time.  Without this callback they are a gap. */
+	 * that packet's time.  Without this callback they come to on_gap (but
+	 * count as uncaptured_bytes, not as gaps). */
 	void (*on_uncaptured)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
 	/* The connection ended; conn is freed after this returns. */
 	void (*on_close)(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts_ns);

@@ -149,13 +149,12 @@ static void deliver_uncaptured(struct reassembler *r, struct conn *c, int side, 
 {
 	if (bytes == 0 || c->pub.ignored)
 		return;
-	if (r->ev.on_uncaptured == NULL) {
-		deliver_gap(r, c, side, bytes, ts);
-		return;
-	}
 	c->told = 1;
 	r->st.uncaptured_bytes += bytes;
-	r->ev.on_uncaptured(r->ctx, &c->pub, side, bytes, ts);
+	if (r->ev.on_uncaptured != NULL)
+		r->ev.on_uncaptured(r->ctx, &c->pub, side, bytes, ts);
+	else if (r->ev.on_gap != NULL)
+		r->ev.on_gap(r->ctx, &c->pub, side, bytes, ts); /* a consumer that does not tell them apart */
 }
 
 /* ---- held (out-of-order) ranges */

@@ -1,7 +1,8 @@
 /*
  * With a second argument, the generated captures (captures/generated): the
  * TCP-level keys of each .expected (connections, gaps, gap_bytes,
- * retransmissions, retransmission_conflicts) must be what we count.
+ * retransmissions, retransmission_conflicts, uncaptured_bytes) must be what
+ * we count.
  *
  * The real captures in captures/real: every one must reassemble with no gap
  * and no conflict, into as many connections as its .expected file says, and
@@ -67,12 +68,12 @@ static size_t frame(const uint8_t *buf, size_t len, size_t *messages)
 static void one_generated(const char *path, size_t extlen)
 {
 	static const char *const keys[] = { "connections", "gaps", "gap_bytes", "retransmissions",
-					    "retransmission_conflicts" };
+					    "retransmission_conflicts", "uncaptured_bytes" };
 	char err[512] = "", exp[4096];
 	struct reassembler *r;
 	struct capture_input *in;
 	const struct capture_stats *st;
-	uint64_t got[5];
+	uint64_t got[6];
 	size_t k;
 	int bad = 0;
 
@@ -91,7 +92,8 @@ static void one_generated(const char *path, size_t extlen)
 	got[2] = st->gap_bytes;
 	got[3] = st->retransmissions;
 	got[4] = st->retransmission_conflicts;
-	for (k = 0; k < 5; k++) {
+	got[5] = st->uncaptured_bytes;
+	for (k = 0; k < 6; k++) {
 		long want = expected(exp, keys[k]);
 		if (want < 0)
 			continue;
