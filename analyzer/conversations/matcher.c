@@ -21,21 +21,41 @@ static void count_lost(struct conn_state *c, uint64_t n)
 		c->connection->fig.exchanges_lost += n;
 }
 
-static void error_text(const struct ninep_reply *reply, char *buf, size_t size, const char **text, size_t *len)
+static void errno_text(uint64_t code, char *buf, size_t size)
 {
-	const struct ninep_msg *m = reply->decoded;
-	if (m->type == NINEP_Rerror) {
-		const struct ninep_item *it = ninep_find_filter(m, &F.ename);
-		*text = it ? (const char *)ninep_item_bytes(reply->msg, it) : "";
-		*len = it ? (size_t)it->value : 0;
-		return;
-	}
-	uint64_t code = ninep_find_filter_uint(m, &F.ecode, 0);
 	const char *name = ninep_errno_name((uint32_t)code);
 	if (name != NULL)
 		snprintf(buf, size, "%s", name);
 	else
 		snprintf(buf, size, "errno %llu", (unsigned long long)code);
+}
+
+/* An Rerror of exactly an errno (nfs-ganesha answers 9P2000.L errors so):
+ * its four bytes, read as a 9P2000 string, would be a length and NULs. */
+enum { ERRNO_MAX = 4095 };
+static int errno_only(const struct ninep_reply *reply)
+{
+	return reply->decoded->type == NINEP_Rerror && reply->size == NINEP_HDRSZ + NINEP_BIT32SZ &&
+	       reply->have == reply->size && ninep_get32(reply->msg + NINEP_HDRSZ) <= ERRNO_MAX;
+}
+
+static void error_text(const struct ninep_reply *reply, char *buf, size_t size, const char **text, size_t *len)
+{
+	const struct ninep_msg *m = reply->decoded;
+	const struct ninep_item *it =
+		m->type == NINEP_Rerror && !errno_only(reply) ? ninep_find_filter(m, &F.ename) : NULL;
+	if (it != NULL) {
+		*text = (const char *)ninep_item_bytes(reply->msg, it);
+		*len = (size_t)it->value;
+		return;
+	}
+	if (m->type == NINEP_Rlerror && m->n_items > 0) {
+		errno_text(ninep_find_filter_uint(m, &F.ecode, 0), buf, size);
+	} else if (errno_only(reply)) {
+		errno_text(ninep_get32(reply->msg + NINEP_HDRSZ), buf, size);
+	} else {
+		snprintf(buf, size, "?");
+	}
 	*text = buf;
 	*len = strlen(buf);
 }
