@@ -220,6 +220,18 @@ static void feed(struct framer *f, const struct framer_env *env, const uint8_t *
 	}
 }
 
+/* Where the next message starts is unknown: what waits goes, and framing
+ * resumes at the first provably plausible boundary. */
+static void lose_framing(struct framer *f, const struct framer_env *env)
+{
+	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
+		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
+	f->len = 0;
+	f->absent = 0;
+	f->discard = 0;
+	f->state = FRAMER_RESYNC_GAP;
+}
+
 void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes)
 {
 	if (f->state == FRAMER_SYNC && f->discard > 0 && bytes <= f->discard) {
@@ -236,12 +248,7 @@ void framer_gap(struct framer *f, const struct framer_env *env, uint64_t bytes)
 			return;
 		}
 	}
-	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
-		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
-	f->len = 0;
-	f->absent = 0;
-	f->discard = 0;
-	f->state = FRAMER_RESYNC_GAP;
+	lose_framing(f, env);
 }
 
 void framer_uncaptured(struct framer *f, const struct framer_env *env, uint64_t bytes, int64_t ts)
@@ -298,12 +305,7 @@ void framer_uncaptured(struct framer *f, const struct framer_env *env, uint64_t 
 		return;
 	/* A size field fell in the hole: resynchronise as after a gap (the
 	 * caller counts the bytes as not captured, not as lost). */
-	if (f->len > 0 && f->state == FRAMER_RESYNC_GARBAGE)
-		env->skipped(env->ctx, SKIP_GARBAGE, f->len);
-	f->len = 0;
-	f->absent = 0;
-	f->discard = 0;
-	f->state = FRAMER_RESYNC_GAP;
+	lose_framing(f, env);
 }
 
 void framer_finish(struct framer *f, const struct framer_env *env)
