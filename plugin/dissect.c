@@ -45,6 +45,12 @@ static bool plausible_header(const guint8 *header, uint32_t max_size, int direct
 	return ninep_plausible_header(header, NINEP_HDRSZ, max_size, NINEP_DIALECT_ANY, direction == NINEP_DIR_C2S);
 }
 
+bool ninep_header_plausible(const guint8 *header, const struct conv_state *conv, const packet_info *pinfo)
+{
+	uint32_t size;
+	return plausible_header(header, conv_max_size(conv, pinfo->num), conv_direction(conv, pinfo), &size);
+}
+
 /* tcp_dissect_pdus' length callback: never throws (TCP guarantees the
  * header's bytes).  A header that cannot be 9P claims the rest of the
  * segment, which dissect_message then shows as not 9P.  Framing resumes at
@@ -61,7 +67,7 @@ static guint get_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void
 	return size;
 }
 
-static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct conv_state *conv)
+void ninep_show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct conv_state *conv)
 {
 	guint len = tvb_reported_length_remaining(tvb, offset);
 	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, offset, -1, ENC_NA);
@@ -91,19 +97,6 @@ static void show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tre
 	col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "Data (not 9P, %u bytes)", len);
 }
 
-/* The capture's snaplen cut the message: not invalid, just not all there. */
-static void show_truncated(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, uint32_t size)
-{
-	guint8 type = tvb_get_guint8(tvb, NINEP_SIZESZ);
-	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, 0, -1, ENC_NA);
-	proto_item_append_text(ti, ", %s cut by the capture", ninep_type_name(type));
-	proto_tree *sub = proto_item_add_subtree(ti, ninep_ett.message);
-	proto_item *cut = proto_tree_add_item(sub, ninep_hf.truncated, tvb, 0, -1, ENC_NA);
-	expert_add_info_format(pinfo, cut, &ninep_ei.truncated, "%s of %u bytes: only %u captured",
-			       ninep_type_name(type), size, tvb_captured_length(tvb));
-	col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s (cut by the capture)", ninep_type_name(type));
-}
-
 /* ---- the tree ------------------------------------------------------------- */
 
 static const struct ninep_item *find_in(const struct ninep_msg *msg, const char *key)
@@ -116,7 +109,7 @@ static const struct ninep_item *find_in(const struct ninep_msg *msg, const char 
 
 /* Records of one kind back to back in data[count]: stat or dirent. */
 static void add_records(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *bytes,
-			const struct ninep_item *data, const char *record, unsigned dialects)
+			const struct ninep_item *data, const char *record, unsigned dialects, bool cut)
 {
 	bool is_stat = strcmp(record, "stat") == 0;
 	int hf = is_stat ? ninep_hf.stat_entry : ninep_hf.dirent;
@@ -132,6 +125,11 @@ static void add_records(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
 		enum ninep_status status =
 			ninep_decode_struct(record, bytes + offset, end - offset, dialects, offset, scratch, &used);
 		if (status != NINEP_OK || used == 0) {
+			if (cut) {
+				/* the snaplen cut the data here: the rest is not invalid, only not there */
+				proto_tree_add_item(tree, ninep_hf.snap_part, tvb, offset, end - offset, ENC_NA);
+				return;
+			}
 			proto_item *bad = proto_tree_add_item(tree, ninep_hf.not_9p, tvb, offset, end - offset, ENC_NA);
 			expert_add_info_format(pinfo, bad, &ninep_ei.malformed, "%s record at offset %u: %s", record,
 					       offset, scratch->problem ? scratch->problem : ninep_status_name(status));
@@ -183,8 +181,8 @@ static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, cons
 				       scratch->problem ? scratch->problem : "bytes after the record");
 }
 
-static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-		      const uint8_t *bytes, const struct ninep_msg *msg, const struct ninep_msginfo *info)
+static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const uint8_t *bytes,
+		      const struct ninep_msg *msg, const struct ninep_msginfo *info, uint32_t data_cut)
 {
 	proto_tree *record_tree = NULL;
 	for (unsigned i = 0; i < msg->n_items; i++) {
@@ -200,12 +198,15 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 			record_tree = proto_item_add_subtree(item, ninep_ett.stat);
 		} else if (wire == NINEP_WIRE_DATA && it->length > 0) {
 			bool dir_read = msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read;
+			bool cut = data_cut > 0 && i == msg->n_items - 1;
+			if (cut)
+				proto_item_append_text(item, " (%u more bytes not captured)", data_cut);
 			proto_tree *data_tree = proto_item_add_subtree(item, ninep_ett.data);
 			if (dir_read)
-				add_records(data_tree, tvb, pinfo, bytes, it, "stat", info->decode_dialects);
+				add_records(data_tree, tvb, pinfo, bytes, it, "stat", info->decode_dialects, cut);
 			else if (msg->type == NINEP_Rreaddir)
-				add_records(data_tree, tvb, pinfo, bytes, it, "dirent", NINEP_DIALECT_L);
-			else if (msg->type == NINEP_Twrite &&
+				add_records(data_tree, tvb, pinfo, bytes, it, "dirent", NINEP_DIALECT_L, cut);
+			else if (msg->type == NINEP_Twrite && !cut &&
 				 (info->auth_write || (info->decode_dialects & NINEP_DIALECT_E)))
 				add_mumble(data_tree, tvb, pinfo, bytes, it);
 		}
@@ -222,9 +223,16 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 	}
 }
 
+/* What the snaplen explains, instead of a warning about it. */
+static void add_snap_text(proto_tree *tree, tvbuff_t *tvb, const char *text)
+{
+	proto_item *pi = proto_tree_add_none_format(tree, ninep_hf.snap_lost, tvb, 0, 0, "%s", text);
+	proto_item_set_generated(pi);
+}
+
 /* The generated fields and the experts that come from tracking. */
-static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const struct ninep_msginfo *info,
-			 proto_item *msg_item)
+static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct conv_state *conv,
+			 const struct ninep_msginfo *info, proto_item *msg_item)
 {
 	proto_item *pi;
 	if (info->path != NULL) {
@@ -249,8 +257,12 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
 		} else if (PINFO_FD_VISITED(pinfo) && info->flushed_by == 0) {
 			/* Only a later pass knows the whole capture: then a request
 			 * without a reply was never answered (within the capture).
-			 * A single-pass tshark cannot know and says nothing. */
-			expert_add_info(pinfo, msg_item, &ninep_ei.never_answered);
+			 * A single-pass tshark cannot know and says nothing.  When
+			 * the snaplen hid replies after it, its reply may be one. */
+			if (ninep_snap_lost(conv, info->frame, G_MAXUINT32))
+				add_snap_text(tree, tvb, "[No reply seen: the capture's snaplen hid messages after it]");
+			else
+				expert_add_info(pinfo, msg_item, &ninep_ei.never_answered);
 		}
 		if (info->flushes != 0) {
 			pi = proto_tree_add_uint(tree, ninep_hf.flushes, tvb, 0, 0, info->flushes);
@@ -265,7 +277,10 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
 			pi = proto_tree_add_uint(tree, ninep_hf.tag_reused_by, tvb, 0, 0, info->tag_reused_by);
 			proto_item_set_generated(pi);
 		}
-		if (info->reuses_tag_of != 0)
+		if (info->reuses_tag_of != 0 &&
+		    ninep_snap_lost(conv, info->reuses_tag_of, info->frame))
+			add_snap_text(tree, tvb, "[Tag reused: the reply to its last use may be one the snaplen hid]");
+		else if (info->reuses_tag_of != 0)
 			expert_add_info_format(pinfo, msg_item, &ninep_ei.tag_reused,
 					       "Tag %u reused while the request in frame %u is outstanding", info->tag,
 					       info->reuses_tag_of);
@@ -278,13 +293,20 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
 		proto_item_set_generated(pi);
 		pi = proto_tree_add_uint(tree, ninep_hf.request_type, tvb, 0, 0, info->request->type);
 		proto_item_set_generated(pi);
+	} else if (ninep_snap_lost(conv, 0, info->frame)) {
+		add_snap_text(tree, tvb, "[No request seen: the capture's snaplen hid messages before it]");
 	} else {
 		expert_add_info(pinfo, msg_item, &ninep_ei.reply_without_request);
 	}
-	if (info->fid_unknown != NINEP_NOFID)
+	/* A fid made or ended by a message the snaplen cut is not known. */
+	bool fids_unsure = (info->fid_unknown != NINEP_NOFID || info->fid_reused != NINEP_NOFID) &&
+			   ninep_snap_lost(conv, 0, info->frame);
+	if (fids_unsure)
+		add_snap_text(tree, tvb, "[Fid not followed: the capture's snaplen hid messages before it]");
+	else if (info->fid_unknown != NINEP_NOFID)
 		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_unknown, "Fid %u used before it exists",
 				       info->fid_unknown);
-	if (info->fid_reused != NINEP_NOFID)
+	if (!fids_unsure && info->fid_reused != NINEP_NOFID)
 		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_reused, "Fid %u is already in use",
 				       info->fid_reused);
 }
@@ -359,6 +381,53 @@ static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const s
 	tap_queue_packet(ninep_tap, pinfo, tap);
 }
 
+/*
+ * Decodes a message the snaplen cut, of which bytes[0..have) were captured.
+ * Returns the decoder's status for the fields it gives (NINEP_OK: every
+ * field, the data cut short; otherwise the fields the captured bytes hold,
+ * which is no fault of the message).  *data_cut: the bytes of the last
+ * (data) item that were not captured.
+ */
+static enum ninep_status decode_cut(packet_info *pinfo, const uint8_t *bytes, uint32_t have, uint32_t size,
+				    unsigned dialects, struct ninep_msg *msg, uint32_t *data_cut)
+{
+	*data_cut = 0;
+	enum ninep_status status = ninep_decode_head(bytes, have, dialects, msg);
+	if (status == NINEP_OK && msg->n_items > 0) {
+		/* Only the data reaches past what was captured: keep its captured
+		 * part, so that nothing reads beyond it. */
+		struct ninep_item *last = &msg->items[msg->n_items - 1];
+		if (last->offset + last->length > have) {
+			uint32_t kept = last->offset < have ? have - last->offset : 0;
+			*data_cut = last->length - kept;
+			last->length = kept;
+			last->value = kept;
+		}
+		return NINEP_OK;
+	}
+	/* The fields that fit in the captured bytes: decode them as a message
+	 * of `have` bytes and keep what came before the decoder ran out. */
+	guint8 *copy = wmem_memdup(pinfo->pool, bytes, have);
+	copy[0] = (guint8)have;
+	copy[1] = (guint8)(have >> 8);
+	copy[2] = (guint8)(have >> 16);
+	copy[3] = (guint8)(have >> 24);
+	status = ninep_decode(copy, have, dialects, msg);
+	msg->size = size;
+	msg->item_of_row = NULL;
+	msg->layout = NULL;
+	unsigned kept = 0;
+	for (unsigned i = 0; i < msg->n_items; i++)
+		if (msg->items[i].offset + msg->items[i].length <= have)
+			msg->items[kept++] = msg->items[i];
+	msg->n_items = kept;
+	if (kept > 0)
+		msg->items[0].value = size;
+	if (status == NINEP_UNKNOWN_TYPE)
+		return status;
+	return NINEP_INCOMPLETE;
+}
+
 /* One whole message (or the rest of a segment that is not 9P). */
 static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -369,14 +438,20 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 	if (len < NINEP_HDRSZ ||
 	    !plausible_header(tvb_get_ptr(tvb, 0, NINEP_HDRSZ), conv_max_size(conv, pinfo->num), direction,
 			      &size)) {
-		show_not_9p(tvb, 0, pinfo, tree, conv);
+		ninep_show_not_9p(tvb, 0, pinfo, tree, conv);
 		return (int)tvb_reported_length(tvb);
 	}
-	if (len < size) {
-		show_truncated(tvb, pinfo, tree, size);
-		return (int)tvb_reported_length(tvb);
-	}
+	ninep_dissect_one(tvb, pinfo, tree, conv, false);
+	return (int)tvb_reported_length(tvb);
+}
 
+void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, struct conv_state *conv,
+		       bool snaplen_note)
+{
+	guint len = tvb_captured_length(tvb);
+	uint32_t size = tvb_reported_length(tvb);
+	bool cut = len < size;
+	uint32_t data_cut = 0;
 	guint32 index = next_message_index(pinfo);
 	const uint8_t *bytes = tvb_get_ptr(tvb, 0, len);
 	struct ninep_msg *msg = wmem_new(pinfo->pool, struct ninep_msg);
@@ -385,7 +460,20 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 	if (!PINFO_FD_VISITED(pinfo)) {
 		bool guessed = false;
 		unsigned dialects = conv_dialect(conv, &guessed);
-		status = ninep_decode(bytes, len, dialects, msg);
+		if (!cut) {
+			status = ninep_decode(bytes, len, dialects, msg);
+		} else {
+			status = decode_cut(pinfo, bytes, len, size, dialects, msg, &data_cut);
+			if (status == NINEP_UNKNOWN_TYPE) { /* the engine sees its header */
+				msg->size = size;
+				msg->type = bytes[NINEP_SIZESZ];
+				msg->tag = ninep_get16(bytes + NINEP_SIZESZ + NINEP_BIT8SZ);
+			}
+		}
+		/* A cut message counts whole when its captured head decides
+		 * every field but the data; otherwise by its header alone. */
+		if (cut && status != NINEP_OK)
+			ninep_snap_unsure(conv, pinfo); /* the engine sees only its header */
 		info = ninep_track(conv, pinfo, bytes, len, msg, dialects, guessed, status == NINEP_OK);
 		p_add_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index, info);
 	} else {
@@ -399,15 +487,23 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 			info->frame = pinfo->num;
 			info->time = pinfo->abs_ts;
 		}
-		status = ninep_decode(bytes, len, info->decode_dialects, msg);
-		info->type = msg->type;
-		info->tag = msg->tag;
+		status = cut ? decode_cut(pinfo, bytes, len, size, info->decode_dialects, msg, &data_cut)
+			     : ninep_decode(bytes, len, info->decode_dialects, msg);
+		info->type = bytes[NINEP_SIZESZ];
+		info->tag = ninep_get16(bytes + NINEP_SIZESZ + NINEP_BIT8SZ);
 	}
 	/* A type the connection's dialect lacks: decode it anyway, and say so. */
 	bool wrong_dialect = false;
 	if (status == NINEP_UNKNOWN_TYPE && info->decode_dialects != NINEP_DIALECT_ANY) {
 		wrong_dialect = true;
-		status = ninep_decode(bytes, len, NINEP_DIALECT_ANY, msg);
+		status = cut ? decode_cut(pinfo, bytes, len, size, NINEP_DIALECT_ANY, msg, &data_cut)
+			     : ninep_decode(bytes, len, NINEP_DIALECT_ANY, msg);
+	}
+	if (cut) {
+		/* whatever the decoder said, these are the header's */
+		msg->size = size;
+		msg->type = info->type;
+		msg->tag = info->tag;
 	}
 
 	const char *name = ninep_type_name(msg->type);
@@ -431,8 +527,17 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 		expert_add_info_format(pinfo, ti, &ninep_ei.wrong_dialect, "%s is not a message of %s", name,
 				       ninep_dialect_name(info->decode_dialects));
 
-	add_items(sub, tvb, pinfo, bytes, msg, info);
-	if (status != NINEP_OK) {
+	add_items(sub, tvb, pinfo, bytes, msg, info, data_cut);
+	if (cut) {
+		/* Not a fault: the capture kept only the head of the message. */
+		pi = proto_tree_add_uint_format(sub, ninep_hf.not_captured, tvb, 0, 0, size - len,
+						"%u bytes not captured", size - len);
+		proto_item_set_generated(pi);
+		if (snaplen_note)
+			expert_add_info_format(pinfo, pi, &ninep_ei.snaplen,
+					       "The capture's snaplen cut messages of this connection: their headers, "
+					       "links and response times are shown, their payload only as captured");
+	} else if (status != NINEP_OK) {
 		/* Point at the offending field's bytes, or at the end. */
 		uint32_t at = msg->problem_offset < len ? msg->problem_offset : len;
 		proto_item *bad = proto_tree_add_item(sub, ninep_hf.not_9p, tvb, at, len - at, ENC_NA);
@@ -441,9 +546,8 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 				       msg->problem_field ? ": " : "",
 				       msg->problem ? msg->problem : ninep_status_name(status));
 	}
-	add_tracking(sub, tvb, pinfo, info, ti);
+	add_tracking(sub, tvb, pinfo, conv, info, ti);
 	queue_tap(pinfo, conv, info);
-	return (int)tvb_reported_length(tvb);
 }
 
 /* Which side is the client: the side the registered port is not on, or
@@ -464,7 +568,7 @@ static void decide_client(struct conv_state *conv, tvbuff_t *tvb, packet_info *p
 	conv_set_client(conv, pinfo, pinfo->match_uint == pinfo->destport);
 }
 
-int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
 	struct conv_state *conv = conv_state_get(pinfo, true);
 	if (!conv_has_client(conv))
@@ -472,7 +576,12 @@ int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 	col_set_str(pinfo->cinfo, COL_PROTOCOL, "9P");
 	col_clear(pinfo->cinfo, COL_INFO);
 
+	/* A direction whose payload the snaplen cut is framed by sequence
+	 * numbers (snaplen.c): TCP cannot reassemble a cut segment. */
+	if (ninep_snap_dissect(tvb, pinfo, tree, conv, data))
+		return (int)tvb_captured_length(tvb);
 	tcp_dissect_pdus(tvb, pinfo, tree, TRUE, NINEP_HDRSZ, get_message_len, dissect_message, conv);
+	ninep_snap_follow(tvb, pinfo, conv, data);
 	return (int)tvb_captured_length(tvb);
 }
 
@@ -488,9 +597,18 @@ gboolean ninep_dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		return FALSE;
 	int requests;
 	uint32_t size;
-	enum ninep_detect found = ninep_detect(tvb_get_ptr(tvb, 0, avail), avail, &requests, &size);
-	if (found != NINEP_DETECT_YES && found != NINEP_DETECT_HEAD)
-		return FALSE;
+	const guint8 *head = tvb_get_ptr(tvb, 0, avail);
+	enum ninep_detect found = ninep_detect(head, avail, &requests, &size);
+	if (found != NINEP_DETECT_YES && found != NINEP_DETECT_HEAD) {
+		/* A segment the snaplen cut cannot show a whole message: take a
+		 * plausible header whose message fills the segment exactly. */
+		guint reported = tvb_reported_length(tvb);
+		if (avail >= reported ||
+		    !ninep_plausible_header(head, avail, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY,
+					    ninep_is_request(head[NINEP_SIZESZ])) ||
+		    ninep_get32(head) != reported)
+			return FALSE;
+	}
 
 	conversation_t *conversation = find_or_create_conversation(pinfo);
 	conversation_set_dissector(conversation, ninep_handle);

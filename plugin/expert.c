@@ -18,8 +18,9 @@ void ninep_register_expert(void)
 				      "Bytes on a 9P connection that are not 9P", EXPFILL } },
 		{ &ninep_ei.size_above_msize, { "ninep.size.above_msize", PI_MALFORMED, PI_ERROR,
 						"Message size above the negotiated msize", EXPFILL } },
-		{ &ninep_ei.truncated, { "ninep.truncated.expert", PI_SEQUENCE, PI_WARN,
-					 "Message cut by the capture's snaplen", EXPFILL } },
+		/* Once per connection: a snaplen is a choice, not a fault. */
+		{ &ninep_ei.snaplen, { "ninep.snaplen", PI_SEQUENCE, PI_NOTE,
+				       "The capture's snaplen cut messages of this connection", EXPFILL } },
 		{ &ninep_ei.reply_without_request, { "ninep.reply_without_request", PI_SEQUENCE, PI_WARN,
 						     "Reply with no request", EXPFILL } },
 		/* Shown on the second pass (tshark -2, or the GUI after loading):

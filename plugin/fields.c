@@ -18,7 +18,8 @@ enum {
 #include <ninep/fields.def>
 };
 
-struct ninep_hf ninep_hf = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+struct ninep_hf ninep_hf = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+			     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 struct ninep_ett ninep_ett = { -1, -1, -1, -1, -1, -1, -1 };
 
 /* The field of each fields.def row; rows sharing a filter share the id. */
@@ -298,8 +299,13 @@ void ninep_register_fields(void)
 					     "A later request reusing this tag before its reply", HFILL } },
 		{ &ninep_hf.not_9p, { "Data (not 9P)", "ninep.not_9p", FT_BYTES, BASE_NONE, NULL, 0,
 				      "Bytes on a 9P connection that are not 9P messages", HFILL } },
-		{ &ninep_hf.truncated, { "Truncated message", "ninep.truncated", FT_BYTES, BASE_NONE, NULL, 0,
-					 "The captured part of a message the capture's snaplen cut", HFILL } },
+		{ &ninep_hf.not_captured, { "Bytes not captured", "ninep.not_captured", FT_UINT32, BASE_DEC, NULL, 0,
+					    "Bytes of this message the capture's snaplen cut", HFILL } },
+		{ &ninep_hf.snap_part, { "Part of a message", "ninep.part", FT_NONE, BASE_NONE, NULL, 0,
+					 "Bytes of a message shown in the frame that completes it", HFILL } },
+		{ &ninep_hf.snap_lost, { "Framing lost", "ninep.framing_lost", FT_NONE, BASE_NONE, NULL, 0,
+					 "Bytes after a message boundary whose size field was not captured",
+					 HFILL } },
 		{ &ninep_hf.stat_entry, { "Stat entry", "ninep.stat_entry", FT_NONE, BASE_NONE, NULL, 0,
 					  "One stat record of a directory read", HFILL } },
 		{ &ninep_hf.dirent, { "Directory entry", "ninep.dirent", FT_NONE, BASE_NONE, NULL, 0,

@@ -39,7 +39,9 @@ struct ninep_hf {
 	int request_in, response_in, time, request_type;
 	int path, session, session_key_frame, flushes, flushed_by, tag_reused_by;
 	int not_9p;       /* bytes on a 9P connection that are not 9P */
-	int truncated;    /* a message the capture's snaplen cut */
+	int not_captured; /* a message the capture's snaplen cut: its bytes not captured */
+	int snap_part;    /* bytes of a message shown in another frame (framed by sequence numbers) */
+	int snap_lost;    /* bytes after a message boundary the capture lost */
 	int stat_entry;   /* a stat record of a directory Rread */
 	int dirent;       /* one Rreaddir entry */
 	int mumble;       /* the MUMBLE record on an auth fid */
@@ -64,7 +66,7 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 
 /* ---- expert.c ------------------------------------------------------------ */
 struct ninep_ei {
-	expert_field malformed, not_9p, size_above_msize, truncated;
+	expert_field malformed, not_9p, size_above_msize, snaplen;
 	expert_field reply_without_request, never_answered, tag_reused, flushed;
 	expert_field error_reply;
 	expert_field fid_unknown, fid_reused;
@@ -124,6 +126,9 @@ uint32_t conv_max_size(const struct conv_state *conv, uint32_t frame);
 /* The dialect to decode with now (first pass), and whether it is a guess. */
 unsigned conv_dialect(const struct conv_state *conv, bool *guessed);
 const char *conv_label(const struct conv_state *conv);
+/* Where snaplen.c keeps its state for the conversation (NULL until used). */
+struct ninep_snap;
+struct ninep_snap **conv_snap(struct conv_state *conv);
 
 /*
  * First pass: update the conversation with one decoded message and return
@@ -137,9 +142,40 @@ struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, c
 
 /* ---- dissect.c ----------------------------------------------------------- */
 int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+/*
+ * One message whose 7-byte header is in tvb and plausible: tvb's reported
+ * length is the message's size, its captured length what the capture holds
+ * of it (less when the snaplen cut it).  `snaplen_note` adds the
+ * connection's one note that the snaplen cut its messages.
+ */
+void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, struct conv_state *conv,
+		       bool snaplen_note);
+/* Bytes from offset to the end of tvb that are not 9P (framing stops). */
+void ninep_show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree *tree, struct conv_state *conv);
+/* Could a message with this header come from this side at this frame? */
+bool ninep_header_plausible(const guint8 *header, const struct conv_state *conv, const packet_info *pinfo);
 gboolean ninep_dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 /* The handle the heuristic gives a conversation it recognises. */
 void ninep_set_handle(dissector_handle_t handle);
+
+/* ---- snaplen.c ----------------------------------------------------------- */
+/*
+ * Captures whose snaplen cut the payload.  Wireshark's TCP reassembly does
+ * not reassemble a cut segment, so from the first cut segment of a
+ * direction on, that direction is framed here from TCP sequence numbers
+ * and 9P size fields.  ninep_snap_dissect shows such a frame and returns
+ * true; false leaves the frame to tcp_dissect_pdus, after which
+ * ninep_snap_follow notes (first pass) where its framing left off.
+ */
+bool ninep_snap_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, struct conv_state *conv, void *tcpinfo);
+void ninep_snap_follow(tvbuff_t *tvb, packet_info *pinfo, struct conv_state *conv, void *tcpinfo);
+/* Whether, in frames from..to, the snaplen hid what a message of the
+ * connection said (its boundary, its type and tag, or fields the engine
+ * needed): a reply, request or fid missing then is explained by the cut,
+ * and is no fault of the connection. */
+bool ninep_snap_lost(struct conv_state *conv, uint32_t from, uint32_t to);
+/* This frame's message was cut before the fields the engine needed (first pass). */
+void ninep_snap_unsure(struct conv_state *conv, const packet_info *pinfo);
 
 /* ---- stats.c ------------------------------------------------------------- */
 extern int ninep_tap;

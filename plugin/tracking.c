@@ -37,6 +37,7 @@ struct conv_state {
 	const char *last_path; /* the path most recently kept, shared by the messages that name it */
 	struct ninep_conv engine;
 	struct conv_state *next_open; /* every conversation of the file, to close at its end */
+	struct ninep_snap *snap; /* framing by sequence numbers once the snaplen cut a segment (snaplen.c) */
 };
 
 /* The conversations and 9P2000.e sessions of the file being dissected:
@@ -141,6 +142,11 @@ int conv_direction(const struct conv_state *conv, const packet_info *pinfo)
 	if (pinfo->srcport == conv->client_port && addresses_equal(&pinfo->src, &conv->client_addr))
 		return NINEP_DIR_C2S;
 	return NINEP_DIR_S2C;
+}
+
+struct ninep_snap **conv_snap(struct conv_state *conv)
+{
+	return &conv->snap;
 }
 
 const char *conv_label(const struct conv_state *conv)
