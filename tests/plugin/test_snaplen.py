@@ -4,8 +4,11 @@ On a capture whose snaplen cut the payload, every 9P message whose 7-byte
 header (size, type, tag) was captured is shown, in the frame that completes
 it, and every exchange whose two headers were captured is linked, with the
 request type, tag, request frame and response time of the whole capture;
-no other message or link is shown, and no cut brings a Malformed, an error
-expert or a "not 9P" warning (one snaplen note per connection at most).
+no other message or link is shown, and the cut brings no Malformed, no
+error and no warning that the whole capture does not have (one snaplen
+note per connection at most).  Snaplens: one that cuts into the TCP header,
+then the link+IP+TCP headers plus 0, 4 (size only), 7 (the header
+exactly), 30, 62 and 134 payload bytes.
 
 The expectation does not come from the plugin on the cut capture.  This
 file reads the WHOLE capture itself (pcap, Ethernet, IPv4, TCP), frames
