@@ -603,10 +603,8 @@ gboolean ninep_dissect_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		/* A segment the snaplen cut cannot show a whole message: take a
 		 * plausible header whose message fills the segment exactly. */
 		guint reported = tvb_reported_length(tvb);
-		if (avail >= reported ||
-		    !ninep_plausible_header(head, avail, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY,
-					    ninep_is_request(head[NINEP_SIZESZ])) ||
-		    ninep_get32(head) != reported)
+		if (avail >= reported || !ninep_fills_cut_packet(head, avail, reported, NINEP_MSIZE_UNKNOWN_MAX,
+								 NINEP_DIALECT_ANY, &requests))
 			return FALSE;
 	}
 

@@ -295,14 +295,13 @@ static void ev_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t b
 	 * is a message the snaplen cut (9P peers write a message per packet):
 	 * the connection is 9P.  (A whole message is recognised as usual.) */
 	struct framer *f = &c->dir[side];
-	if (f->len >= NINEP_HDRSZ && ninep_get32(f->buf) == f->len + bytes) {
-		int requests = ninep_is_request(f->buf[NINEP_SIZESZ]);
-		if (ninep_plausible_header(f->buf, f->len, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY, requests)) {
-			decide(c, requests ? side : 1 - side, side, 0);
-			if (c->decided)
-				framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
-			return;
-		}
+	int requests;
+	if (ninep_fills_cut_packet(f->buf, f->len, f->len + bytes, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY,
+				   &requests)) {
+		decide(c, requests ? side : 1 - side, side, 0);
+		if (c->decided)
+			framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
+		return;
 	}
 	/* What was held cannot be completed. */
 	f->len = 0;

@@ -260,8 +260,9 @@ void framer_uncaptured(struct framer *f, const struct framer_env *env, uint64_t 
 		 * where the packet ends, the packet held that one message (what
 		 * 9P clients and servers write): framing resumes with it.  Anything
 		 * else was not 9P as far as anyone can tell. */
-		if (ninep_get32(f->buf) == f->len + bytes &&
-		    ninep_plausible_header(f->buf, f->len, *env->max_size, *env->dialects, env->requests)) {
+		int requests;
+		if (ninep_fills_cut_packet(f->buf, f->len, f->len + bytes, *env->max_size, *env->dialects, &requests) &&
+		    requests == env->requests) {
 			f->state = FRAMER_SYNC;
 		} else {
 			env->skipped(env->ctx, f->state == FRAMER_RESYNC_GAP ? SKIP_RESYNC : SKIP_GARBAGE, f->len);

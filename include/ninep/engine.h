@@ -96,6 +96,16 @@ enum ninep_detect {
  * *requests says which direction the message is, *size its size.
  */
 enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, uint32_t *size);
+/*
+ * The evidence a capture cut by the snaplen gives where no whole message
+ * can: buf holds the `captured` first bytes of a packet of `packet_len`
+ * payload bytes, and starts with a plausible header (for the direction its
+ * type says, within max_size, of a type of `dialects`) whose size is
+ * exactly packet_len.  9P peers write a message per packet, so such a
+ * packet is one message.  *requests says its direction.
+ */
+int ninep_fills_cut_packet(const uint8_t *buf, size_t captured, uint64_t packet_len, uint32_t max_size,
+			   unsigned dialects, int *requests);
 
 /*
  * How a message at a boundary fits its conversation.  A header that is 9P

@@ -64,6 +64,15 @@ enum ninep_detect ninep_detect(const uint8_t *buf, size_t len, int *requests, ui
 	return NINEP_DETECT_YES;
 }
 
+int ninep_fills_cut_packet(const uint8_t *buf, size_t captured, uint64_t packet_len, uint32_t max_size,
+			   unsigned dialects, int *requests)
+{
+	if (captured < NINEP_HDRSZ || ninep_get32(buf) != packet_len)
+		return 0;
+	*requests = ninep_is_request(buf[NINEP_SIZESZ]);
+	return ninep_plausible_header(buf, captured, max_size, dialects, *requests);
+}
+
 /* m keeps the message's header and the decoder's problem, nothing else. */
 static void header_only(const uint8_t *buf, struct ninep_msg *m)
 {
