@@ -73,9 +73,6 @@ struct analysis {
 	uint64_t n_connections;
 	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
-	/* Added to the reassembler's ids.  0 now that the inputs of an analysis
-	 * are one capture read by one reassembler (capture/merge.c). */
-	uint64_t conn_id_base;
 	unsigned current_input;     /* index of the input whose packet is being read */
 	struct capture_stats capture; /* summed over the inputs */
 	struct input_status inputs[ANALYSIS_MAX_INPUTS];

@@ -216,7 +216,7 @@ static void ev_open(void *ctx, struct tcp_conn *conn)
 	c->a = a;
 	c->tcp = conn;
 	c->connection = xcalloc(1, sizeof *c->connection);
-	c->connection->id = a->conn_id_base + conn->id;
+	c->connection->id = conn->id; /* one reassembler for every input (capture/merge.c) */
 	c->connection->input = a->current_input;
 	c->connection->handshake_rtt_ns = -1;
 	c->forced_client_side = client_side;

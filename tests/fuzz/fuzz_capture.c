@@ -173,11 +173,8 @@ static void run_one(struct analysis *a, struct splitter *s)
 		snprintf(st->error, sizeof st->error, "%s", err);
 	}
 	(void)capture_progress(in);
-	const struct capture_stats *stats = reasm_stats(r);
-	uint64_t connections = stats->connections;
-	analysis_add_capture_stats(a, stats);
+	analysis_add_capture_stats(a, reasm_stats(r));
 	reasm_free(r, capture_last_ns(in));
-	a->conn_id_base += connections;
 	capture_close(in);
 }
 
