@@ -51,7 +51,9 @@ static const value_string open_access_names[] = {
 static const value_string lopen_access_names[] = {
 	{ 0, "O_RDONLY" }, { 1, "O_WRONLY" }, { 2, "O_RDWR" }, { 0, NULL },
 };
-/* S_IFMT values (octal, as in <sys/stat.h>) */
+/* S_IFMT values (octal, as in <sys/stat.h>).  ninep.mode.type carries the
+ * mode's S_IFMT bits unshifted, so these are its values and its filter
+ * values: ninep.mode.type == 0040000 is a directory. */
 static const value_string posix_type_names[] = {
 	{ 0010000, "FIFO" }, { 0020000, "Character device" }, { 0040000, "Directory" },
 	{ 0060000, "Block device" }, { 0100000, "Regular file" }, { 0120000, "Symbolic link" },
@@ -70,7 +72,9 @@ static int *const open_mode_bits[] = { &hf_om_access, &hf_om_trunc, &hf_om_rclos
 static int *const perm_bits[] = { &hf_dm_dir, &hf_dm_append, &hf_dm_excl, &hf_dm_mount, &hf_dm_auth,
 				  &hf_dm_tmp, &hf_dm_symlink, &hf_dm_device, &hf_dm_namedpipe, &hf_dm_socket,
 				  &hf_dm_setuid, &hf_dm_setgid, &hf_dm_rwx, NULL };
-static int *const posix_mode_bits[] = { &hf_pm_type, &hf_pm_suid, &hf_pm_sgid, &hf_pm_svtx, &hf_pm_rwx, NULL };
+/* The type is added on its own (unshifted), before these. */
+static int *const posix_mode_bits[] = { &hf_pm_suid, &hf_pm_sgid, &hf_pm_svtx, &hf_pm_rwx, NULL };
+#define POSIX_S_IFMT 0170000u
 static int *const open_flags_bits[] = { &hf_of_access, &hf_of_creat, &hf_of_excl, &hf_of_noctty, &hf_of_trunc,
 					&hf_of_append, &hf_of_nonblock, &hf_of_dsync, &hf_of_fasync, &hf_of_direct,
 					&hf_of_largefile, &hf_of_directory, &hf_of_nofollow, &hf_of_noatime,
@@ -357,8 +361,11 @@ void ninep_register_fields(void)
 				   NULL, HFILL } },
 		{ &hf_dm_rwx, { "Permission bits", "ninep.perm.rwx", FT_UINT32, BASE_OCT, NULL, 0777, NULL, HFILL } },
 
-		{ &hf_pm_type, { "File type", "ninep.mode.type", FT_UINT32, BASE_OCT, VALS(posix_type_names), 0170000,
-				 NULL, HFILL } },
+		/* No bitmask: Wireshark would shift the value right by 12, and the
+		 * filter would need 4 for a directory instead of S_IFDIR. */
+		{ &hf_pm_type, { "File type", "ninep.mode.type", FT_UINT32, BASE_OCT, VALS(posix_type_names), 0,
+				 "The S_IFMT bits of the mode (mode & 0170000): 0040000 directory, 0100000 regular "
+				 "file, ...", HFILL } },
 		{ &hf_pm_suid, { "Set user id", "ninep.mode.suid", FT_BOOLEAN, 32, NULL, 04000, NULL, HFILL } },
 		{ &hf_pm_sgid, { "Set group id", "ninep.mode.sgid", FT_BOOLEAN, 32, NULL, 02000, NULL, HFILL } },
 		{ &hf_pm_svtx, { "Sticky", "ninep.mode.sticky", FT_BOOLEAN, 32, NULL, 01000, NULL, HFILL } },
@@ -412,6 +419,20 @@ static proto_item *add_qid(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t off
 	return item;
 }
 
+/* A POSIX st_mode: the file type (its S_IFMT bits, unshifted), then the
+ * set-id, sticky and permission bits. */
+static proto_item *add_posix_mode(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t offset)
+{
+	guint32 mode = tvb_get_letohl(tvb, offset);
+	guint32 type = mode & POSIX_S_IFMT;
+	proto_item *item = proto_tree_add_item(tree, hf, tvb, offset, NINEP_BIT32SZ, ENC_LITTLE_ENDIAN);
+	proto_item_append_text(item, ", File type: %s", val_to_str_const(type, posix_type_names, "Unknown"));
+	proto_tree *sub = proto_item_add_subtree(item, ninep_ett.bits);
+	proto_tree_add_uint(sub, hf_pm_type, tvb, offset, NINEP_BIT32SZ, type);
+	proto_tree_add_bitmask_list(sub, tvb, offset, NINEP_BIT32SZ, posix_mode_bits, ENC_LITTLE_ENDIAN);
+	return item;
+}
+
 proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item)
 {
 	if (tree == NULL)
@@ -434,8 +455,7 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, perm_bits,
 					      ENC_LITTLE_ENDIAN);
 	case NINEP_SHOW_POSIX_MODE:
-		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, posix_mode_bits,
-					      ENC_LITTLE_ENDIAN);
+		return add_posix_mode(tree, hf, tvb, item->offset);
 	case NINEP_SHOW_OPEN_FLAGS:
 		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, open_flags_bits,
 					      ENC_LITTLE_ENDIAN);
