@@ -38,6 +38,13 @@ static int hf_dm_dir = -1, hf_dm_append = -1, hf_dm_excl = -1, hf_dm_mount = -1,
 	   hf_dm_setuid = -1, hf_dm_setgid = -1, hf_dm_rwx = -1;
 /* POSIX st_mode */
 static int hf_pm_type = -1, hf_pm_suid = -1, hf_pm_sgid = -1, hf_pm_svtx = -1, hf_pm_rwx = -1;
+/* 9P2000.L attribute masks: P9_GETATTR_* (Tgetattr request_mask, Rgetattr
+ * valid) and P9_SETATTR_* (Tsetattr valid) */
+static int hf_ga_mode = -1, hf_ga_nlink = -1, hf_ga_uid = -1, hf_ga_gid = -1, hf_ga_rdev = -1, hf_ga_atime = -1,
+	   hf_ga_mtime = -1, hf_ga_ctime = -1, hf_ga_ino = -1, hf_ga_size = -1, hf_ga_blocks = -1, hf_ga_btime = -1,
+	   hf_ga_gen = -1, hf_ga_data_version = -1;
+static int hf_sa_mode = -1, hf_sa_uid = -1, hf_sa_gid = -1, hf_sa_size = -1, hf_sa_atime = -1, hf_sa_mtime = -1,
+	   hf_sa_ctime = -1, hf_sa_atime_set = -1, hf_sa_mtime_set = -1;
 /* Linux open(2) flags as 9P2000.L carries them */
 static int hf_of_access = -1, hf_of_creat = -1, hf_of_excl = -1, hf_of_noctty = -1, hf_of_trunc = -1,
 	   hf_of_append = -1, hf_of_nonblock = -1, hf_of_dsync = -1, hf_of_fasync = -1, hf_of_direct = -1,
@@ -75,6 +82,11 @@ static int *const perm_bits[] = { &hf_dm_dir, &hf_dm_append, &hf_dm_excl, &hf_dm
 /* The type is added on its own (unshifted), before these. */
 static int *const posix_mode_bits[] = { &hf_pm_suid, &hf_pm_sgid, &hf_pm_svtx, &hf_pm_rwx, NULL };
 #define POSIX_S_IFMT 0170000u
+static int *const getattr_bits[] = { &hf_ga_mode, &hf_ga_nlink, &hf_ga_uid, &hf_ga_gid, &hf_ga_rdev,
+				     &hf_ga_atime, &hf_ga_mtime, &hf_ga_ctime, &hf_ga_ino, &hf_ga_size,
+				     &hf_ga_blocks, &hf_ga_btime, &hf_ga_gen, &hf_ga_data_version, NULL };
+static int *const setattr_bits[] = { &hf_sa_mode, &hf_sa_uid, &hf_sa_gid, &hf_sa_size, &hf_sa_atime,
+				     &hf_sa_mtime, &hf_sa_ctime, &hf_sa_atime_set, &hf_sa_mtime_set, NULL };
 static int *const open_flags_bits[] = { &hf_of_access, &hf_of_creat, &hf_of_excl, &hf_of_noctty, &hf_of_trunc,
 					&hf_of_append, &hf_of_nonblock, &hf_of_dsync, &hf_of_fasync, &hf_of_direct,
 					&hf_of_largefile, &hf_of_directory, &hf_of_nofollow, &hf_of_noatime,
@@ -165,6 +177,7 @@ static void describe_row(const struct ninep_field *field, unsigned width, const 
 		break;
 	case NINEP_SHOW_HEX:
 	case NINEP_SHOW_SESSION_KEY:
+	case NINEP_SHOW_ATTR_MASK:
 		hfi->display = BASE_HEX;
 		break;
 	case NINEP_SHOW_FID:
@@ -371,6 +384,36 @@ void ninep_register_fields(void)
 		{ &hf_pm_svtx, { "Sticky", "ninep.mode.sticky", FT_BOOLEAN, 32, NULL, 01000, NULL, HFILL } },
 		{ &hf_pm_rwx, { "Permission bits", "ninep.mode.rwx", FT_UINT32, BASE_OCT, NULL, 0777, NULL, HFILL } },
 
+		/* 9P2000.L getattr mask bits (Linux include/net/9p/9p.h P9_GETATTR_*). */
+		{ &hf_ga_mode, { "P9_GETATTR_MODE", "ninep.getattr.mode", FT_BOOLEAN, 64, NULL, 0x1, NULL, HFILL } },
+		{ &hf_ga_nlink, { "P9_GETATTR_NLINK", "ninep.getattr.nlink", FT_BOOLEAN, 64, NULL, 0x2, NULL, HFILL } },
+		{ &hf_ga_uid, { "P9_GETATTR_UID", "ninep.getattr.uid", FT_BOOLEAN, 64, NULL, 0x4, NULL, HFILL } },
+		{ &hf_ga_gid, { "P9_GETATTR_GID", "ninep.getattr.gid", FT_BOOLEAN, 64, NULL, 0x8, NULL, HFILL } },
+		{ &hf_ga_rdev, { "P9_GETATTR_RDEV", "ninep.getattr.rdev", FT_BOOLEAN, 64, NULL, 0x10, NULL, HFILL } },
+		{ &hf_ga_atime, { "P9_GETATTR_ATIME", "ninep.getattr.atime", FT_BOOLEAN, 64, NULL, 0x20, NULL, HFILL } },
+		{ &hf_ga_mtime, { "P9_GETATTR_MTIME", "ninep.getattr.mtime", FT_BOOLEAN, 64, NULL, 0x40, NULL, HFILL } },
+		{ &hf_ga_ctime, { "P9_GETATTR_CTIME", "ninep.getattr.ctime", FT_BOOLEAN, 64, NULL, 0x80, NULL, HFILL } },
+		{ &hf_ga_ino, { "P9_GETATTR_INO", "ninep.getattr.ino", FT_BOOLEAN, 64, NULL, 0x100, NULL, HFILL } },
+		{ &hf_ga_size, { "P9_GETATTR_SIZE", "ninep.getattr.size", FT_BOOLEAN, 64, NULL, 0x200, NULL, HFILL } },
+		{ &hf_ga_blocks, { "P9_GETATTR_BLOCKS", "ninep.getattr.blocks", FT_BOOLEAN, 64, NULL, 0x400, NULL,
+				   HFILL } },
+		{ &hf_ga_btime, { "P9_GETATTR_BTIME", "ninep.getattr.btime", FT_BOOLEAN, 64, NULL, 0x800, NULL, HFILL } },
+		{ &hf_ga_gen, { "P9_GETATTR_GEN", "ninep.getattr.gen", FT_BOOLEAN, 64, NULL, 0x1000, NULL, HFILL } },
+		{ &hf_ga_data_version, { "P9_GETATTR_DATA_VERSION", "ninep.getattr.data_version", FT_BOOLEAN, 64, NULL,
+					 0x2000, NULL, HFILL } },
+		/* 9P2000.L setattr valid bits (P9_SETATTR_*, from Linux's ATTR_*). */
+		{ &hf_sa_mode, { "P9_SETATTR_MODE", "ninep.setattr.mode", FT_BOOLEAN, 32, NULL, 0x1, NULL, HFILL } },
+		{ &hf_sa_uid, { "P9_SETATTR_UID", "ninep.setattr.uid", FT_BOOLEAN, 32, NULL, 0x2, NULL, HFILL } },
+		{ &hf_sa_gid, { "P9_SETATTR_GID", "ninep.setattr.gid", FT_BOOLEAN, 32, NULL, 0x4, NULL, HFILL } },
+		{ &hf_sa_size, { "P9_SETATTR_SIZE", "ninep.setattr.size", FT_BOOLEAN, 32, NULL, 0x8, NULL, HFILL } },
+		{ &hf_sa_atime, { "P9_SETATTR_ATIME", "ninep.setattr.atime", FT_BOOLEAN, 32, NULL, 0x10, NULL, HFILL } },
+		{ &hf_sa_mtime, { "P9_SETATTR_MTIME", "ninep.setattr.mtime", FT_BOOLEAN, 32, NULL, 0x20, NULL, HFILL } },
+		{ &hf_sa_ctime, { "P9_SETATTR_CTIME", "ninep.setattr.ctime", FT_BOOLEAN, 32, NULL, 0x40, NULL, HFILL } },
+		{ &hf_sa_atime_set, { "P9_SETATTR_ATIME_SET", "ninep.setattr.atime_set", FT_BOOLEAN, 32, NULL, 0x80,
+				      NULL, HFILL } },
+		{ &hf_sa_mtime_set, { "P9_SETATTR_MTIME_SET", "ninep.setattr.mtime_set", FT_BOOLEAN, 32, NULL, 0x100,
+				      NULL, HFILL } },
+
 		/* Linux generic open(2) flag values, which 9P2000.L uses on the wire. */
 		{ &hf_of_access, { "Access", "ninep.open_flags.access", FT_UINT32, BASE_DEC, VALS(lopen_access_names),
 				   03, NULL, HFILL } },
@@ -459,6 +502,18 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 	case NINEP_SHOW_OPEN_FLAGS:
 		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, open_flags_bits,
 					      ENC_LITTLE_ENDIAN);
+	case NINEP_SHOW_ATTR_MASK: {
+		/* Tsetattr's valid[4] has the P9_SETATTR_* bits; request_mask[8]
+		 * and Rgetattr's valid[8] the P9_GETATTR_* bits.  (Wireshark 4.0's
+		 * proto_tree_add_bitmask_len takes no 64-bit field: the bits go
+		 * under the value.) */
+		proto_item *mask = proto_tree_add_uint64(tree, hf, tvb, item->offset, item->length, item->value);
+		proto_tree *sub = proto_item_add_subtree(mask, ninep_ett.bits);
+		proto_tree_add_bitmask_list(sub, tvb, item->offset, (int)item->length,
+					    strcmp(item->field->key, "Tsetattr.valid") == 0 ? setattr_bits : getattr_bits,
+					    ENC_LITTLE_ENDIAN);
+		return mask;
+	}
 	case NINEP_SHOW_UNIXTIME: {
 		nstime_t when = { (time_t)item->value, 0 };
 		return proto_tree_add_time(tree, hf, tvb, item->offset, item->length, &when);

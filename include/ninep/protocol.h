@@ -117,6 +117,7 @@ enum ninep_shown_as {
 	NINEP_SHOW_SESSION_KEY,
 	NINEP_SHOW_LOCK_TYPE,
 	NINEP_SHOW_LOCK_STATUS,
+	NINEP_SHOW_ATTR_MASK,
 };
 
 /* One row of fields.def. */

@@ -43,10 +43,59 @@ def check_posix_file_type(plugin, check):
     check.true("no Unknown file type", "File type: Unknown" not in verbose(plugin, pcap, "ninep.type==25"))
 
 
+# Linux include/net/9p/9p.h (and doc/9p-wire.md): the getattr and setattr bits.
+GETATTR_BITS = [("mode", 0x1), ("nlink", 0x2), ("uid", 0x4), ("gid", 0x8), ("rdev", 0x10), ("atime", 0x20),
+                ("mtime", 0x40), ("ctime", 0x80), ("ino", 0x100), ("size", 0x200), ("blocks", 0x400),
+                ("btime", 0x800), ("gen", 0x1000), ("data_version", 0x2000)]
+SETATTR_BITS = [("mode", 0x1), ("uid", 0x2), ("gid", 0x4), ("size", 0x8), ("atime", 0x10), ("mtime", 0x20),
+                ("ctime", 0x40), ("atime_set", 0x80), ("mtime_set", 0x100)]
+P9_GETATTR_BASIC = 0x7ff  # MODE .. BLOCKS
+
+
+def bits_filter(prefix, bits, value):
+    """A filter true when every named bit is as value has it."""
+    return " && ".join("%s.%s == %d" % (prefix, name, 1 if value & bit else 0) for name, bit in bits)
+
+
+def check_attr_masks(plugin, check):
+    """Defect 2: the Tgetattr request mask, the Rgetattr valid mask and the
+    Tsetattr valid mask are shown bit by bit."""
+    # clients/l_client.py asks every Tgetattr for P9_GETATTR_BASIC.
+    pcap, _ = capture_named("diod_9p2000L_l_client")
+    tgetattr = frames(plugin, pcap, "ninep.type==24")
+    check.true("l_client: Tgetattrs", len(tgetattr) > 0)
+    check.equal("l_client: every Tgetattr asks MODE..BLOCKS and not BTIME, GEN, DATA_VERSION",
+                frames(plugin, pcap, "ninep.type==24 && " + bits_filter("ninep.getattr", GETATTR_BITS,
+                                                                         P9_GETATTR_BASIC)), tgetattr)
+    text = verbose(plugin, pcap, "frame.number==%d" % tgetattr[0])
+    for line in ("= P9_GETATTR_MODE: True", "= P9_GETATTR_BLOCKS: True", "= P9_GETATTR_BTIME: False",
+                 "= P9_GETATTR_DATA_VERSION: False"):
+        check.true("l_client Tgetattr shows %r" % line, line in text, text)
+    # An Rgetattr's valid mask has the same bits (diod fills at least the basic ones).
+    rgetattr = frames(plugin, pcap, "ninep.type==25")
+    check.equal("l_client: every Rgetattr's valid mask names its bits",
+                frames(plugin, pcap, "ninep.type==25 && ninep.getattr.mode == 1 && ninep.getattr.size == 1"),
+                rgetattr)
+
+    # captures/generator/cases_dialect.c: Tsetattr valid = P9_SETATTR_MODE | P9_SETATTR_SIZE.
+    pcap, _ = capture_named("dialect_9p2000L")
+    tsetattr = frames(plugin, pcap, "ninep.type==26")
+    check.equal("dialect_9p2000L: one Tsetattr", len(tsetattr), 1)
+    check.equal("dialect_9p2000L: Tsetattr valid is MODE|SIZE, bit by bit",
+                frames(plugin, pcap, "ninep.type==26 && " + bits_filter("ninep.setattr", SETATTR_BITS, 0x1 | 0x8)),
+                tsetattr)
+    text = verbose(plugin, pcap, "ninep.type==26")
+    for line in ("= P9_SETATTR_MODE: True", "= P9_SETATTR_UID: False", "= P9_SETATTR_SIZE: True",
+                 "= P9_SETATTR_MTIME_SET: False"):
+        check.true("Tsetattr shows %r" % line, line in text, text)
+    check.true("Tsetattr valid shows no getattr bit", "P9_GETATTR" not in text, text)
+
+
 def main():
     plugin = plugin_path()
     check = Checker()
     check_posix_file_type(plugin, check)
+    check_attr_masks(plugin, check)
     check.finish()
 
 
