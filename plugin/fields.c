@@ -66,6 +66,11 @@ static const value_string posix_type_names[] = {
 	{ 0060000, "Block device" }, { 0100000, "Regular file" }, { 0120000, "Symbolic link" },
 	{ 0140000, "Socket" }, { 0, NULL },
 };
+/* d_type of an Rreaddir entry (<dirent.h>) */
+static const value_string dirent_type_names[] = {
+	{ 0, "DT_UNKNOWN" }, { 1, "DT_FIFO" }, { 2, "DT_CHR" }, { 4, "DT_DIR" }, { 6, "DT_BLK" },
+	{ 8, "DT_REG" },     { 10, "DT_LNK" }, { 12, "DT_SOCK" }, { 14, "DT_WHT" }, { 0, NULL },
+};
 static const value_string lock_type_names[] = {
 	{ 0, "RDLCK" }, { 1, "WRLCK" }, { 2, "UNLCK" }, { 0, NULL },
 };
@@ -220,6 +225,9 @@ static void describe_row(const struct ninep_field *field, unsigned width, const 
 	case NINEP_SHOW_UNIXTIME:
 		hfi->type = FT_ABSOLUTE_TIME;
 		hfi->display = ABSOLUTE_TIME_UTC;
+		break;
+	case NINEP_SHOW_DIRENT_TYPE:
+		hfi->strings = VALS(dirent_type_names);
 		break;
 	case NINEP_SHOW_LOCK_TYPE:
 		hfi->strings = VALS(lock_type_names);
@@ -526,6 +534,7 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 	case NINEP_SHOW_SESSION_KEY:
 	case NINEP_SHOW_LOCK_TYPE:
 	case NINEP_SHOW_LOCK_STATUS:
+	case NINEP_SHOW_DIRENT_TYPE:
 		break;
 	}
 	if (row_width[row] == NINEP_BIT64SZ || item->field->shown_as == NINEP_SHOW_SESSION_KEY)

@@ -118,6 +118,7 @@ enum ninep_shown_as {
 	NINEP_SHOW_LOCK_TYPE,
 	NINEP_SHOW_LOCK_STATUS,
 	NINEP_SHOW_ATTR_MASK,
+	NINEP_SHOW_DIRENT_TYPE,
 };
 
 /* One row of fields.def. */

@@ -91,11 +91,37 @@ def check_attr_masks(plugin, check):
     check.true("Tsetattr valid shows no getattr bit", "P9_GETATTR" not in text, text)
 
 
+# <dirent.h> d_type values
+DT_DIR = 4
+DT_REG = 8
+
+
+def check_dirent_type(plugin, check):
+    """Defect 3: Rreaddir's dirent type is named.  In diod ls_cat, ".", ".."
+    and "sub" are directories (DT_DIR), the files listed regular (DT_REG)."""
+    pcap, _ = capture_named("diod_9p2000L_ls_cat")
+    rows = fields(plugin, pcap, ["ninep.dirent.name", "ninep.dirent.type"], two_pass=True,
+                  display_filter="ninep.type==41")
+    entries = [(n, int(t)) for r in rows for n, t in zip(r["ninep.dirent.name"], r["ninep.dirent.type"])]
+    names = [n for n, _ in entries]
+    check.true("ls_cat: Rreaddir lists sub and files", "sub" in names and "echo.txt" in names, repr(names))
+    for name, value in entries:
+        want = DT_DIR if name in (".", "..", "sub") else DT_REG
+        check.equal("ls_cat: dirent %s type" % name, value, want)
+    check.equal("ls_cat: ninep.dirent.type == 4 and name sub",
+                len(frames(plugin, pcap, 'ninep.dirent.name == "sub" && ninep.dirent.type == %d' % DT_DIR)), 1)
+    text = verbose(plugin, pcap, "ninep.type==41")
+    check.true("ls_cat: dirent types shown by name",
+               "Type: DT_DIR (4)" in text and "Type: DT_REG (8)" in text, text[:2000])
+    check.true("ls_cat: no bare dirent type", "Type: 4\n" not in text and "Type: 8\n" not in text)
+
+
 def main():
     plugin = plugin_path()
     check = Checker()
     check_posix_file_type(plugin, check)
     check_attr_masks(plugin, check)
+    check_dirent_type(plugin, check)
     check.finish()
 
 
