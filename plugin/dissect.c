@@ -85,7 +85,7 @@ void ninep_show_not_9p(tvbuff_t *tvb, int offset, packet_info *pinfo, proto_tree
 		    ninep_is_request(type) == (direction == NINEP_DIR_C2S)) {
 			const struct ninep_item size_item = { ninep_field_by_key("size"), NULL, (uint32_t)offset,
 							      NINEP_SIZESZ, size, 0 };
-			proto_item *si = ninep_add_item(sub, tvb, &size_item);
+			proto_item *si = ninep_add_item(sub, tvb, &size_item, NINEP_DIALECT_ANY);
 			/* max is the msize, or the tools' ceiling when a peer agreed to more */
 			expert_add_info_format(pinfo, si, &ninep_ei.size_above_msize, "%s size %u is above the %s %u",
 					       ninep_message_name(type), size,
@@ -138,7 +138,7 @@ static void add_records(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, con
 		proto_item *entry = proto_tree_add_item(tree, hf, tvb, offset, (gint)used, ENC_NA);
 		proto_tree *sub = proto_item_add_subtree(entry, ett);
 		for (unsigned i = 0; i < scratch->n_items; i++)
-			ninep_add_item(sub, tvb, &scratch->items[i]);
+			ninep_add_item(sub, tvb, &scratch->items[i], dialects);
 		const struct ninep_item *name = find_in(scratch, name_key);
 		if (name != NULL)
 			proto_item_append_text(entry, ": %s",
@@ -172,7 +172,7 @@ static void add_mumble(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, cons
 	enum ninep_status status =
 		ninep_decode_struct("mumble", record, record_len, NINEP_DIALECT_E, 0, scratch, &used);
 	for (unsigned i = 0; i < scratch->n_items; i++) {
-		proto_item *item = ninep_add_item(sub, record_tvb, &scratch->items[i]);
+		proto_item *item = ninep_add_item(sub, record_tvb, &scratch->items[i], NINEP_DIALECT_E);
 		if (strcmp(scratch->items[i].field->key, "mumble.key") == 0)
 			expert_add_info(pinfo, item, &ninep_ei.session_key_clear);
 	}
@@ -188,11 +188,11 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 	for (unsigned i = 0; i < msg->n_items; i++) {
 		const struct ninep_item *it = &msg->items[i];
 		if (it->depth > 0) {
-			ninep_add_item(record_tree != NULL ? record_tree : tree, tvb, it);
+			ninep_add_item(record_tree != NULL ? record_tree : tree, tvb, it, info->decode_dialects);
 			continue;
 		}
 		record_tree = NULL;
-		proto_item *item = ninep_add_item(tree, tvb, it);
+		proto_item *item = ninep_add_item(tree, tvb, it, info->decode_dialects);
 		enum ninep_wire wire = it->element != NULL ? it->element->wire : NINEP_WIRE_UINT;
 		if (wire == NINEP_WIRE_STRUCT) {
 			record_tree = proto_item_add_subtree(item, ninep_ett.stat);

@@ -85,6 +85,9 @@ static int *const perm_bits[] = { &hf_dm_dir, &hf_dm_append, &hf_dm_excl, &hf_dm
 				  &hf_dm_tmp, &hf_dm_symlink, &hf_dm_device, &hf_dm_namedpipe, &hf_dm_socket,
 				  &hf_dm_setuid, &hf_dm_setgid, &hf_dm_rwx, NULL };
 /* The type is added on its own (unshifted), before these. */
+/* 9P2000 and 9P2000.e have no DMSYMLINK .. DMSETGID: those are 9P2000.u's. */
+static int *const perm_bits_9p2000[] = { &hf_dm_dir, &hf_dm_append, &hf_dm_excl, &hf_dm_mount, &hf_dm_auth,
+					 &hf_dm_tmp, &hf_dm_rwx, NULL };
 static int *const posix_mode_bits[] = { &hf_pm_suid, &hf_pm_sgid, &hf_pm_svtx, &hf_pm_rwx, NULL };
 #define POSIX_S_IFMT 0170000u
 static int *const getattr_bits[] = { &hf_ga_mode, &hf_ga_nlink, &hf_ga_uid, &hf_ga_gid, &hf_ga_rdev,
@@ -484,7 +487,7 @@ static proto_item *add_posix_mode(proto_tree *tree, int hf, tvbuff_t *tvb, uint3
 	return item;
 }
 
-proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item)
+proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item, unsigned dialects)
 {
 	if (tree == NULL)
 		return NULL;
@@ -503,7 +506,8 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 	case NINEP_SHOW_OPEN_MODE:
 		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, open_mode_bits, ENC_NA);
 	case NINEP_SHOW_PERM:
-		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits, perm_bits,
+		return proto_tree_add_bitmask(tree, tvb, item->offset, hf, ninep_ett.bits,
+					      (dialects & NINEP_DIALECT_U) ? perm_bits : perm_bits_9p2000,
 					      ENC_LITTLE_ENDIAN);
 	case NINEP_SHOW_POSIX_MODE:
 		return add_posix_mode(tree, hf, tvb, item->offset);

@@ -62,7 +62,9 @@ const char *ninep_type_name(unsigned type);
  * Adds one decoded item to the tree.  `tvb` holds the message or record
  * whose offsets the item uses.  Returns the item (NULL without a tree).
  */
-proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item);
+/* dialects: the NINEP_DIALECT_* bits the message was decoded with; fields
+ * that differ by dialect (the 9P2000.u DM bits of a permission) follow it. */
+proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item, unsigned dialects);
 
 /* ---- expert.c ------------------------------------------------------------ */
 struct ninep_ei {

@@ -116,12 +116,41 @@ def check_dirent_type(plugin, check):
     check.true("ls_cat: no bare dirent type", "Type: 4\n" not in text and "Type: 8\n" not in text)
 
 
+# The DM bits only 9P2000.u defines (its manual, and Linux include/net/9p/9p.h).
+DM_U_BITS = ["symlink", "device", "namedpipe", "socket", "setuid", "setgid"]
+
+
+def check_dm_bits_by_dialect(plugin, check):
+    """Defect 8: a permission (Tcreate perm, stat mode) shows the 9P2000.u DM
+    bits in 9P2000.u only, never in 9P2000 or 9P2000.e."""
+    u_fields = " || ".join("ninep.perm.%s" % bit for bit in DM_U_BITS)
+    for stem, dialect, has_u in (("p9p_9p2000_9pserve_ramfs", "9P2000", False),
+                                 ("p9p_9p2000_listen1_ramfs", "9P2000", False),
+                                 ("dialect_9p2000", "9P2000", False),
+                                 ("dialect_9p2000e", "9P2000.e", False),
+                                 ("dialect_9p2000u", "9P2000.u", True)):
+        pcap, _ = capture_named(stem)
+        with_perm = frames(plugin, pcap, "ninep.perm || ninep.stat.mode")
+        check.true("%s (%s): has permissions to show" % (stem, dialect), len(with_perm) > 0)
+        check.equal("%s (%s): the DMDIR bit is shown wherever a permission is" % (stem, dialect),
+                    frames(plugin, pcap, "ninep.perm.dir"), with_perm)
+        shown = frames(plugin, pcap, u_fields)
+        if has_u:
+            check.equal("%s (%s): the 9P2000.u DM bits are shown with every permission" % (stem, dialect),
+                        shown, with_perm)
+        else:
+            check.equal("%s (%s): no 9P2000.u DM bit shown" % (stem, dialect), shown, [])
+            check.true("%s (%s): no '(9P2000.u)' label" % (stem, dialect),
+                       "(9P2000.u)" not in verbose(plugin, pcap, "ninep"))
+
+
 def main():
     plugin = plugin_path()
     check = Checker()
     check_posix_file_type(plugin, check)
     check_attr_masks(plugin, check)
     check_dirent_type(plugin, check)
+    check_dm_bits_by_dialect(plugin, check)
     check.finish()
 
 
