@@ -23,31 +23,16 @@ import subprocess
 import sys
 
 from common import message_names, ninep_binary, run
-from ninep_testlib import CAPTURES_DIR, Checker
+from ninep_testlib import CAPTURES_DIR, Checker, pcap_frames
 
 HDRSZ = 7
 SNAPLENS = (70, 73, 80, 96, 128, 200)  # link+IP+TCP headers take 66 bytes: 70 keeps a size field, 73 a 9P header
 
 
-def frames_of(path):
-    """[(ts_ns, frame bytes, original length)] of a classic Ethernet pcap."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack("<I", data[:4])[0]
-    nsec = magic == 0xA1B23C4D
-    out, pos = [], 24
-    while pos + 16 <= len(data):
-        sec, frac, caplen, wire = struct.unpack("<IIII", data[pos:pos + 16])
-        pos += 16
-        out.append((sec * 10**9 + (frac if nsec else frac * 1000), data[pos:pos + caplen], wire))
-        pos += caplen
-    return out
-
-
 def segments_of(path):
     """{(src, sport, dst, dport): [(seq, payload, ts, tcp payload offset in the frame)]}"""
     found = {}
-    for ts, frame, _ in frames_of(path):
+    for _, ts, _, frame in pcap_frames(path):
         if len(frame) < 14 + 20 or struct.unpack(">H", frame[12:14])[0] != 0x0800:
             continue
         ip = frame[14:]

@@ -4,6 +4,7 @@ Standard library only: the tests run on a fresh Debian 12 with python3.
 """
 import difflib
 import os
+import struct
 import subprocess
 import sys
 
@@ -37,6 +38,33 @@ def read_expected(path):
             except ValueError:
                 result[key] = value
     return result
+
+
+def pcap_frames(path):
+    """[(frame number, timestamp in ns, original length, captured bytes)] of
+    a classic Ethernet pcap (either byte order, us or ns timestamps): a
+    plain reading of the records, for tests that work out their
+    expectations without the tools under test."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        endian = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        endian = ">"
+    else:
+        raise AssertionError("%s: not a pcap file" % path)
+    nanoseconds = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    linktype = struct.unpack(endian + "I", data[20:24])[0]
+    if linktype != 1:
+        raise AssertionError("%s: link type %d, not Ethernet" % (path, linktype))
+    frames, at = [], 24
+    while at + 16 <= len(data):
+        sec, frac, caplen, length = struct.unpack(endian + "IIII", data[at:at + 16])
+        ts = sec * 10**9 + (frac if nanoseconds else frac * 1000)
+        frames.append((len(frames) + 1, ts, length, data[at + 16:at + 16 + caplen]))
+        at += 16 + caplen
+    return frames
 
 
 def all_captures():

@@ -28,6 +28,7 @@ import sys
 import tempfile
 
 from plugin_common import Checker, plugin_path, tshark, SOURCE_DIR
+from ninep_testlib import pcap_frames
 
 CAPTURES = ["diod_9p2000L_ls_cat", "diod_9p2000L_tools", "diod_9p2000L_diodload", "diod_9p2000L_l_client",
             "ling_9p2000e_classic", "ling_9p2000e_macro", "ling_9p2000e_session",
@@ -38,31 +39,6 @@ HDRSZ = 7
 PAYLOAD_CUTS = [0, 4, 7, 30, 62, 134]
 # Below the headers: a snaplen that cuts into the TCP header itself.
 HEADER_CUT = 60
-
-
-def read_pcap(path):
-    """[(frame number, timestamp, frame length, bytes)] of a pcap file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        endian = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        endian = ">"
-    else:
-        raise AssertionError("%s: not a pcap file" % path)
-    linktype = struct.unpack(endian + "I", data[20:24])[0]
-    if linktype != 1:
-        raise AssertionError("%s: link type %d, not Ethernet" % (path, linktype))
-    frames = []
-    at = 24
-    number = 0
-    while at + 16 <= len(data):
-        _, _, caplen, length = struct.unpack(endian + "IIII", data[at:at + 16])
-        number += 1
-        frames.append((number, length, data[at + 16:at + 16 + caplen]))
-        at += 16 + caplen
-    return frames
 
 
 def tcp_segments(frames):
@@ -183,7 +159,7 @@ def main():
     summary = []
     for stem in CAPTURES:
         pcap = os.path.join(SOURCE_DIR, "captures", "real", stem + ".pcap")
-        frames = read_pcap(pcap)
+        frames = [(number, length, raw) for number, _, length, raw in pcap_frames(pcap)]
         segments = tcp_segments(frames)
         connections = len({tuple(sorted([(k[0], k[1]), (k[2], k[3])])) for _, k, _, _, _ in segments})
         headers = {start for _, _, _, start, _ in segments}
