@@ -125,6 +125,15 @@ enum ninep_status ninep_decode_head(const uint8_t *buf, size_t have, unsigned di
 enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size_t len, unsigned dialects,
 				      uint32_t base, struct ninep_msg *msg, size_t *used);
 
+/*
+ * Whether data[0..len) is one or more whole stat records back to back and
+ * nothing else: what a read of a directory returns (read(5): "a read of a
+ * directory yields an integral number of directory entries").  An Rsread
+ * (9P2000.e) says nothing else about what it read, so this is how both
+ * tools tell a directory listing from a file's content there.
+ */
+int ninep_is_directory_data(const uint8_t *data, size_t len, unsigned dialects);
+
 /* The first item of a field filter name ("fid", "newfid"), or NULL. */
 const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter);
 

@@ -574,3 +574,19 @@ const char *ninep_status_name(enum ninep_status status)
 	}
 	return "?";
 }
+
+int ninep_is_directory_data(const uint8_t *data, size_t len, unsigned dialects)
+{
+	struct ninep_msg scratch;
+	size_t at = 0;
+	while (at < len) {
+		size_t used = 0;
+		scratch.n_items = 0;
+		scratch.problem = NULL;
+		if (ninep_decode_struct("stat", data + at, len - at, dialects, 0, &scratch, &used) != NINEP_OK ||
+		    used == 0)
+			return 0;
+		at += used;
+	}
+	return len > 0;
+}

@@ -318,6 +318,22 @@ static void check_stat_lengths(void)
 		      NINEP_UNKNOWN_TYPE,
 	      "struct nosuch: unknown");
 
+	/* A directory's data is whole stat records back to back (read(5)):
+	 * one, two, not one and a stray byte, not nothing, not a cut one. */
+	uint8_t two[2 * MAX_VECTOR + 1];
+	memcpy(two, stat->bytes, stat->len);
+	memcpy(two + stat->len, stat->bytes, stat->len);
+	CHECK(ninep_is_directory_data(two, stat->len, NINEP_DIALECT_9P2000), "one stat record: directory data");
+	CHECK(ninep_is_directory_data(two, 2 * stat->len, NINEP_DIALECT_9P2000), "two stat records: directory data");
+	two[2 * stat->len] = 0;
+	CHECK(!ninep_is_directory_data(two, 2 * stat->len + 1, NINEP_DIALECT_9P2000),
+	      "two stat records and a stray byte: not directory data");
+	CHECK(!ninep_is_directory_data(two, 2 * stat->len - 1, NINEP_DIALECT_9P2000),
+	      "a stat record and a cut one: not directory data");
+	CHECK(!ninep_is_directory_data(two, 0, NINEP_DIALECT_9P2000), "no bytes: not directory data");
+	CHECK(!ninep_is_directory_data((const uint8_t *)"hello, world\n", 13, NINEP_DIALECT_9P2000),
+	      "text: not directory data");
+
 	/* mumble: nextra past the end; dirent: name past the end. */
 	const struct vector *mumble = unit_vector("mumble");
 	memcpy(record, mumble->bytes, mumble->len);
