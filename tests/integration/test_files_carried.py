@@ -45,7 +45,10 @@ The truth never comes from the tools under test:
     byte counts as captured when it lies within the first N bytes of its
     frame.  The frame of a file's content is the frame holding the last byte
     of the message that carried the bytes (Rread for a read, Twrite for a
-    write), counting only messages that moved at least one byte.
+    write), also of a read of 0 bytes at the end of the file (as
+    include/ninep/files.h defines it).  When the cut leaves no attach name,
+    no path can be known: the files are then named by connection and fid,
+    "(unknown)/CLIENT-SERVER/fid-N", as the contract and files.h spell it.
   * diod_9p2000L_tools: the seven files captures/real/clients/record_diod.sh
     writes, regenerated here exactly as it makes them.
 
@@ -82,6 +85,7 @@ MANIFEST_HEADER = ["path", "saved_as", "size", "captured", "holes", "first_frame
 SIZE_FIELD, HEADER = 4, 7            # size[4] type[1] tag[2]
 TREAD, RREAD, TWRITE, RWRITE, RLERROR = 116, 117, 118, 119, 7
 TRW_FIXED = HEADER + 4 + 8 + 4       # Tread/Twrite: fid[4] offset[8] count[4]
+TLCREATE, TATTACH, TWALK = 14, 104, 110  # the requests that give a fid its path
 RREAD_FIXED = HEADER + 4             # Rread: count[4], then the data
 RWRITE_SIZE = HEADER + 4             # Rwrite: count[4]
 
@@ -97,7 +101,8 @@ class Stream:
     """One direction of one TCP connection, put in order: its bytes, and for
     each byte the frame that holds it and where in that frame."""
 
-    def __init__(self):
+    def __init__(self, source):
+        self.source = source  # "address:port" of the sender
         self.segments = []  # (seq, payload, frame number, ts ns, payload offset in the frame)
         self.data = bytearray()
         self.frame = []     # per byte: frame number
@@ -140,6 +145,9 @@ class Message:
     def u64(self, at):
         return struct.unpack_from("<Q", self.stream.data, self.start + at)[0]
 
+    def whole(self, snaplen):
+        return all(self.captured(0, self.size, snaplen))
+
     def captured(self, first, length, snaplen):
         """Whether each of the bytes [first, first+length) of the message lies
         within the first snaplen bytes of its frame (None: no cut)."""
@@ -164,7 +172,8 @@ def connections(path):
         offset = (tcp[12] >> 4) * 4
         payload = bytes(tcp[offset:])
         if payload:
-            streams.setdefault((sport, dport), Stream()).segments.append(
+            source = "%s:%d" % (".".join(str(b) for b in ip[12:16]), sport)
+            streams.setdefault((sport, dport), Stream(source)).segments.append(
                 (seq, payload, number, ts, ETHERNET + ihl + offset))
     pairs = {}
     for (sport, dport), stream in streams.items():
@@ -199,7 +208,7 @@ class FileImage:
         self.data = bytearray()
         self.have = bytearray()
         self.access = set()
-        self.frames = []  # (frame, ts) of the messages that moved at least one byte
+        self.frames = []  # (frame, ts) of the messages that carried its content
 
     def move(self, offset, data, captured):
         end = offset + len(data)
@@ -275,6 +284,17 @@ def files_capture_images(check, capture, record, snaplen):
                 sorted(port for port, _ in conns), sorted(by_port))
     for (client_port, _), (to_server, to_client) in sorted(conns.items()):
         pairs = exchanges_of(to_server, to_client)
+        naming = [m for m in to_server.messages() if m.type in (TATTACH, TWALK, TLCREATE)]
+        if all(m.whole(snaplen) for m in naming):
+            unknown = None  # the paths are the client's
+        elif not any(m.whole(snaplen) for m in naming if m.type == TATTACH):
+            # No attach name: no path is known; the files contract keeps such
+            # content per connection and fid, spelt as include/ninep/files.h
+            # says: (unknown)/CLIENT-SERVER/fid-N.
+            unknown = "(unknown)/%s-%s/fid-%%d" % (to_server.source, to_client.source)
+        else:
+            raise AssertionError("snaplen %s cuts some walks of port %d and not its attach: which paths a "
+                                 "tool can know is not worked out here" % (snaplen, client_port))
         rows = by_port.get(client_port, [])
         check.equal("files capture, port %d: Tread/Twrite in the capture = in the client's record" % client_port,
                     len(pairs), len(rows))
@@ -306,11 +326,11 @@ def files_capture_images(check, capture, record, snaplen):
                         (row["ok"], count), (True, row["count"]))
             start = carrier.start + first
             data = bytes(carrier.stream.data[start:start + count])
-            image = images.setdefault(row["path"], FileImage())
+            name = row["path"] if unknown is None else unknown % request.u32(HEADER)
+            image = images.setdefault(name, FileImage())
             image.access.add(kind)
             image.move(offset, data, carrier.captured(first, count, snaplen))
-            if count:
-                image.frames.append((carrier.last_frame, carrier.last_ts))
+            image.frames.append((carrier.last_frame, carrier.last_ts))
     return images
 
 
