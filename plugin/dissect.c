@@ -188,7 +188,11 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 	for (unsigned i = 0; i < msg->n_items; i++) {
 		const struct ninep_item *it = &msg->items[i];
 		if (it->depth > 0) {
-			ninep_add_item(record_tree != NULL ? record_tree : tree, tvb, it, info->decode_dialects);
+			proto_tree *parent = record_tree != NULL ? record_tree : tree;
+			if (ninep_is_dont_touch(msg, bytes, it))
+				ninep_add_dont_touch(parent, tvb, it);
+			else
+				ninep_add_item(parent, tvb, it, info->decode_dialects);
 			continue;
 		}
 		record_tree = NULL;
@@ -197,8 +201,14 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 		if (wire == NINEP_WIRE_STRUCT) {
 			record_tree = proto_item_add_subtree(item, ninep_ett.stat);
 		} else if (wire == NINEP_WIRE_DATA && it->length > 0) {
-			bool dir_read = msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read;
 			bool cut = data_cut > 0 && i == msg->n_items - 1;
+			/* An Rread's request says whether it read a directory; an
+			 * Rsread says nothing, so its data tells (read(5): a
+			 * directory reads as whole stat records).  A cut Rsread's
+			 * data cannot tell: it stays data. */
+			bool dir_read = (msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read) ||
+					(msg->type == NINEP_Rsread && !cut &&
+					 ninep_is_directory_data(bytes + it->offset, it->length, info->decode_dialects));
 			if (cut)
 				proto_item_append_text(item, " (%u more bytes not captured)", data_cut);
 			proto_tree *data_tree = proto_item_add_subtree(item, ninep_ett.data);

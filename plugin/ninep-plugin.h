@@ -65,6 +65,8 @@ const char *ninep_type_name(unsigned type);
 /* dialects: the NINEP_DIALECT_* bits the message was decoded with; fields
  * that differ by dialect (the 9P2000.u DM bits of a permission) follow it. */
 proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item, unsigned dialects);
+/* Adds an item that holds a Twstat "don't touch" value (ninep_is_dont_touch). */
+proto_item *ninep_add_dont_touch(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item);
 
 /* ---- expert.c ------------------------------------------------------------ */
 struct ninep_ei {
