@@ -367,6 +367,25 @@ static const char *dialect_label(unsigned dialect)
 	return strcmp(name, "unknown") == 0 ? "9P" : name;
 }
 
+/* The Protocol column: Wireshark's GUI sizes it for the word "Protocol",
+ * where "9P2000.L" shows as "9P2000...".  So a short name per dialect; the
+ * tree and ninep.dialect keep the full one.  "9P?": not known (yet). */
+static const char *column_label(unsigned dialect)
+{
+	switch (dialect) {
+	case NINEP_DIALECT_9P2000:
+		return "9P";
+	case NINEP_DIALECT_U:
+		return "9P.u";
+	case NINEP_DIALECT_L:
+		return "9P.L";
+	case NINEP_DIALECT_E:
+		return "9P.e";
+	default:
+		return "9P?";
+	}
+}
+
 static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const struct ninep_msginfo *info)
 {
 	if (!have_tap_listener(ninep_tap))
@@ -517,7 +536,7 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 	}
 
 	const char *name = ninep_type_name(msg->type);
-	col_set_str(pinfo->cinfo, COL_PROTOCOL, dialect_label(info->dialect));
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, column_label(info->dialect));
 	append_info(pinfo, bytes, msg, info);
 
 	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, 0, -1, ENC_NA);
@@ -530,7 +549,11 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 	if (info->dialect_guessed) {
 		pi = proto_tree_add_boolean(sub, ninep_hf.dialect_guessed, tvb, 0, 0, TRUE);
 		proto_item_set_generated(pi);
-		if (info->guess_note)
+		if (info->guess_note && info->guess_after_refusal != 0)
+			expert_add_info_format(pinfo, pi, &ninep_ei.dialect_refused,
+					       "Dialect guessed: the Tversion in frame %u was refused",
+					       info->guess_after_refusal);
+		else if (info->guess_note)
 			expert_add_info(pinfo, pi, &ninep_ei.dialect_guessed);
 	}
 	if (wrong_dialect)

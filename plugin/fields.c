@@ -299,7 +299,9 @@ void ninep_register_fields(void)
 		{ &ninep_hf.dialect, { "Dialect", "ninep.dialect", FT_STRING, BASE_NONE, NULL, 0,
 				       "The connection's 9P dialect", HFILL } },
 		{ &ninep_hf.dialect_guessed, { "Dialect guessed", "ninep.dialect_guessed", FT_BOOLEAN, BASE_NONE,
-					       NULL, 0, "No Tversion/Rversion seen: the dialect is a guess", HFILL } },
+					       NULL, 0,
+					       "No Tversion/Rversion agreed on a dialect (none captured, or the Tversion "
+					       "was refused): the dialect is a guess", HFILL } },
 		{ &ninep_hf.qid_type, { "Qid type", "ninep.qid.type", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL } },
 		{ &ninep_hf.qid_version, { "Qid version", "ninep.qid.version", FT_UINT32, BASE_DEC, NULL, 0, NULL,
 					   HFILL } },
