@@ -183,7 +183,7 @@ def check_rsread_directory(plugin, check):
     check.equal("Rsread of /lib/motd: no stat record", content["ninep.stat.name"], [])
     check.true("Rsread of /lib/motd: its data", len(content["ninep.data"]) == 1)
     check.equal("the listing's length of motd is the bytes its Rsread returned",
-                [int(listing["ninep.stat.length"][0])], [int(c) for c in content["ninep.count"]])
+                [int(n) for n in listing["ninep.stat.length"][:1]], [int(c) for c in content["ninep.count"]])
     text = verbose(plugin, pcap, "ninep.type==153")
     check.true("Rsread of /lib shows its entries", "Stat entry: motd" in text and "Stat entry: profile" in text,
                text[:3000])
@@ -229,13 +229,14 @@ def check_dont_touch(plugin, check):
         check.equal("%s: one Twstat" % stem, len(twstat), 1)
         text = verbose(plugin, pcap, "ninep.type==126")
         lines = [line.strip() for line in text.splitlines()]
+        stat = "\n".join(lines[next((i for i, line in enumerate(lines) if line.startswith("Stat size:")), 0):])
         for want in DONT_TOUCH_9P2000 + (DONT_TOUCH_U if dotu else []):
-            check.true("%s Twstat: %r" % (stem, want), want in lines, text)
-        check.true("%s Twstat: the new name" % stem, "Name: notes.old" in lines, text)
+            check.true("%s Twstat: %r" % (stem, want), want in lines, stat[:600])
+        check.true("%s Twstat: the new name" % stem, "Name: notes.old" in lines, stat[:600])
         check.equal("%s Twstat: Stat size is a count, not don't touch" % stem,
                     [line for line in lines if line.startswith("Stat size:") and "don't touch" in line], [])
         for wrong in ("2106", "DMDIR", "Directory", "18446744073709551615", "4294967295"):
-            check.true("%s Twstat: no %r" % (stem, wrong), wrong not in text, text)
+            check.true("%s Twstat: no %r" % (stem, wrong), wrong not in text)
         check.equal("%s Twstat: no qid or permission bits" % stem,
                     frames(plugin, pcap, "ninep.type==126 && (ninep.qid.type || ninep.perm.dir || ninep.perm.rwx)"),
                     [])
@@ -243,10 +244,11 @@ def check_dont_touch(plugin, check):
                     frames(plugin, pcap, 'ninep.type==126 && ninep.stat.mode == 0xffffffff && '
                                          'ninep.stat.length == 0xffffffffffffffff && ninep.stat.uid == ""'), twstat)
         rstat = verbose(plugin, pcap, "ninep.type==125")
-        check.true("%s Rstat: real values" % stem, "Rstat" in rstat and "don't touch" not in rstat, rstat)
+        check.true("%s Rstat: real values" % stem, "Rstat" in rstat and "don't touch" not in rstat, rstat[-800:])
     pcap, _ = capture_named("dialect_9p2000L")
     text = verbose(plugin, pcap, "ninep.type==26")
-    check.true("dialect_9p2000L Tsetattr: no don't touch", "Tsetattr" in text and "don't touch" not in text, text)
+    check.true("dialect_9p2000L Tsetattr: no don't touch", "Tsetattr" in text and "don't touch" not in text,
+               text[-800:])
 
 
 def check_dialect_negotiation(plugin, check):
@@ -293,11 +295,13 @@ def check_dialect_negotiation(plugin, check):
     if tversion:
         check.equal("version_refused: one note, that the Tversion was refused",
                     [n for _, n in notes], ["Dialect guessed: the Tversion in frame %d was refused" % tversion[0]])
-    check.true("version_refused: never 'not captured'", "not captured" not in out, out)
+    check.true("version_refused: never 'not captured'", "not captured" not in out)
     check.true("version_refused: the note is after the refusal", all(f > refusal[0] for f, _ in notes) if refusal
                else False, repr(notes))
+    status, out, err = tshark(plugin, pcap, "-2", "-Y", "ninep.dialect_guessed.refused", "-T", "fields",
+                              "-e", "frame.number", check=False)
     check.equal("version_refused: ninep.dialect_guessed.refused marks one frame",
-                len(frames(plugin, pcap, "ninep.dialect_guessed.refused")), 1)
+                (status, len(out.splitlines())), (0, 1))
     # No Tversion at all (captures/generated/README.md): that note stays.
     pcap, _ = capture_named("tcp_midstream")
     text = verbose(plugin, pcap, "ninep")
