@@ -188,7 +188,11 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 	for (unsigned i = 0; i < msg->n_items; i++) {
 		const struct ninep_item *it = &msg->items[i];
 		if (it->depth > 0) {
-			ninep_add_item(record_tree != NULL ? record_tree : tree, tvb, it, info->decode_dialects);
+			proto_tree *parent = record_tree != NULL ? record_tree : tree;
+			if (ninep_is_dont_touch(msg, bytes, it))
+				ninep_add_dont_touch(parent, tvb, it);
+			else
+				ninep_add_item(parent, tvb, it, info->decode_dialects);
 			continue;
 		}
 		record_tree = NULL;
@@ -197,8 +201,14 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 		if (wire == NINEP_WIRE_STRUCT) {
 			record_tree = proto_item_add_subtree(item, ninep_ett.stat);
 		} else if (wire == NINEP_WIRE_DATA && it->length > 0) {
-			bool dir_read = msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read;
 			bool cut = data_cut > 0 && i == msg->n_items - 1;
+			/* An Rread's request says whether it read a directory; an
+			 * Rsread says nothing, so its data tells (read(5): a
+			 * directory reads as whole stat records).  A cut Rsread's
+			 * data cannot tell: it stays data. */
+			bool dir_read = (msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read) ||
+					(msg->type == NINEP_Rsread && !cut &&
+					 ninep_is_directory_data(bytes + it->offset, it->length, info->decode_dialects));
 			if (cut)
 				proto_item_append_text(item, " (%u more bytes not captured)", data_cut);
 			proto_tree *data_tree = proto_item_add_subtree(item, ninep_ett.data);
@@ -357,6 +367,25 @@ static const char *dialect_label(unsigned dialect)
 	return strcmp(name, "unknown") == 0 ? "9P" : name;
 }
 
+/* The Protocol column: Wireshark's GUI sizes it for the word "Protocol",
+ * where "9P2000.L" shows as "9P2000...".  So a short name per dialect; the
+ * tree and ninep.dialect keep the full one.  "9P?": not known (yet). */
+static const char *column_label(unsigned dialect)
+{
+	switch (dialect) {
+	case NINEP_DIALECT_9P2000:
+		return "9P";
+	case NINEP_DIALECT_U:
+		return "9P.u";
+	case NINEP_DIALECT_L:
+		return "9P.L";
+	case NINEP_DIALECT_E:
+		return "9P.e";
+	default:
+		return "9P?";
+	}
+}
+
 static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const struct ninep_msginfo *info)
 {
 	if (!have_tap_listener(ninep_tap))
@@ -507,7 +536,7 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 	}
 
 	const char *name = ninep_type_name(msg->type);
-	col_set_str(pinfo->cinfo, COL_PROTOCOL, dialect_label(info->dialect));
+	col_set_str(pinfo->cinfo, COL_PROTOCOL, column_label(info->dialect));
 	append_info(pinfo, bytes, msg, info);
 
 	proto_item *ti = proto_tree_add_item(tree, proto_ninep, tvb, 0, -1, ENC_NA);
@@ -520,7 +549,11 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 	if (info->dialect_guessed) {
 		pi = proto_tree_add_boolean(sub, ninep_hf.dialect_guessed, tvb, 0, 0, TRUE);
 		proto_item_set_generated(pi);
-		if (info->guess_note)
+		if (info->guess_note && info->guess_after_refusal != 0)
+			expert_add_info_format(pinfo, pi, &ninep_ei.dialect_refused,
+					       "Dialect guessed: the Tversion in frame %u was refused",
+					       info->guess_after_refusal);
+		else if (info->guess_note)
 			expert_add_info(pinfo, pi, &ninep_ei.dialect_guessed);
 	}
 	if (wrong_dialect)

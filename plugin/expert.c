@@ -6,7 +6,7 @@
 
 struct ninep_ei ninep_ei = {
 	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
-	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
 
 void ninep_register_expert(void)
@@ -37,6 +37,9 @@ void ninep_register_expert(void)
 					  "New fid is already in use", EXPFILL } },
 		{ &ninep_ei.dialect_guessed, { "ninep.dialect_guessed.expert", PI_ASSUMPTION, PI_NOTE,
 					       "Dialect guessed: Tversion/Rversion not captured", EXPFILL } },
+		/* A Tversion answered by Rerror/Rlerror agrees on nothing (version(5)). */
+		{ &ninep_ei.dialect_refused, { "ninep.dialect_guessed.refused", PI_ASSUMPTION, PI_NOTE,
+					       "Dialect guessed: the Tversion was refused", EXPFILL } },
 		{ &ninep_ei.wrong_dialect, { "ninep.wrong_dialect", PI_PROTOCOL, PI_WARN,
 					     "Message type not defined in the connection's dialect", EXPFILL } },
 		{ &ninep_ei.session_rejected, { "ninep.session_rejected", PI_SEQUENCE, PI_NOTE,

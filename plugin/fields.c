@@ -299,7 +299,9 @@ void ninep_register_fields(void)
 		{ &ninep_hf.dialect, { "Dialect", "ninep.dialect", FT_STRING, BASE_NONE, NULL, 0,
 				       "The connection's 9P dialect", HFILL } },
 		{ &ninep_hf.dialect_guessed, { "Dialect guessed", "ninep.dialect_guessed", FT_BOOLEAN, BASE_NONE,
-					       NULL, 0, "No Tversion/Rversion seen: the dialect is a guess", HFILL } },
+					       NULL, 0,
+					       "No Tversion/Rversion agreed on a dialect (none captured, or the Tversion "
+					       "was refused): the dialect is a guess", HFILL } },
 		{ &ninep_hf.qid_type, { "Qid type", "ninep.qid.type", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL } },
 		{ &ninep_hf.qid_version, { "Qid version", "ninep.qid.version", FT_UINT32, BASE_DEC, NULL, 0, NULL,
 					   HFILL } },
@@ -544,4 +546,38 @@ proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_i
 	if (row_width[row] == NINEP_BIT64SZ || item->field->shown_as == NINEP_SHOW_SESSION_KEY)
 		return proto_tree_add_uint64(tree, hf, tvb, item->offset, item->length, item->value);
 	return proto_tree_add_uint(tree, hf, tvb, item->offset, item->length, (guint32)item->value);
+}
+
+/* A "don't touch" value of a Twstat (ninep_is_dont_touch): shown as that,
+ * never as the qid bits, permission bits, date or size its ones would
+ * spell; the field keeps its value on the wire for filters. */
+proto_item *ninep_add_dont_touch(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item)
+{
+	if (tree == NULL)
+		return NULL;
+	int hf = hf_row[row_of(item->field)];
+	proto_item *pi;
+	switch (item->field->shown_as) {
+	case NINEP_SHOW_STRING:
+		return proto_tree_add_string_format_value(tree, hf, tvb, item->offset, NINEP_BIT16SZ, "",
+							  "don't touch (empty)");
+	case NINEP_SHOW_QID:
+		pi = proto_tree_add_item(tree, hf, tvb, item->offset, NINEP_QIDSZ, ENC_NA);
+		proto_item_append_text(pi, ": don't touch (all ones)");
+		return pi;
+	case NINEP_SHOW_UNIXTIME: {
+		nstime_t when = { (time_t)item->value, 0 };
+		return proto_tree_add_time_format_value(tree, hf, tvb, item->offset, item->length, &when,
+							"don't touch (0x%08" G_GINT64_MODIFIER "x)", item->value);
+	}
+	default:
+		break;
+	}
+	int digits = 2 * (int)item->length;
+	if (row_width[row_of(item->field)] == NINEP_BIT64SZ)
+		return proto_tree_add_uint64_format_value(tree, hf, tvb, item->offset, item->length, item->value,
+							  "don't touch (0x%0*" G_GINT64_MODIFIER "x)", digits,
+							  item->value);
+	return proto_tree_add_uint_format_value(tree, hf, tvb, item->offset, item->length, (guint32)item->value,
+						"don't touch (0x%0*x)", digits, (guint32)item->value);
 }

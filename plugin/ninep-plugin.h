@@ -65,6 +65,8 @@ const char *ninep_type_name(unsigned type);
 /* dialects: the NINEP_DIALECT_* bits the message was decoded with; fields
  * that differ by dialect (the 9P2000.u DM bits of a permission) follow it. */
 proto_item *ninep_add_item(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item, unsigned dialects);
+/* Adds an item that holds a Twstat "don't touch" value (ninep_is_dont_touch). */
+proto_item *ninep_add_dont_touch(proto_tree *tree, tvbuff_t *tvb, const struct ninep_item *item);
 
 /* ---- expert.c ------------------------------------------------------------ */
 struct ninep_ei {
@@ -72,7 +74,7 @@ struct ninep_ei {
 	expert_field reply_without_request, never_answered, tag_reused, flushed;
 	expert_field error_reply;
 	expert_field fid_unknown, fid_reused;
-	expert_field dialect_guessed, wrong_dialect, session_rejected, session_key_clear;
+	expert_field dialect_guessed, dialect_refused, wrong_dialect, session_rejected, session_key_clear;
 };
 extern struct ninep_ei ninep_ei;
 void ninep_register_expert(void);
@@ -88,6 +90,7 @@ struct ninep_msginfo {
 	unsigned dialect;     /* the dialect(s) it belongs to, as shown */
 	bool dialect_guessed; /* no handshake seen and no preference */
 	bool guess_note;      /* first guessed message of the connection */
+	uint32_t guess_after_refusal; /* with guess_note: the refused Tversion's frame (0: none captured) */
 	uint32_t frame;
 	nstime_t time;
 

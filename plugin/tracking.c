@@ -31,6 +31,7 @@ struct conv_state {
 
 	unsigned guess; /* dialects still possible when guessing */
 	bool guess_noted;
+	uint32_t refused_tversion; /* the frame of the last Tversion refused (Rerror/Rlerror), 0: none */
 
 	wmem_tree_t *max_size_by_frame; /* frame from which on -> the engine's limit */
 	uint32_t max_size_seen;
@@ -218,6 +219,7 @@ struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, c
 		if (!conv->guess_noted) {
 			conv->guess_noted = true;
 			info->guess_note = true;
+			info->guess_after_refusal = conv->refused_tversion;
 		}
 	}
 
@@ -253,6 +255,8 @@ struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, c
 	} else {
 		info->reply_unmatched = !facts.matched;
 		info->session_rejected = facts.session_rejected;
+		if (facts.version_refused && info->request != NULL)
+			conv->refused_tversion = info->request->frame;
 		if (info->request != NULL && info->request->type == NINEP_Tsession)
 			info->request->session = (uint32_t)facts.esession; /* settled by this reply */
 	}

@@ -49,6 +49,7 @@ extern const struct qid l_root_qid;
 
 typedef void case_fn(const char *outdir);
 case_fn case_dialect_9p2000, case_dialect_9p2000u, case_dialect_9p2000L, case_dialect_9p2000e;
+case_fn case_version_downgrade, case_version_refused, case_sread_directory;
 case_fn case_tcp_coalesced, case_tcp_spanning, case_tcp_retransmit_same, case_tcp_retransmit_conflict,
 	case_tcp_reorder, case_tcp_lost_boundary, case_tcp_lost_middle, case_tcp_lost_resync, case_tcp_seq_wrap,
 	case_tcp_midstream, case_tcp_tuple_reuse, case_tcp_rst_outstanding, case_snaplen_cut_rread, case_server_bends_spec,

@@ -26,6 +26,7 @@ enum {
 	UNIX_FD = 5,
 	ERRNO_ENOENT = 2,
 	ERRNO_EPERM = 1,
+	ERRNO_EINVAL = 22,
 	PERM_0644 = 0644,
 	PERM_0755 = 0755,
 	PERM_0777 = 0777,
@@ -738,5 +739,146 @@ void case_dialect_9p2000e(const char *outdir)
 
 	/* connections 1 and 2 are one session, 3 another */
 	cx.lg.e_sessions = 2;
+	case_end(&cx);
+}
+
+/*
+ * The client asks for 9P2000.u and the server answers 9P2000 (version(5):
+ * the reply's version is what the connection speaks, also when older than
+ * the one asked for).  What follows is in 9P2000's layouts only: Tattach
+ * without n_uname, an Rstat without .u fields, an Rerror without errno,
+ * so that decoding it as 9P2000.u would fail.
+ */
+void case_version_downgrade(const char *outdir)
+{
+	struct case_ctx cx;
+	struct capfile_options o = case_ethernet_pcap();
+	struct flow_config fc = case_flow(NINEP_PORT);
+	struct sess s;
+	static const char *const motd_path[] = {"lib", "motd"};
+	static const char *const missing_path[] = {"nonexistent"};
+	const struct qid motd_walk[] = {lib_qid, motd_qid};
+	const uint32_t motd_len = (uint32_t)strlen(motd);
+
+	case_begin(&cx, outdir, "version_downgrade", &o, "9P2000");
+	sess_open(&s, cx.cf, &cx.lg, &fc, CASE_START_NS, 1);
+	build_tversion(&s.m, MSG_MSIZE, "9P2000.u");
+	sess_send(&s, CLIENT);
+	build_rversion(&s.m, MSG_MSIZE, "9P2000");
+	sess_send(&s, SERVER);
+	build_tattach(&s.m, 1, ROOT_FID, NINEP_NOFID, "glenda", "", 0, 0);
+	sess_send(&s, CLIENT);
+	build_rattach(&s.m, 1, root_qid);
+	sess_send(&s, SERVER);
+
+	build_twalk(&s.m, 1, ROOT_FID, WALK_FID, 2, motd_path);
+	sess_send(&s, CLIENT);
+	build_rwalk(&s.m, 1, 2, motd_walk);
+	sess_send(&s, SERVER);
+	msg_begin(&s.m, NINEP_Tstat, 1);
+	msg_u32(&s.m, WALK_FID);
+	msg_end(&s.m);
+	sess_send(&s, CLIENT);
+	{
+		struct stat_rec st = file_stat("motd", motd_qid, PERM_0644, motd_len);
+		msg_begin(&s.m, NINEP_Rstat, 1);
+		msg_stat_n(&s.m, &st, 0);
+		msg_end(&s.m);
+	}
+	sess_send(&s, SERVER);
+	clunk(&s, WALK_FID);
+
+	build_twalk(&s.m, 1, ROOT_FID, MISSING_FID, 1, missing_path);
+	sess_send(&s, CLIENT);
+	send_rerror(&s, 1, "file does not exist", 0, 0);
+	clunk(&s, ROOT_FID);
+	sess_end(&s, 1);
+	case_end(&cx);
+}
+
+/*
+ * A Tversion the server refuses with Rlerror (as a 9P2000.L server
+ * refusing an msize it cannot serve would), after which the client goes
+ * on anyway: attach, walk, getattr, clunk.  No dialect was agreed, so a
+ * tool has to guess it from the messages (dialect "unknown").
+ */
+void case_version_refused(const char *outdir)
+{
+	struct case_ctx cx;
+	struct capfile_options o = case_ethernet_pcap();
+	struct flow_config fc = case_flow(NINEP_PORT);
+	struct sess s;
+	static const char *const motd_path[] = {"etc", "motd"};
+	const struct qid motd_walk[] = {lib_qid, motd_qid};
+
+	case_begin(&cx, outdir, "version_refused", &o, "unknown");
+	sess_open(&s, cx.cf, &cx.lg, &fc, CASE_START_NS, 1);
+	build_tversion(&s.m, MSG_MSIZE, "9P2000.L");
+	sess_send(&s, CLIENT);
+	build_rlerror(&s.m, NINEP_NOTAG, ERRNO_EINVAL);
+	sess_send(&s, SERVER);
+	build_tattach(&s.m, 1, ROOT_FID, NINEP_NOFID, "user", "/srv", 1, U_UID);
+	sess_send(&s, CLIENT);
+	build_rattach(&s.m, 1, root_qid);
+	sess_send(&s, SERVER);
+	build_twalk(&s.m, 1, ROOT_FID, WALK_FID, 2, motd_path);
+	sess_send(&s, CLIENT);
+	build_rwalk(&s.m, 1, 2, motd_walk);
+	sess_send(&s, SERVER);
+	build_tgetattr(&s.m, 1, WALK_FID, L_GETATTR_BASIC);
+	sess_send(&s, CLIENT);
+	l_rgetattr(&s.m, 1, motd_qid, L_S_IFREG | PERM_0644, strlen(motd));
+	sess_send(&s, SERVER);
+	clunk(&s, WALK_FID);
+	clunk(&s, ROOT_FID);
+	sess_end(&s, 1);
+	case_end(&cx);
+}
+
+/*
+ * 9P2000.e: Tsread of a directory, whose Rsread holds stat records back to
+ * back as a directory Rread does (read(5)), then Tsread of a file, whose
+ * Rsread holds its text.  The Rsread itself does not say which it is.
+ */
+void case_sread_directory(const char *outdir)
+{
+	struct case_ctx cx;
+	struct capfile_options o = case_ethernet_pcap();
+	struct flow_config fc = case_flow(NINEP_PORT);
+	struct sess s;
+	static const char *const lib_path[] = {"lib"};
+	static const char *const motd_path[] = {"lib", "motd"};
+	const uint32_t motd_len = (uint32_t)strlen(motd);
+
+	case_begin(&cx, outdir, "sread_directory", &o, "9P2000.e");
+	sess_open(&s, cx.cf, &cx.lg, &fc, CASE_START_NS, 1);
+	version(&s, "9P2000.e");
+	build_tattach(&s.m, 1, ROOT_FID, NINEP_NOFID, "erlang", "", 0, 0);
+	sess_send(&s, CLIENT);
+	build_rattach(&s.m, 1, root_qid);
+	sess_send(&s, SERVER);
+
+	build_tsread(&s.m, 1, ROOT_FID, 1, lib_path);
+	sess_send(&s, CLIENT);
+	{
+		struct buf dir;
+		struct stat_rec a = file_stat("motd", motd_qid, PERM_0644, motd_len);
+		struct stat_rec b = file_stat("profile", profile_qid, PERM_0755, 0);
+		buf_init(&dir, MSG_CEILING);
+		msg_stat(&dir, &a, 0);
+		msg_stat(&dir, &b, 0);
+		build_rsread(&s.m, 1, dir.data, (uint32_t)dir.len);
+		buf_free(&dir);
+	}
+	sess_send(&s, SERVER);
+
+	build_tsread(&s.m, 1, ROOT_FID, 2, motd_path);
+	sess_send(&s, CLIENT);
+	build_rsread(&s.m, 1, motd, motd_len);
+	sess_send(&s, SERVER);
+	clunk(&s, ROOT_FID);
+	sess_end(&s, 1);
+
+	cx.lg.e_sessions = 1; /* one connection, no Tsession: its own session */
 	case_end(&cx);
 }

@@ -134,6 +134,18 @@ enum ninep_status ninep_decode_struct(const char *name, const uint8_t *buf, size
  */
 int ninep_is_directory_data(const uint8_t *data, size_t len, unsigned dialects);
 
+/*
+ * wstat(5): in the stat of a Twstat, a property the client wants left as it
+ * is holds a "don't touch" value: an empty string, or an integer with every
+ * bit of its size set (~0; a qid: type, version and path all ones).
+ * 9P2000.u's extension, n_uid, n_gid and n_muid follow the same rule.
+ * Whether item `it` of the decoded message msg (whose bytes are `bytes`)
+ * is such a value.  Only a Twstat says "don't touch": the same bits in an
+ * Rstat or a directory read are real values (and Tsetattr has its own
+ * valid mask).  The stat's size, a count of bytes, never is one.
+ */
+int ninep_is_dont_touch(const struct ninep_msg *msg, const uint8_t *bytes, const struct ninep_item *it);
+
 /* The first item of a field filter name ("fid", "newfid"), or NULL. */
 const struct ninep_item *ninep_find(const struct ninep_msg *msg, const char *filter);
 

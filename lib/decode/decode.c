@@ -590,3 +590,28 @@ int ninep_is_directory_data(const uint8_t *data, size_t len, unsigned dialects)
 	}
 	return len > 0;
 }
+
+int ninep_is_dont_touch(const struct ninep_msg *msg, const uint8_t *bytes, const struct ninep_item *it)
+{
+	if (msg->type != NINEP_Twstat || it->depth == 0 || it->element == NULL ||
+	    strcmp(it->field->key, "stat.size") == 0)
+		return 0;
+	switch (it->element->wire) {
+	case NINEP_WIRE_UINT:
+		if (it->element->size >= NINEP_BIT64SZ)
+			return it->value == UINT64_MAX;
+		return it->value == (UINT64_C(1) << (8 * it->element->size)) - 1;
+	case NINEP_WIRE_QID:
+		for (unsigned i = 0; i < NINEP_QIDSZ; i++)
+			if (bytes[it->offset + i] != 0xFF)
+				return 0;
+		return 1;
+	case NINEP_WIRE_STRING:
+		return it->value == 0;
+	case NINEP_WIRE_FIXED:
+	case NINEP_WIRE_DATA:
+	case NINEP_WIRE_STRUCT:
+		break;
+	}
+	return 0;
+}

@@ -1,7 +1,8 @@
 """plugin.fields: fields whose values have names, checked against what the
-captures are known to contain (captures/README.md) and against the spec,
-not against the plugin's own output."""
-from plugin_common import Checker, capture_named, fields, plugin_path, tshark
+captures are known to contain (captures/README.md, captures/generated/README.md),
+against the spec, and against the built-in 9p dissector, not against the
+plugin's own output."""
+from plugin_common import Checker, capture_named, fields, plugin_path, read_expected, server_port, tshark
 
 DIOD_ROOT = "/srv/9p/export_l"
 # diod_9p2000L_ls_cat (captures/README.md): a listing of / and of sub, and
@@ -130,7 +131,9 @@ def check_dm_bits_by_dialect(plugin, check):
                                  ("dialect_9p2000e", "9P2000.e", False),
                                  ("dialect_9p2000u", "9P2000.u", True)):
         pcap, _ = capture_named(stem)
-        with_perm = frames(plugin, pcap, "ninep.perm || ninep.stat.mode")
+        # A Twstat's mode of ~0 is "don't touch" (wstat(5)), shown without bits (defect 7).
+        with_perm = frames(plugin, pcap, "(ninep.perm || ninep.stat.mode) && "
+                                         "!(ninep.type==126 && ninep.stat.mode == 0xffffffff)")
         check.true("%s (%s): has permissions to show" % (stem, dialect), len(with_perm) > 0)
         check.equal("%s (%s): the DMDIR bit is shown wherever a permission is" % (stem, dialect),
                     frames(plugin, pcap, "ninep.perm.dir"), with_perm)
@@ -144,6 +147,197 @@ def check_dm_bits_by_dialect(plugin, check):
                        "(9P2000.u)" not in verbose(plugin, pcap, "ninep"))
 
 
+def builtin_messages(plugin, pcap):
+    """[(frame, type, version)] of every message Wireshark's built-in 9p
+    dissector decodes (version: Tversion/Rversion's string, else None)."""
+    port = server_port(plugin, pcap)
+    _, out, _ = tshark(plugin, pcap, "-d", "tcp.port==%d,9p" % port, "-Y", "9p", "-T", "fields",
+                       "-e", "frame.number", "-e", "9p.msgtype", "-e", "9p.version")
+    found = []
+    for line in out.splitlines():
+        frame, types, version = (line.split("\t") + ["", ""])[:3]
+        for t in types.split(","):
+            found.append((int(frame), int(t), version or None))
+    return found
+
+
+def check_rsread_directory(plugin, check):
+    """Defect 4: an Rsread whose data is a directory listing (stat records)
+    is decoded as the Rread of a directory is; one holding a file's content
+    stays data.  sread_directory (captures/generated/README.md): the
+    directory lib holds motd (0644, its 38 bytes read by the second Tsread)
+    and profile (0755, empty), the records of dialect_9p2000e's directory
+    Rread."""
+    pcap, _ = capture_named("sread_directory")
+    names = ["frame.number", "ninep.path", "ninep.stat.name", "ninep.stat.mode", "ninep.stat.length",
+             "ninep.count", "ninep.data"]
+    rows = fields(plugin, pcap, names, two_pass=True, display_filter="ninep.type==153")
+    check.equal("sread_directory: two Rsreads", len(rows), 2)
+    if len(rows) != 2:
+        return
+    listing, content = rows
+    check.equal("Rsread of /lib: path", listing["ninep.path"], ["/lib"])
+    check.equal("Rsread of /lib: the stat names", listing["ninep.stat.name"], ["motd", "profile"])
+    check.equal("Rsread of /lib: the modes", [int(m, 16) for m in listing["ninep.stat.mode"]], [0o644, 0o755])
+    check.equal("Rsread of /lib/motd: path", content["ninep.path"], ["/lib/motd"])
+    check.equal("Rsread of /lib/motd: no stat record", content["ninep.stat.name"], [])
+    check.true("Rsread of /lib/motd: its data", len(content["ninep.data"]) == 1)
+    check.equal("the listing's length of motd is the bytes its Rsread returned",
+                [int(n) for n in listing["ninep.stat.length"][:1]], [int(c) for c in content["ninep.count"]])
+    text = verbose(plugin, pcap, "ninep.type==153")
+    check.true("Rsread of /lib shows its entries", "Stat entry: motd" in text and "Stat entry: profile" in text,
+               text[:3000])
+
+    # The same records read with Tread of the directory (dialect_9p2000e) decode alike.
+    e_pcap, _ = capture_named("dialect_9p2000e")
+    rread = [r for r in fields(plugin, e_pcap, names, two_pass=True, display_filter="ninep.type==117")
+             if r["ninep.stat.name"]]
+    check.equal("dialect_9p2000e: one directory Rread", len(rread), 1)
+    for key in ("ninep.stat.name", "ninep.stat.mode", "ninep.stat.length"):
+        check.equal("Rread and Rsread of the directory: %s alike" % key, rread[0][key] if rread else None,
+                    listing[key])
+
+    # LING's Tsreads (captures/README.md) all read files: nothing there is a listing.
+    for stem in ("ling_9p2000e_macro", "ling_9p2000e_session"):
+        real, _ = capture_named(stem)
+        rsread = fields(plugin, real, ["ninep.stat_entry", "ninep.data"], two_pass=True,
+                        display_filter="ninep.type==153")
+        check.true("%s: has Rsreads" % stem, len(rsread) >= 2, repr(len(rsread)))
+        check.equal("%s: no Rsread shown as stat records" % stem,
+                    [r["ninep.stat_entry"] for r in rsread if r["ninep.stat_entry"]], [])
+
+
+# wstat(5): "don't touch" is the empty string, or ~0 of the field's size.
+DONT_TOUCH_9P2000 = ["Kernel type: don't touch (0xffff)", "Device: don't touch (0xffffffff)",
+                     "Qid: don't touch (all ones)", "Mode: don't touch (0xffffffff)",
+                     "Access time: don't touch (0xffffffff)", "Modification time: don't touch (0xffffffff)",
+                     "Length: don't touch (0xffffffffffffffff)", "Owner: don't touch (empty)",
+                     "Group: don't touch (empty)", "Last modified by: don't touch (empty)"]
+DONT_TOUCH_U = ["Extension: don't touch (empty)", "Numeric owner: don't touch (0xffffffff)",
+                "Numeric group: don't touch (0xffffffff)", "Numeric last modifier: don't touch (0xffffffff)"]
+
+
+def check_dont_touch(plugin, check):
+    """Defect 7: the Twstat of the dialect captures renames notes to
+    notes.old and leaves every other field as it is (captures/generated/
+    README.md): each shows "don't touch", with no qid or permission bits, no
+    date, no length; filters still see the values on the wire.  An Rstat's
+    values and a Tsetattr are real values."""
+    for stem, dotu in (("dialect_9p2000", False), ("dialect_9p2000u", True), ("dialect_9p2000e", False)):
+        pcap, _ = capture_named(stem)
+        twstat = frames(plugin, pcap, "ninep.type==126")
+        check.equal("%s: one Twstat" % stem, len(twstat), 1)
+        text = verbose(plugin, pcap, "ninep.type==126")
+        lines = [line.strip() for line in text.splitlines()]
+        stat = "\n".join(lines[next((i for i, line in enumerate(lines) if line.startswith("Stat size:")), 0):])
+        for want in DONT_TOUCH_9P2000 + (DONT_TOUCH_U if dotu else []):
+            check.true("%s Twstat: %r" % (stem, want), want in lines, stat[:600])
+        check.true("%s Twstat: the new name" % stem, "Name: notes.old" in lines, stat[:600])
+        check.equal("%s Twstat: Stat size is a count, not don't touch" % stem,
+                    [line for line in lines if line.startswith("Stat size:") and "don't touch" in line], [])
+        for wrong in ("2106", "DMDIR", "Directory", "18446744073709551615", "4294967295"):
+            check.true("%s Twstat: no %r" % (stem, wrong), wrong not in text)
+        check.equal("%s Twstat: no qid or permission bits" % stem,
+                    frames(plugin, pcap, "ninep.type==126 && (ninep.qid.type || ninep.perm.dir || ninep.perm.rwx)"),
+                    [])
+        check.equal("%s Twstat: filters see the values on the wire" % stem,
+                    frames(plugin, pcap, 'ninep.type==126 && ninep.stat.mode == 0xffffffff && '
+                                         'ninep.stat.length == 0xffffffffffffffff && ninep.stat.uid == ""'), twstat)
+        rstat = verbose(plugin, pcap, "ninep.type==125")
+        check.true("%s Rstat: real values" % stem, "Rstat" in rstat and "don't touch" not in rstat, rstat[-800:])
+    pcap, _ = capture_named("dialect_9p2000L")
+    text = verbose(plugin, pcap, "ninep.type==26")
+    check.true("dialect_9p2000L Tsetattr: no don't touch", "Tsetattr" in text and "don't touch" not in text,
+               text[-800:])
+
+
+def check_dialect_negotiation(plugin, check):
+    """Defect 9: the dialect of a downgrading Rversion and of what follows is
+    the Rversion's (version(5)), the Tversion's its own proposal, as the
+    built-in 9p dissector reads their version strings; a refused Tversion
+    (Rlerror) leaves a guessed dialect whose note names the refused
+    Tversion, never "not captured"."""
+    pcap, _ = capture_named("version_downgrade")
+    builtin = builtin_messages(plugin, pcap)
+    tversion = [(f, v) for f, t, v in builtin if t == 100]
+    rversion = [(f, v) for f, t, v in builtin if t == 101]
+    check.equal("version_downgrade: the built-in reads one Tversion and one Rversion",
+                (len(tversion), len(rversion)), (1, 1))
+    if tversion and rversion:
+        check.true("version_downgrade: a downgrade", tversion[0][1] != rversion[0][1],
+                   repr((tversion, rversion)))
+        rows = fields(plugin, pcap, ["frame.number", "ninep.dialect", "ninep.dialect_guessed"], two_pass=True,
+                      display_filter="ninep")
+        shown = {int(r["frame.number"][0]): r["ninep.dialect"] for r in rows}
+        check.equal("version_downgrade: the Tversion shows its proposal", shown.get(tversion[0][0]),
+                    [tversion[0][1]])
+        after = {f: d for f, d in shown.items() if f >= rversion[0][0]}
+        check.equal("version_downgrade: the Rversion and every later message show the Rversion's dialect",
+                    after, {f: [rversion[0][1]] for f in after})
+        check.true("version_downgrade: every message of the built-in's after the Rversion",
+                   len(after) == len([1 for f, _, _ in builtin if f >= rversion[0][0]]), repr(after))
+        check.equal("version_downgrade: nothing guessed", [r for r in rows if r["ninep.dialect_guessed"]], [])
+        text = verbose(plugin, pcap, "ninep")
+        check.true("version_downgrade: the Rversion's tree names 9P2000",
+                   "Plan 9 File Protocol (ninep plugin), %s, Rversion" % rversion[0][1] in text)
+        check.true("version_downgrade: everything decodes", "Malformed" not in text and "not 9P" not in text)
+
+    pcap, _ = capture_named("version_refused")
+    builtin = builtin_messages(plugin, pcap)
+    tversion = [f for f, t, _ in builtin if t == 100]
+    refusal = [f for f, t, _ in builtin if t in (7, 107)]
+    check.equal("version_refused: the built-in reads a Tversion and its Rlerror", (len(tversion), len(refusal)),
+                (1, 1))
+    _, out, _ = tshark(plugin, pcap, "-2", "-Y", "ninep", "-T", "fields", "-e", "frame.number",
+                       "-e", "_ws.expert.message")
+    notes = [(int(line.split("\t")[0]), line.split("\t")[1]) for line in out.splitlines()
+             if "Dialect guessed" in line]
+    if tversion:
+        check.equal("version_refused: one note, that the Tversion was refused",
+                    [n for _, n in notes], ["Dialect guessed: the Tversion in frame %d was refused" % tversion[0]])
+    check.true("version_refused: never 'not captured'", "not captured" not in out)
+    check.true("version_refused: the note is after the refusal", all(f > refusal[0] for f, _ in notes) if refusal
+               else False, repr(notes))
+    status, out, err = tshark(plugin, pcap, "-2", "-Y", "ninep.dialect_guessed.refused", "-T", "fields",
+                              "-e", "frame.number", check=False)
+    check.equal("version_refused: ninep.dialect_guessed.refused marks one frame",
+                (status, len(out.splitlines())), (0, 1))
+    # No Tversion at all (captures/generated/README.md): that note stays.
+    pcap, _ = capture_named("tcp_midstream")
+    text = verbose(plugin, pcap, "ninep")
+    check.true("tcp_midstream: 'Tversion/Rversion not captured'", "Tversion/Rversion not captured" in text)
+    check.true("tcp_midstream: no refusal", "was refused" not in text)
+
+
+# Short Protocol column labels, so that Wireshark's GUI shows them whole at
+# its default column width (which cuts "9P2000.L" to "9P2000...").
+COLUMN = {"9P2000": "9P", "9P2000.u": "9P.u", "9P2000.L": "9P.L", "9P2000.e": "9P.e", "unknown": "9P?"}
+
+
+def check_protocol_column(plugin, check):
+    """Defect 11: the Protocol column names the dialect in at most 4
+    characters; the tree and ninep.dialect keep the full name, which for
+    every message of a connection with a handshake is the dialect the
+    ground truth states."""
+    check.true("column labels fit in 4 characters", all(len(v) <= 4 for v in COLUMN.values()))
+    check.equal("column labels are distinct", len(set(COLUMN.values())), len(COLUMN))
+    for stem in ("diod_9p2000L_ls_cat", "ling_9p2000e_classic", "p9p_9p2000_listen1_ramfs", "dialect_9p2000u",
+                 "version_refused", "tcp_midstream"):
+        pcap, expected_path = capture_named(stem)
+        truth = read_expected(expected_path)["dialect"]
+        rows = fields(plugin, pcap, ["frame.number", "_ws.col.Protocol", "ninep.dialect", "ninep.type"],
+                      two_pass=True, display_filter="ninep.type")
+        check.true("%s: messages" % stem, len(rows) > 5, repr(len(rows)))
+        wrong = [r for r in rows if r["_ws.col.Protocol"] != [COLUMN.get(r["ninep.dialect"][-1])]]
+        check.equal("%s: the column is the short name of the dialect" % stem, wrong[:3], [])
+        if truth != "unknown":
+            # Every message but a Tversion's proposal speaks the connection's dialect.
+            dialects = {d for r in rows for d, t in zip(r["ninep.dialect"], r["ninep.type"]) if t != "100"}
+            check.equal("%s: ninep.dialect is the ground truth's %s" % (stem, truth), dialects, {truth})
+            check.true("%s: the tree names %s in full" % (stem, truth),
+                       "Plan 9 File Protocol (ninep plugin), %s," % truth in verbose(plugin, pcap, "ninep.type==101"))
+
+
 def main():
     plugin = plugin_path()
     check = Checker()
@@ -151,6 +345,10 @@ def main():
     check_attr_masks(plugin, check)
     check_dirent_type(plugin, check)
     check_dm_bits_by_dialect(plugin, check)
+    check_rsread_directory(plugin, check)
+    check_dont_touch(plugin, check)
+    check_dialect_negotiation(plugin, check)
+    check_protocol_column(plugin, check)
     check.finish()
 
 

@@ -1,6 +1,8 @@
 """plugin.stats_tree: `tshark -z ninep,tree` counts per message type equal
 the ground truth, errors per request type add up to the errors, and round
-trips per connection add up to the round trips."""
+trips per connection add up to the round trips.  `-z ninep,tree,FILTER`
+counts only what the filter keeps (the plugin registers the option itself,
+for the GUI's sake: see plugin/stats.c)."""
 import os
 import re
 
@@ -44,6 +46,10 @@ def main():
         trips = tree.get("Round trips by connection", (0, {}))
         check.equal("%s: round trips" % name, trips[0], expected["round_trips"])
         check.equal("%s: connections" % name, len(trips[1]), expected["connections"])
+        _, out, _ = tshark(plugin, pcap, "-q", "-z", "ninep,tree,ninep.type==100")
+        filtered = parse_tree(out).get("Messages by type", (0, {}))
+        check.equal("%s: with the filter ninep.type==100, only the Tversions" % name, filtered[1],
+                    {"Tversion": expected["count.Tversion"]})
     check.finish()
 
 

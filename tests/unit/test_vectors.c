@@ -15,6 +15,8 @@
 static const unsigned single_dialects[] = { NINEP_DIALECT_9P2000, NINEP_DIALECT_U, NINEP_DIALECT_L,
 					    NINEP_DIALECT_E };
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* Room for a copy of the largest vector. */
+enum { MAX_VECTOR = 512 };
 
 enum { MAX_LAYOUTS = 256 };
 
@@ -284,6 +286,88 @@ static void check_coverage(void)
 	}
 }
 
+/* wstat(5): "don't touch" values in a Twstat's stat are the empty string
+ * and ~0 of the field's size.  The Twstat vectors are a rename: every field
+ * but stat.size (a byte count) and stat.name is one.  The same stat with a
+ * new mode, or a qid with one byte that is not 0xff, changes those; an
+ * Rstat's fields are real values whatever their bits. */
+static void check_dont_touch(void)
+{
+	static const char *const changed[] = { "stat.size", "stat.name" };
+	static const char *const labels[] = { "Twstat", "Twstat.u" };
+	for (size_t k = 0; k < COUNT(labels); k++) {
+		const struct vector *v = unit_vector(labels[k]);
+		struct ninep_msg msg;
+		CHECK(v != NULL && ninep_decode(v->bytes, v->len, v->dialects, &msg) == NINEP_OK, "%s decodes", labels[k]);
+		if (v == NULL)
+			continue;
+		unsigned in_stat = 0;
+		for (unsigned i = 0; i < msg.n_items; i++) {
+			const struct ninep_item *it = &msg.items[i];
+			if (it->depth == 0) {
+				CHECK(!ninep_is_dont_touch(&msg, v->bytes, it), "%s: %s is not in the stat", labels[k],
+				      it->field->key);
+				continue;
+			}
+			in_stat++;
+			int want = strcmp(it->field->key, changed[0]) != 0 && strcmp(it->field->key, changed[1]) != 0;
+			CHECK(ninep_is_dont_touch(&msg, v->bytes, it) == want, "%s: %s is %sdon't touch", labels[k],
+			      it->field->key, want ? "" : "not ");
+		}
+		CHECK(in_stat >= 12, "%s: %u stat fields", labels[k], in_stat);
+
+		/* mode 0644 and a qid version of 0xfffffffe: both are changes */
+		uint8_t bytes[MAX_VECTOR];
+		if (!CHECK(v->len <= sizeof bytes, "%s fits", labels[k]))
+			continue;
+		memcpy(bytes, v->bytes, v->len);
+		const struct ninep_item *mode = NULL, *qid = NULL;
+		for (unsigned i = 0; i < msg.n_items; i++) {
+			if (strcmp(msg.items[i].field->key, "stat.mode") == 0)
+				mode = &msg.items[i];
+			if (strcmp(msg.items[i].field->key, "stat.qid") == 0)
+				qid = &msg.items[i];
+		}
+		CHECK(mode != NULL && qid != NULL, "%s: mode and qid", labels[k]);
+		if (mode == NULL || qid == NULL)
+			continue;
+		bytes[mode->offset] = 0xa4;
+		bytes[mode->offset + 1] = 0x01;
+		bytes[mode->offset + 2] = 0;
+		bytes[mode->offset + 3] = 0;
+		bytes[qid->offset + 1] = 0xfe;
+		struct ninep_msg changed_msg;
+		CHECK(ninep_decode(bytes, v->len, v->dialects, &changed_msg) == NINEP_OK, "%s with a mode decodes",
+		      labels[k]);
+		for (unsigned i = 0; i < changed_msg.n_items; i++) {
+			const struct ninep_item *it = &changed_msg.items[i];
+			if (strcmp(it->field->key, "stat.mode") == 0 || strcmp(it->field->key, "stat.qid") == 0)
+				CHECK(!ninep_is_dont_touch(&changed_msg, bytes, it), "%s: a new %s is a change",
+				      labels[k], it->field->key);
+			if (strcmp(it->field->key, "stat.dev") == 0)
+				CHECK(ninep_is_dont_touch(&changed_msg, bytes, it), "%s: dev still don't touch", labels[k]);
+		}
+	}
+
+	/* The same bits in an Rstat are what the file has. */
+	const struct vector *twstat = unit_vector("Twstat");
+	if (twstat != NULL) {
+		uint8_t bytes[MAX_VECTOR];
+		/* Rstat is n[2] stat[n]: the Twstat's body without its fid[4]. */
+		size_t len = twstat->len - NINEP_BIT32SZ;
+		memcpy(bytes, twstat->bytes, NINEP_HDRSZ);
+		memcpy(bytes + NINEP_HDRSZ, twstat->bytes + NINEP_HDRSZ + NINEP_BIT32SZ, len - NINEP_HDRSZ);
+		bytes[0] = (uint8_t)len;
+		bytes[NINEP_SIZESZ] = NINEP_Rstat;
+		struct ninep_msg msg;
+		CHECK(ninep_decode(bytes, len, NINEP_DIALECT_9P2000, &msg) == NINEP_OK, "Rstat of all ones decodes");
+		unsigned any = 0;
+		for (unsigned i = 0; i < msg.n_items; i++)
+			any += (unsigned)ninep_is_dont_touch(&msg, bytes, &msg.items[i]);
+		CHECK(msg.n_items > 12 && any == 0, "Rstat: no field is don't touch (%u of %u)", any, msg.n_items);
+	}
+}
+
 int main(void)
 {
 	/* The byte order of the vectors' macros, against plain hex. */
@@ -295,6 +379,7 @@ int main(void)
 		check_vector(&unit_vectors[i]);
 	check_records_in_message();
 	check_tsession_ambiguity();
+	check_dont_touch();
 	check_coverage();
 	return check_summary();
 }
