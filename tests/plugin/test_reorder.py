@@ -1,9 +1,10 @@
-"""plugin.reorder: captures whose TCP segments were captured out of order,
-read with Wireshark's DEFAULT preferences (tcp.reassemble_out_of_order
-off).  Wireshark then hands a subdissector no out-of-order (or retransmitted)
-segment (its preference tcp.no_subdissector_on_error, on by default: "Do not
-call any subdissectors for Retransmitted or OutOfOrder segments"), so the
-segment after one arrives after a hole.  The plugin must:
+"""plugin.reorder: the generated captures whose TCP segments were captured
+out of order (tcp_reorder, tcp_reorder_overlap), read with Wireshark's
+DEFAULT preferences (tcp.reassemble_out_of_order off).  Wireshark then hands
+a subdissector no out-of-order (or retransmitted) segment (its preference
+tcp.no_subdissector_on_error, on by default: "Do not call any subdissectors
+for Retransmitted or OutOfOrder segments"), so the segment after one
+arrives after a hole.  The plugin must:
   - report no 9P expert info of severity warning or error (the reordering is
     no fault of 9P: no "not 9P", no false size, no follow-on link warnings);
   - give exactly one note per connection direction with a hole, naming the
@@ -20,10 +21,7 @@ is again only at a handed segment that starts a message (the
 resynchronisation rule of captures/generated/README.md).  With the
 preference on, tshark must show every message (a cross-check of the model).
 """
-import os
-import shutil
 import struct
-import tempfile
 import xml.etree.ElementTree as ElementTree
 
 from plugin_common import Checker, capture_named, fields, plugin_path, read_expected, tshark
@@ -31,115 +29,9 @@ from ninep_testlib import pcap_frames
 
 SERVER_PORT = 564
 SEVERITY_WARN = 0x00600000  # epan/proto.h PI_WARN; PI_ERROR is above it
-FLAG_SYN, FLAG_ACK, FLAG_PSH = 0x02, 0x10, 0x08
-
-
-def s(text):
-    data = text.encode()
-    return struct.pack("<H", len(data)) + data
-
-
-def msg(mtype, tag, body):
-    """A 9P message encoded by hand from doc/9p-wire.md."""
-    return struct.pack("<IBH", 7 + len(body), mtype, tag) + body
-
-
-class Pcap:
-    """Ethernet/IPv4/TCP frames of one connection, client 10.0.0.1:40000 to
-    server 10.0.0.2:564, each segment placed at an explicit sequence offset
-    (TCP checksums left 0: tshark does not check them by default)."""
-
-    def __init__(self):
-        self.frames = []
-        self.isn = {True: 1000, False: 5000}
-        self.acked = {True: 0, False: 0}
-        self.time = 0
-
-    def packet(self, from_client, seq, flags, payload=b""):
-        src, dst = ((bytes([10, 0, 0, 1]), 40000), (bytes([10, 0, 0, 2]), SERVER_PORT))[::1 if from_client else -1]
-        ack = self.isn[not from_client] + 1 + self.acked[not from_client]
-        tcp = struct.pack(">HHIIBBHHH", src[1], dst[1], seq % 2**32, ack % 2**32, 5 << 4, flags, 65535, 0, 0)
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64, 6, 0, src[0],
-                         dst[0])
-        eth = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
-        self.time += 1000
-        self.frames.append((self.time, eth + ip + tcp + payload))
-
-    def handshake(self):
-        self.packet(True, self.isn[True], FLAG_SYN)
-        self.packet(False, self.isn[False], FLAG_SYN | FLAG_ACK)
-        self.packet(True, self.isn[True] + 1, FLAG_ACK)
-
-    def segment(self, from_client, at, payload):
-        """payload at byte offset `at` of the direction's stream."""
-        self.packet(from_client, self.isn[from_client] + 1 + at, FLAG_PSH | FLAG_ACK, payload)
-        self.acked[from_client] = max(self.acked[from_client], at + len(payload))
-
-    def write(self, path):
-        with open(path, "wb") as f:
-            f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-            for t, data in self.frames:
-                f.write(struct.pack("<IIII", t // 1000000, t % 1000000, len(data), len(data)))
-                f.write(data)
-
-
-class Stream:
-    """One direction's bytes, sent message by message."""
-
-    def __init__(self):
-        self.data = b""
-
-    def add(self, message):
-        at = len(self.data)
-        self.data += message
-        return at
-
-
-def write_harder(path):
-    """A 9P2000.L connection where (1) a 2023-byte Twrite goes in three
-    segments captured first, third, second: the late one starts in the
-    middle of the message; (2) a server segment is retransmitted overlapping
-    the segment before it and carrying a new message (an Rclunk), which
-    Wireshark does not hand on either; (3) one more exchange after each."""
-    p, c, r = Pcap(), Stream(), Stream()
-    p.handshake()
-    T, R = True, False
-    nofid = 0xFFFFFFFF
-
-    def both(request, reply):
-        p.segment(T, c.add(request), request)
-        p.segment(R, r.add(reply), reply)
-
-    qid = bytes(13)
-    both(msg(100, 0xFFFF, struct.pack("<I", 8192) + s("9P2000.L")),
-         msg(101, 0xFFFF, struct.pack("<I", 8192) + s("9P2000.L")))
-    both(msg(104, 1, struct.pack("<II", 0, nofid) + s("user") + s("/srv") + struct.pack("<I", 1000)),
-         msg(105, 1, qid))
-    both(msg(110, 1, struct.pack("<IIH", 0, 1, 1) + s("log")), msg(111, 1, struct.pack("<H", 1) + qid))
-    both(msg(12, 1, struct.pack("<II", 1, 1)), msg(13, 1, qid + struct.pack("<I", 0)))
-    # (1) the Twrite in three segments, captured in the order first, third, second
-    twrite = msg(118, 1, struct.pack("<IQI", 1, 0, 2000) + b"log line of text. " * 111 + b"..")
-    at = c.add(twrite)
-    parts = [(at, twrite[:700]), (at + 1400, twrite[1400:]), (at + 700, twrite[700:1400])]
-    for offset, part in parts:
-        p.segment(T, offset, part)
-    p.segment(R, r.add(msg(119, 1, struct.pack("<I", 2000))), msg(119, 1, struct.pack("<I", 2000)))
-    # (2) Tgetattr and Tclunk; the Rgetattr, then a retransmission that
-    # overlaps its last 20 bytes and carries the Rclunk
-    tgetattr = msg(24, 2, struct.pack("<IQ", 1, 0x7FF))
-    tclunk = msg(120, 1, struct.pack("<I", 1))
-    p.segment(T, c.add(tgetattr), tgetattr)
-    p.segment(T, c.add(tclunk), tclunk)
-    rgetattr = msg(25, 2, struct.pack("<Q", 0x7FF) + qid + bytes(4 * 3 + 8 * 15))
-    rclunk = msg(121, 1, b"")
-    at = r.add(rgetattr)
-    p.segment(R, at, rgetattr)
-    r.add(rclunk)
-    p.segment(R, at + len(rgetattr) - 20, rgetattr[-20:] + rclunk)
-    # (3) one more exchange: Tclunk of the attach fid
-    both(msg(120, 3, struct.pack("<I", 0)), msg(121, 3, b""))
-    p.write(path)
-    return c.data, r.data
+FLAG_SYN = 0x02
+# Generated captures (captures/generated/README.md) whose segments come out of order.
+CAPTURES = ["tcp_reorder", "tcp_reorder_overlap"]
 
 
 def segments(path):
@@ -280,12 +172,12 @@ def decoded(plugin, pcap, preferences=(), two_pass=False):
 
 
 def check_capture(check, plugin, stem, pcap, sent_messages, sent_round_trips):
-    """sent_messages, sent_round_trips: what the writer of the capture put in it."""
+    """sent_messages, sent_round_trips: what the generator put in the capture."""
     segs = segments(pcap)
     by_side = {side: messages(segs, side) for side in (True, False)}
     everything = [m for side in by_side for m in by_side[side]]
 
-    # The model against what the writer sent.
+    # The model against what the generator sent.
     check.equal("%s: messages in the stream" % stem, len(everything), sent_messages)
     all_pairs = exchanges(by_side, {id(m) for m in everything}, in_order)
     check.equal("%s: round trips in the stream" % stem, len(all_pairs), sent_round_trips)
@@ -323,19 +215,11 @@ def check_capture(check, plugin, stem, pcap, sent_messages, sent_round_trips):
 def main():
     plugin = plugin_path()
     check = Checker()
-    pcap, expected_path = capture_named("tcp_reorder")
-    expected = read_expected(expected_path)  # the generator's ledger
-    check_capture(check, plugin, "tcp_reorder", pcap, expected["requests"] + expected["replies"],
-                  expected["round_trips"])
-
-    folder = tempfile.mkdtemp(prefix="ninep-reorder.")
-    try:
-        path = os.path.join(folder, "reorder_harder.pcap")
-        write_harder(path)
-        # 8 requests, 8 replies, each answered
-        check_capture(check, plugin, "reorder_harder", path, 16, 8)
-    finally:
-        shutil.rmtree(folder)
+    for stem in CAPTURES:
+        pcap, expected_path = capture_named(stem)
+        expected = read_expected(expected_path)  # the generator's ledger
+        check_capture(check, plugin, stem, pcap, expected["requests"] + expected["replies"],
+                      expected["round_trips"])
     check.finish()
 
 
