@@ -60,7 +60,7 @@ struct reorder_dir {
 	uint8_t waiting_type;
 	uint16_t waiting_tag;
 	unsigned n_holes;
-	struct hole holes[HOLES_KEPT];
+	struct hole *holes; /* HOLES_KEPT of them, made at the first hole: most connections have none */
 };
 
 struct ninep_reorder {
@@ -113,6 +113,8 @@ static bool tcp_reorders(void)
 
 static void add_hole(struct reorder_dir *d, uint32_t from, uint32_t to)
 {
+	if (d->holes == NULL)
+		d->holes = wmem_alloc_array(wmem_file_scope(), struct hole, HOLES_KEPT);
 	if (d->n_holes == HOLES_KEPT) {
 		memmove(&d->holes[0], &d->holes[1], (HOLES_KEPT - 1) * sizeof d->holes[0]);
 		d->n_holes--;
