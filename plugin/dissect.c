@@ -233,11 +233,36 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 	}
 }
 
-/* What the snaplen explains, instead of a warning about it. */
+/* What the snaplen or a hole in the TCP stream explains, instead of a
+ * warning about it. */
 static void add_snap_text(proto_tree *tree, tvbuff_t *tvb, const char *text)
 {
 	proto_item *pi = proto_tree_add_none_format(tree, ninep_hf.snap_lost, tvb, 0, 0, "%s", text);
 	proto_item_set_generated(pi);
+}
+
+/* What hid messages of the connection in frames from..to, when something
+ * did: then a message missing there is no fault of the connection. */
+enum hidden { HIDDEN_NOTHING, HIDDEN_BY_SNAPLEN, HIDDEN_BY_TCP_HOLE };
+
+static enum hidden hidden_in(struct conv_state *conv, uint32_t from, uint32_t to)
+{
+	if (ninep_snap_lost(conv, from, to))
+		return HIDDEN_BY_SNAPLEN;
+	if (ninep_reorder_lost(conv, from, to))
+		return HIDDEN_BY_TCP_HOLE;
+	return HIDDEN_NOTHING;
+}
+
+/* Adds the text for what hid a message, if anything did; false: nothing
+ * did, and the caller reports the fault. */
+static bool explain_hidden(proto_tree *tree, tvbuff_t *tvb, enum hidden hidden, const char *by_snaplen,
+			   const char *by_hole)
+{
+	if (hidden == HIDDEN_NOTHING)
+		return false;
+	add_snap_text(tree, tvb, hidden == HIDDEN_BY_SNAPLEN ? by_snaplen : by_hole);
+	return true;
 }
 
 /* The generated fields and the experts that come from tracking. */
@@ -268,10 +293,11 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, st
 			/* Only a later pass knows the whole capture: then a request
 			 * without a reply was never answered (within the capture).
 			 * A single-pass tshark cannot know and says nothing.  When
-			 * the snaplen hid replies after it, its reply may be one. */
-			if (ninep_snap_lost(conv, info->frame, G_MAXUINT32))
-				add_snap_text(tree, tvb, "[No reply seen: the capture's snaplen hid messages after it]");
-			else
+			 * the snaplen (or a hole in the TCP stream) hid messages
+			 * after it, its reply may be one. */
+			if (!explain_hidden(tree, tvb, hidden_in(conv, info->frame, G_MAXUINT32),
+					    "[No reply seen: the capture's snaplen hid messages after it]",
+					    "[No reply seen: a hole in the TCP stream hid messages after it]"))
 				expert_add_info(pinfo, msg_item, &ninep_ei.never_answered);
 		}
 		if (info->flushes != 0) {
@@ -288,9 +314,9 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, st
 			proto_item_set_generated(pi);
 		}
 		if (info->reuses_tag_of != 0 &&
-		    ninep_snap_lost(conv, info->reuses_tag_of, info->frame))
-			add_snap_text(tree, tvb, "[Tag reused: the reply to its last use may be one the snaplen hid]");
-		else if (info->reuses_tag_of != 0)
+		    !explain_hidden(tree, tvb, hidden_in(conv, info->reuses_tag_of, info->frame),
+				    "[Tag reused: the reply to its last use may be one the snaplen hid]",
+				    "[Tag reused: the reply to its last use may be in a hole of the TCP stream]"))
 			expert_add_info_format(pinfo, msg_item, &ninep_ei.tag_reused,
 					       "Tag %u reused while the request in frame %u is outstanding", info->tag,
 					       info->reuses_tag_of);
@@ -303,22 +329,27 @@ static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, st
 		proto_item_set_generated(pi);
 		pi = proto_tree_add_uint(tree, ninep_hf.request_type, tvb, 0, 0, info->request->type);
 		proto_item_set_generated(pi);
-	} else if (ninep_snap_lost(conv, 0, info->frame)) {
-		add_snap_text(tree, tvb, "[No request seen: the capture's snaplen hid messages before it]");
-	} else {
+	} else if (info->request_in_transit) {
+		add_snap_text(tree, tvb,
+			      "[No request seen: its request's last bytes had not come (TCP segments out of order, "
+			      "or lost)]");
+	} else if (!explain_hidden(tree, tvb, hidden_in(conv, 0, info->frame),
+				   "[No request seen: the capture's snaplen hid messages before it]",
+				   "[No request seen: a hole in the TCP stream hid messages before it]")) {
 		expert_add_info(pinfo, msg_item, &ninep_ei.reply_without_request);
 	}
-	/* A fid made or ended by a message the snaplen cut is not known. */
-	bool fids_unsure = (info->fid_unknown != NINEP_NOFID || info->fid_reused != NINEP_NOFID) &&
-			   ninep_snap_lost(conv, 0, info->frame);
-	if (fids_unsure)
-		add_snap_text(tree, tvb, "[Fid not followed: the capture's snaplen hid messages before it]");
-	else if (info->fid_unknown != NINEP_NOFID)
-		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_unknown, "Fid %u used before it exists",
-				       info->fid_unknown);
-	if (!fids_unsure && info->fid_reused != NINEP_NOFID)
-		expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_reused, "Fid %u is already in use",
-				       info->fid_reused);
+	/* A fid made or ended by a message the snaplen cut (or a hole hid) is not known. */
+	bool fid_fault = info->fid_unknown != NINEP_NOFID || info->fid_reused != NINEP_NOFID;
+	if (fid_fault && !explain_hidden(tree, tvb, hidden_in(conv, 0, info->frame),
+					 "[Fid not followed: the capture's snaplen hid messages before it]",
+					 "[Fid not followed: a hole in the TCP stream hid messages before it]")) {
+		if (info->fid_unknown != NINEP_NOFID)
+			expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_unknown, "Fid %u used before it exists",
+					       info->fid_unknown);
+		if (info->fid_reused != NINEP_NOFID)
+			expert_add_info_format(pinfo, msg_item, &ninep_ei.fid_reused, "Fid %u is already in use",
+					       info->fid_reused);
+	}
 }
 
 /* ---- the Info column ---------------------------------------------------- */
@@ -504,6 +535,8 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 		if (cut && status != NINEP_OK)
 			ninep_snap_unsure(conv, pinfo); /* the engine sees only its header */
 		info = ninep_track(conv, pinfo, bytes, len, msg, dialects, guessed, status == NINEP_OK);
+		if (!ninep_is_request(info->type) && info->request == NULL)
+			info->request_in_transit = ninep_reorder_request_in_transit(conv, info->tag);
 		p_add_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index, info);
 	} else {
 		info = p_get_proto_data(wmem_file_scope(), pinfo, proto_ninep, KEY_FIRST_MESSAGE + index);
@@ -613,7 +646,21 @@ int ninep_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 	 * numbers (snaplen.c): TCP cannot reassemble a cut segment. */
 	if (ninep_snap_dissect(tvb, pinfo, tree, conv, data))
 		return (int)tvb_captured_length(tvb);
-	tcp_dissect_pdus(tvb, pinfo, tree, TRUE, NINEP_HDRSZ, get_message_len, dissect_message, conv);
+	/* A segment out of sequence (reorder.c): shown there, or framed from
+	 * past the bytes dissected before. */
+	int from = ninep_reorder_dissect(tvb, pinfo, tree, conv, data);
+	if (from < 0)
+		return (int)tvb_captured_length(tvb);
+	if (from == 0) {
+		tcp_dissect_pdus(tvb, pinfo, tree, TRUE, NINEP_HDRSZ, get_message_len, dissect_message, conv);
+	} else {
+		tcp_dissect_pdus(tvb_new_subset_remaining(tvb, from), pinfo, tree, TRUE, NINEP_HDRSZ,
+				 get_message_len, dissect_message, conv);
+		/* TCP reads the offset of a message that goes on in the frame's segment */
+		if (pinfo->desegment_len > 0)
+			pinfo->desegment_offset += from;
+	}
+	ninep_reorder_follow(tvb, pinfo, conv);
 	ninep_snap_follow(tvb, pinfo, conv, data);
 	return (int)tvb_captured_length(tvb);
 }

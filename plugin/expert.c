@@ -48,6 +48,12 @@ void ninep_register_expert(void)
 		{ &ninep_ei.session_key_clear, { "ninep.session_key.clear", PI_SECURITY, PI_NOTE,
 						 "Session key in clear text: it lets its holder take over the session",
 						 EXPFILL } },
+		/* Once per connection direction: what is missing is no fault of
+		 * 9P, and a TCP preference may bring it back. */
+		{ &ninep_ei.tcp_out_of_order, { "ninep.tcp_out_of_order", PI_SEQUENCE, PI_NOTE,
+						"TCP segments out of order: set tcp.reassemble_out_of_order for "
+						"full decoding",
+						EXPFILL } },
 	};
 	expert_module_t *module = expert_register_protocol(proto_ninep);
 	expert_register_field_array(module, ei, G_N_ELEMENTS(ei));

@@ -18,8 +18,8 @@ enum {
 #include <ninep/fields.def>
 };
 
-struct ninep_hf ninep_hf = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-			     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+struct ninep_hf ninep_hf = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+			     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 struct ninep_ett ninep_ett = { -1, -1, -1, -1, -1, -1, -1 };
 
 /* The field of each fields.def row; rows sharing a filter share the id. */
@@ -336,6 +336,17 @@ void ninep_register_fields(void)
 		{ &ninep_hf.snap_lost, { "Framing lost", "ninep.framing_lost", FT_NONE, BASE_NONE, NULL, 0,
 					 "Bytes after a message boundary whose size field was not captured",
 					 HFILL } },
+		{ &ninep_hf.tcp_hole, { "TCP bytes not seen before this segment", "ninep.tcp_hole", FT_UINT32,
+					BASE_DEC, NULL, 0,
+					"Bytes of the TCP stream before this segment that were not handed to 9P: "
+					"lost from the capture, or out of order",
+					HFILL } },
+		{ &ninep_hf.retransmitted, { "Retransmitted bytes", "ninep.retransmitted", FT_NONE, BASE_NONE, NULL, 0,
+					     "TCP bytes already dissected in an earlier frame", HFILL } },
+		{ &ninep_hf.out_of_order, { "Out-of-order bytes", "ninep.out_of_order", FT_NONE, BASE_NONE, NULL, 0,
+					    "TCP bytes that fill an earlier hole: their messages cannot be put together "
+					    "without tcp.reassemble_out_of_order",
+					    HFILL } },
 		{ &ninep_hf.stat_entry, { "Stat entry", "ninep.stat_entry", FT_NONE, BASE_NONE, NULL, 0,
 					  "One stat record of a directory read", HFILL } },
 		{ &ninep_hf.dirent, { "Directory entry", "ninep.dirent", FT_NONE, BASE_NONE, NULL, 0,

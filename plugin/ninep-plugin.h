@@ -42,6 +42,9 @@ struct ninep_hf {
 	int not_captured; /* a message the capture's snaplen cut: its bytes not captured */
 	int snap_part;    /* bytes of a message shown in another frame (framed by sequence numbers) */
 	int snap_lost;    /* bytes after a message boundary the capture lost */
+	int tcp_hole;     /* TCP bytes before a segment that were never handed to us */
+	int retransmitted; /* TCP bytes handed to us a second time */
+	int out_of_order; /* TCP bytes handed to us after later ones */
 	int stat_entry;   /* a stat record of a directory Rread */
 	int dirent;       /* one Rreaddir entry */
 	int mumble;       /* the MUMBLE record on an auth fid */
@@ -75,6 +78,7 @@ struct ninep_ei {
 	expert_field error_reply;
 	expert_field fid_unknown, fid_reused;
 	expert_field dialect_guessed, dialect_refused, wrong_dialect, session_rejected, session_key_clear;
+	expert_field tcp_out_of_order;
 };
 extern struct ninep_ei ninep_ei;
 void ninep_register_expert(void);
@@ -102,6 +106,7 @@ struct ninep_msginfo {
 	uint32_t flushes;               /* Tflush: the frame of the flushed request */
 	uint32_t flushed_by;            /* a request: the Tflush frame naming it */
 	bool reply_unmatched;
+	bool request_in_transit;        /* a reply: its request's rest had not come (reorder.c) */
 
 	/* fids */
 	const char *path;        /* the path of the fid the message names */
@@ -134,6 +139,9 @@ const char *conv_label(const struct conv_state *conv);
 /* Where snaplen.c keeps its state for the conversation (NULL until used). */
 struct ninep_snap;
 struct ninep_snap **conv_snap(struct conv_state *conv);
+/* Where reorder.c keeps its state for the conversation (NULL until used). */
+struct ninep_reorder;
+struct ninep_reorder **conv_reorder(struct conv_state *conv);
 
 /*
  * First pass: update the conversation with one decoded message and return
@@ -181,6 +189,30 @@ void ninep_snap_follow(tvbuff_t *tvb, packet_info *pinfo, struct conv_state *con
 bool ninep_snap_lost(struct conv_state *conv, uint32_t from, uint32_t to);
 /* This frame's message was cut before the fields the engine needed (first pass). */
 void ninep_snap_unsure(struct conv_state *conv, const packet_info *pinfo);
+
+/* ---- reorder.c ----------------------------------------------------------- */
+/*
+ * TCP segments that do not reach us in sequence: with Wireshark's default
+ * preferences (tcp.reassemble_out_of_order off) an out-of-order segment is
+ * not handed to us at all, and the segment after it arrives after a hole.
+ * ninep_reorder_dissect classifies the frame's segment against what this
+ * direction has handed us so far.  It returns -1 when it showed the whole
+ * segment (bytes seen before, or bytes after a hole whose place in the 9P
+ * stream is not known); otherwise the offset where 9P framing goes on
+ * (0, or past a retransmitted head).
+ */
+int ninep_reorder_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, struct conv_state *conv,
+			  void *tcpinfo);
+/* Whether a hole in the TCP stream may have hidden messages in frames
+ * from..to (as ninep_snap_lost for the snaplen). */
+bool ninep_reorder_lost(struct conv_state *conv, uint32_t from, uint32_t to);
+/* After tcp_dissect_pdus (first pass): note the message whose rest the
+ * direction waits for, if any. */
+void ninep_reorder_follow(tvbuff_t *tvb, packet_info *pinfo, struct conv_state *conv);
+/* First pass: whether the client is in the middle of sending a request with
+ * this tag (its header seen, its rest not yet): a reply to it then means
+ * its remaining segments come out of order, or were lost. */
+bool ninep_reorder_request_in_transit(struct conv_state *conv, uint16_t tag);
 
 /* ---- stats.c ------------------------------------------------------------- */
 extern int ninep_tap;

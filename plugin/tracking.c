@@ -39,6 +39,7 @@ struct conv_state {
 	struct ninep_conv engine;
 	struct conv_state *next_open; /* every conversation of the file, to close at its end */
 	struct ninep_snap *snap; /* framing by sequence numbers once the snaplen cut a segment (snaplen.c) */
+	struct ninep_reorder *reorder; /* segments out of sequence (reorder.c) */
 };
 
 /* The conversations and 9P2000.e sessions of the file being dissected:
@@ -148,6 +149,11 @@ int conv_direction(const struct conv_state *conv, const packet_info *pinfo)
 struct ninep_snap **conv_snap(struct conv_state *conv)
 {
 	return &conv->snap;
+}
+
+struct ninep_reorder **conv_reorder(struct conv_state *conv)
+{
+	return &conv->reorder;
 }
 
 const char *conv_label(const struct conv_state *conv)

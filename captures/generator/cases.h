@@ -51,7 +51,8 @@ typedef void case_fn(const char *outdir);
 case_fn case_dialect_9p2000, case_dialect_9p2000u, case_dialect_9p2000L, case_dialect_9p2000e;
 case_fn case_version_downgrade, case_version_refused, case_sread_directory;
 case_fn case_tcp_coalesced, case_tcp_spanning, case_tcp_retransmit_same, case_tcp_retransmit_conflict,
-	case_tcp_reorder, case_tcp_lost_boundary, case_tcp_lost_middle, case_tcp_lost_resync, case_tcp_seq_wrap,
+	case_tcp_reorder, case_tcp_reorder_overlap, case_tcp_lost_boundary, case_tcp_lost_middle, case_tcp_lost_resync,
+	case_tcp_seq_wrap,
 	case_tcp_midstream, case_tcp_tuple_reuse, case_tcp_rst_outstanding, case_snaplen_cut_rread, case_server_bends_spec,
 	case_flush_answered_first, case_flush_never_answered, case_port_5640;
 case_fn case_ipv6_exthdr, case_vlan_one, case_vlan_two, case_ipv4_fragments, case_link_sll, case_link_sll2,

@@ -289,6 +289,63 @@ void case_tcp_reorder(const char *outdir)
 	finish(&cx, &s);
 }
 
+/* Harder reordering, nothing lost: a 2023-byte Twrite in three segments
+ * captured first, third, second, so the late segment starts in the middle
+ * of the message; then a server segment holding an Rgetattr, and a
+ * retransmission that repeats its last 20 bytes (identical) and carries
+ * the Rclunk that follows it.  Then the attach fid's Tclunk (tag 3) and
+ * Rclunk. */
+void case_tcp_reorder_overlap(const char *outdir)
+{
+	struct case_ctx cx;
+	struct sess s;
+	struct buf data, two;
+	uint32_t seq;
+	struct qid q = l_file_qid("log");
+	enum { PART = 700, REPEATED = 20 };
+
+	open_ethernet(&cx, &s, outdir, "tcp_reorder_overlap");
+	l_mount(&s);
+	walk_open(&s, FILE_FID, "log", L_O_WRONLY);
+	buf_init(&data, MSG_CEILING);
+	buf_init(&two, MSG_CEILING);
+	text(&data, 2000);
+	build_twrite(&s.m, 1, FILE_FID, 0, data.data, (uint32_t)data.len);
+	ledger_msg(&cx.lg, s.conn, CLIENT, s.m.data, 0);
+	seq = s.flow.next_seq[CLIENT];
+	flow_segment(&s.flow, CLIENT, seq, TCP_ACK, s.m.data, PART);
+	flow_segment(&s.flow, CLIENT, seq + 2 * PART, TCP_PSH | TCP_ACK, s.m.data + 2 * PART, s.m.len - 2 * PART);
+	flow_segment(&s.flow, CLIENT, seq + PART, TCP_ACK, s.m.data + PART, PART);
+	s.flow.next_seq[CLIENT] = seq + (uint32_t)s.m.len;
+	build_rwrite(&s.m, 1, (uint32_t)data.len);
+	sess_send(&s, SERVER);
+
+	/* pipelined Tgetattr (tag 2) and Tclunk (tag 1) of the file */
+	build_tgetattr(&s.m, 2, FILE_FID, GETATTR_BASIC);
+	sess_send(&s, CLIENT);
+	build_tclunk(&s.m, 1, FILE_FID);
+	sess_send(&s, CLIENT);
+	l_rgetattr(&s.m, 2, q, S_IFREG_0644, data.len);
+	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 0);
+	buf_put(&two, s.m.data, s.m.len);
+	size_t first_len = s.m.len;
+	build_empty(&s.m, NINEP_Rclunk, 1);
+	ledger_msg(&cx.lg, s.conn, SERVER, s.m.data, 0);
+	buf_put(&two, s.m.data, s.m.len);
+	seq = s.flow.next_seq[SERVER];
+	flow_segment(&s.flow, SERVER, seq, TCP_PSH | TCP_ACK, two.data, first_len);
+	s.flow.now_ns += 200000000ull; /* the retransmission timeout */
+	flow_segment(&s.flow, SERVER, seq + (uint32_t)(first_len - REPEATED), TCP_PSH | TCP_ACK,
+		     two.data + first_len - REPEATED, two.len - (first_len - REPEATED));
+	s.flow.next_seq[SERVER] = seq + (uint32_t)two.len;
+	s.flow.now_ns += SESS_THINK_NS;
+	clunk(&s, 3, ROOT_FID);
+	cx.lg.retransmissions = 1;
+	buf_free(&data);
+	buf_free(&two);
+	finish(&cx, &s);
+}
+
 /* Lost segments at message boundaries: the server's Rgetattr (its request
  * stays unanswered) and, later, the client's Tclunk (its reply is an
  * orphan).  Each next segment starts a message, so nothing else is lost. */

@@ -25,6 +25,7 @@ static const struct {
 	{"tcp_retransmit_same", case_tcp_retransmit_same},
 	{"tcp_retransmit_conflict", case_tcp_retransmit_conflict},
 	{"tcp_reorder", case_tcp_reorder},
+	{"tcp_reorder_overlap", case_tcp_reorder_overlap},
 	{"tcp_lost_boundary", case_tcp_lost_boundary},
 	{"tcp_lost_middle", case_tcp_lost_middle},
 	{"tcp_lost_resync", case_tcp_lost_resync},

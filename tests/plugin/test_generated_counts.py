@@ -4,16 +4,18 @@ of matched round trips equal its .expected.
 
 Wireshark's TCP reassembly leaves out-of-order segments alone unless
 tcp.reassemble_out_of_order is on (off by default in 4.0), and with it on,
-waits for ever for a hole that is never filled.  So tcp_reorder.pcap is read
-with it on, as a user looking at reordered traffic would, and every other
-capture (the lost-segment ones among them) with Wireshark's defaults."""
+waits for ever for a hole that is never filled.  So the tcp_reorder*
+captures are read with it on, as a user looking at reordered traffic would
+(plugin.reorder checks them with the defaults), and every other capture
+(the lost-segment ones among them) with Wireshark's defaults."""
 import collections
 import os
 
 from plugin_common import Checker, all_captures, fields, plugin_path, read_expected
 
 # Captures that need a TCP preference other than Wireshark's default.
-TCP_PREFERENCES = {"tcp_reorder.pcap": ["tcp.reassemble_out_of_order:TRUE"]}
+TCP_PREFERENCES = {"tcp_reorder.pcap": ["tcp.reassemble_out_of_order:TRUE"],
+                   "tcp_reorder_overlap.pcap": ["tcp.reassemble_out_of_order:TRUE"]}
 
 
 def main():
