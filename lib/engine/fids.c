@@ -17,6 +17,7 @@
  * as they are then; a reply only confirms it.
  */
 #include "engine_internal.h"
+#include "ninep/files.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -222,8 +223,14 @@ void fids_request(struct ninep_conv *c, struct ninep_request *r, const uint8_t *
 		}
 		break;
 	}
-	if (facts != NULL)
+	/* Whether it moves a file's content (files.h): the fid's kind now. */
+	const struct ninep_fid *f = fid_find(c, r->fid);
+	r->note.content_io = (uint8_t)ninep_content_io_of(m->type, f != NULL, f != NULL && (f->qid_type & NINEP_QTDIR) != 0,
+							  f != NULL && f->is_auth);
+	if (facts != NULL) {
 		fid_facts(c, r, m, facts);
+		facts->content_io = r->note.content_io;
+	}
 }
 
 /* The type byte of the last qid item of `filter` in a reply, or `absent`. */
