@@ -137,6 +137,9 @@ static int open_below(struct extract *x, const char *rel, int flags)
 	/* O_NONBLOCK: a FIFO planted there must not hang the run. */
 	int fd = openat(dfd, p, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
 	int e = errno;
+	struct stat link;
+	if (fd < 0 && e == EEXIST && fstatat(dfd, p, &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode))
+		e = ELOOP; /* O_EXCL met a symbolic link: say what it is */
 	if (dfd != x->dirfd)
 		close(dfd);
 	if (fd < 0) {
