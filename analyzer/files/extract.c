@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,12 @@
 #include "report/manifest.h"
 
 enum {
-	OPEN_FILES_MAX = 64, /* files kept open at once; others are opened again when written */
+	/* Files kept open at once: as many as the descriptor limit allows
+	 * (raised to its hard limit) less a reserve, at most this; others are
+	 * opened again when written, the one opened longest ago closed. */
+	OPEN_FILES_MAX = 4096,
+	OPEN_FILES_MIN = 16,
+	DESCRIPTORS_RESERVED = 64, /* the captures, standard streams, libpcap */
 	ERR_MAX = 512,
 };
 
@@ -32,6 +38,7 @@ struct saved {
 	char *rel;     /* relative to DIR */
 	int fd;        /* -1 when closed */
 	unsigned slot; /* its place among the open files, when open */
+	uint64_t written_end; /* the end of the furthest byte written to it */
 };
 
 struct extract {
@@ -40,9 +47,30 @@ struct extract {
 	int overwrite;
 	int failed;
 	struct ninep_files *set;
-	struct saved *open[OPEN_FILES_MAX]; /* the files open now; the next to close at `next_close` */
-	unsigned next_close;
+	struct saved **open; /* n_open slots: the files open now; the next to close at `next_close` */
+	unsigned n_open, next_close;
 };
+
+/* How many files to keep open: the soft descriptor limit raised to the
+ * hard one, less a reserve. */
+static unsigned open_files_allowed(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return OPEN_FILES_MIN;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit raised = { rl.rlim_max, rl.rlim_max };
+		if (raised.rlim_cur == RLIM_INFINITY || raised.rlim_cur > OPEN_FILES_MAX + DESCRIPTORS_RESERVED)
+			raised.rlim_cur = OPEN_FILES_MAX + DESCRIPTORS_RESERVED;
+		if (raised.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			rl.rlim_cur = raised.rlim_cur;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > OPEN_FILES_MAX + DESCRIPTORS_RESERVED)
+		return OPEN_FILES_MAX;
+	if (rl.rlim_cur < OPEN_FILES_MIN + DESCRIPTORS_RESERVED)
+		return OPEN_FILES_MIN;
+	return (unsigned)rl.rlim_cur - DESCRIPTORS_RESERVED;
+}
 
 struct extract *extract_open(const char *dir, int overwrite, char *err, size_t errlen)
 {
@@ -64,6 +92,10 @@ struct extract *extract_open(const char *dir, int overwrite, char *err, size_t e
 	}
 	x->dirfd = fd;
 	x->overwrite = overwrite;
+	x->n_open = open_files_allowed();
+	x->open = calloc(x->n_open, sizeof *x->open);
+	if (x->open == NULL)
+		abort();
 	x->set = ninep_files_new();
 	return x;
 }
@@ -92,19 +124,19 @@ static void close_saved(struct extract *x, struct saved *s)
 static unsigned free_slot(struct extract *x)
 {
 	unsigned slot = x->next_close;
-	x->next_close = (x->next_close + 1) % OPEN_FILES_MAX;
+	x->next_close = (x->next_close + 1) % x->n_open;
 	if (x->open[slot] != NULL)
 		close_saved(x, x->open[slot]);
 	return slot;
 }
 
 /*
- * Opens the file s->rel below DIR: every directory on the way is made if
- * missing and opened without following a symbolic link; the file itself
- * is opened with `flags` (plus O_NOFOLLOW) and must be a regular file.
- * Returns the descriptor, or -1 with errno set.
+ * Opens the file `rel` below DIR: every directory on the way is opened
+ * without following a symbolic link (and made first when make_dirs); the
+ * file itself is opened with `flags` (plus O_NOFOLLOW) and must be a
+ * regular file.  Returns the descriptor, or -1 with errno set.
  */
-static int open_below(struct extract *x, const char *rel, int flags)
+static int open_below(struct extract *x, const char *rel, int flags, int make_dirs)
 {
 	int dfd = x->dirfd;
 	const char *p = rel;
@@ -116,7 +148,7 @@ static int open_below(struct extract *x, const char *rel, int flags)
 		size_t n = (size_t)(slash - p);
 		memcpy(element, p, n);
 		element[n] = '\0';
-		if (mkdirat(dfd, element, 0777) != 0 && errno != EEXIST) {
+		if (make_dirs && mkdirat(dfd, element, 0777) != 0 && errno != EEXIST) {
 			int e = errno;
 			if (dfd != x->dirfd)
 				close(dfd);
@@ -168,7 +200,7 @@ static int saved_fd(struct extract *x, struct ninep_file *f)
 	int fd;
 	if (s->state == NOT_YET) {
 		int flags = O_WRONLY | O_CREAT | (x->overwrite ? O_TRUNC : O_EXCL);
-		fd = open_below(x, s->rel, flags);
+		fd = open_below(x, s->rel, flags, 1);
 		if (fd < 0) {
 			s->state = REFUSED;
 			if (errno == EEXIST)
@@ -185,7 +217,7 @@ static int saved_fd(struct extract *x, struct ninep_file *f)
 		}
 		s->state = CREATED;
 	} else {
-		fd = open_below(x, s->rel, O_WRONLY);
+		fd = open_below(x, s->rel, O_WRONLY, 0);
 		if (fd < 0) {
 			say(x, s, strerror(errno));
 			x->failed = 1;
@@ -215,14 +247,18 @@ static struct saved *saved_new(const struct ninep_file *f)
 static void store(struct extract *x, struct ninep_file *f, const struct ninep_file_put *put)
 {
 	struct saved *s = f->user;
-	if (put->restart && s->state == CREATED) {
-		/* an Rsread or Tswrite replaced the whole file */
+	if (put->restart && s->state == CREATED && s->written_end > put->len) {
+		/* An Rsread or Tswrite replaced the whole file with put->len bytes
+		 * from 0: what lies past them goes.  (Never truncated to 0 and
+		 * written again: ext4 then writes the file out at close.) */
 		int fd = saved_fd(x, f);
-		if (fd >= 0 && ftruncate(fd, 0) != 0) {
+		if (fd >= 0 && ftruncate(fd, (off_t)put->len) != 0) {
 			say(x, s, strerror(errno));
 			x->failed = 1;
 		}
 	}
+	if (put->restart)
+		s->written_end = put->len;
 	if (put->len == 0)
 		return;
 	int fd = saved_fd(x, f);
@@ -244,6 +280,8 @@ static void store(struct extract *x, struct ninep_file *f, const struct ninep_fi
 		left -= (size_t)n;
 		at += n;
 	}
+	if ((uint64_t)at > s->written_end)
+		s->written_end = (uint64_t)at;
 }
 
 /* ---- the engine's hooks ------------------------------------------------------- */
@@ -345,6 +383,7 @@ void extract_free(struct extract *x)
 		free(s);
 	}
 	ninep_files_free(x->set);
+	free(x->open);
 	close(x->dirfd);
 	free(x->dir);
 	free(x);
