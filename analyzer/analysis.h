@@ -86,7 +86,7 @@ struct analysis {
 	 * COOKIE_FRAME_SHIFT | that count (mod 2^COOKIE_FRAME_SHIFT), unique,
 	 * and saying which frame carried the message. */
 	uint64_t frame;
-	uint32_t frame_messages;
+	uint32_t messages;
 	int live;
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */

@@ -565,19 +565,20 @@ static int run_compare(const struct options *o, struct analysis *before)
 }
 
 /* extract: the files go below DIR as they come; the manifest at the end. */
-static int run_extract(struct options *o, struct analysis *a)
+static int run_extract(struct options *o)
 {
 	char err[ERR_MAX];
 	struct extract *x = extract_open(o->extract_dir, o->overwrite, err, sizeof err);
 	if (x == NULL) {
 		fprintf(stderr, "ninep: %s\n", err);
-		analysis_free(a);
-		free(a);
 		return EXIT_INPUT;
 	}
-	/* a fresh analysis that knows where the files go */
-	analysis_free(a);
-	o->analysis.extract = x;
+	struct analysis *a = calloc(1, sizeof *a);
+	if (a == NULL) {
+		extract_free(x);
+		return EXIT_INPUT;
+	}
+	o->analysis.extract = x; /* the engine's hooks hand it the files */
 	analysis_init(a, &o->analysis);
 	int status = run_inputs(a, o, o->files, o->n_files);
 	analysis_finish(a);
@@ -607,6 +608,8 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 
+	if (o.command == CMD_EXTRACT)
+		return run_extract(&o);
 	if (o.command == CMD_EXCHANGES)
 		o.analysis.exchanges = stdout;
 	if (o.command == CMD_ACCESSES)
@@ -623,8 +626,6 @@ int main(int argc, char **argv)
 	int status = 0;
 	if (o.command == CMD_COMPARE)
 		return run_compare(&o, a);
-	if (o.command == CMD_EXTRACT)
-		return run_extract(&o, a);
 	if (o.iface != NULL) {
 		a->live = 1;
 		status = run_inputs(a, &o, &o.iface, 1);

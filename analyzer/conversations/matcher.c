@@ -157,7 +157,7 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 	figures_count_message(c->a, &c->connection->fig, &c->counted, m->type, from_client);
 	/* The cookie names the message and the frame that carried it. */
 	struct analysis *a = c->a;
-	uint64_t cookie = a->frame << COOKIE_FRAME_SHIFT | (++a->frame_messages & ((1u << COOKIE_FRAME_SHIFT) - 1));
+	uint64_t cookie = a->frame << COOKIE_FRAME_SHIFT | (++a->messages & ((1u << COOKIE_FRAME_SHIFT) - 1));
 	c->message_have = have;
 	ninep_conv_message(&c->engine, from_client, msg, size, have, m, ts, cookie, NULL);
 	if (m->type == NINEP_Rversion) {
