@@ -137,6 +137,8 @@ struct ninep_request_note {
 	uint32_t count;
 	uint32_t name_bytes; /* wnames (or Tcreate's name) as on the wire */
 	uint8_t trunc;       /* an open that truncates */
+	uint8_t content_io;  /* enum ninep_content_io (files.h): whether it reads or writes a
+			      * file's content, decided from its fid as it is now */
 };
 
 /* An outstanding request.  Its path is the one it concerns: for Twalk,
@@ -229,6 +231,7 @@ struct ninep_facts {
 	uint64_t tag_in_use_cookie; /* ... this one */
 	int dir_read;         /* Tread of a directory: the Rread holds stat records */
 	int auth_write;       /* Twrite on an auth fid */
+	unsigned content_io;  /* enum ninep_content_io (files.h): as its ninep_request_note says */
 	int key_known;        /* Tsession: the key was established in the capture ... */
 	uint64_t key_cookie;  /* ... by the message with this cookie */
 	/* replies */
