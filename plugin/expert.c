@@ -6,7 +6,7 @@
 
 struct ninep_ei ninep_ei = {
 	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
-	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
 
 void ninep_register_expert(void)
@@ -45,6 +45,10 @@ void ninep_register_expert(void)
 		{ &ninep_ei.session_key_clear, { "ninep.session_key.clear", PI_SECURITY, PI_NOTE,
 						 "Session key in clear text: it lets its holder take over the session",
 						 EXPFILL } },
+		/* Export Objects keeps no file content past NINEP_FILE_MAX_SIZE. */
+		{ &ninep_ei.content_beyond_limit, { "ninep.export.beyond_limit", PI_UNDECODED, PI_NOTE,
+						    "File content beyond the export size limit is not kept",
+						    EXPFILL } },
 	};
 	expert_module_t *module = expert_register_protocol(proto_ninep);
 	expert_register_field_array(module, ei, G_N_ELEMENTS(ei));
