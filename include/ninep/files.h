@@ -142,8 +142,9 @@ int ninep_exchange_content(const struct ninep_request_note *note, const uint8_t 
 /*
  * The name of the file an exchange concerns: the request's path (the
  * engine's: ninep_request head.text, ninep_facts.path).  A fid nobody saw
- * made has the path NINEP_PATH_UNKNOWN: such content is kept per connection
- * and fid, as
+ * made has the path NINEP_PATH_UNKNOWN (and a request the engine could give
+ * no path has an empty one): such content is kept per connection and fid,
+ * as
  *     (unknown)/CLIENT-SERVER/fid-N
  * CLIENT and SERVER as "address:port" ("127.0.0.1:40312", "[::1]:564",
  * addresses as inet_ntop writes them: ninep_files_endpoint), N the fid in
@@ -174,7 +175,9 @@ struct ninep_file {
 	uint64_t size;     /* the end of the furthest byte moved, or the Rsread/Tswrite count */
 	uint64_t captured; /* bytes of [0, size) whose content the capture holds */
 	uint64_t holes;    /* maximal ranges of [0, size) not captured; 0: the file is whole */
-	uint64_t first_frame, last_frame; /* the frames that carried its content: reads' replies, writes' requests */
+	/* The frames of the exchanges that carried its content (a read's
+	 * reply, also of 0 bytes at the end of the file; a write's request). */
+	uint64_t first_frame, last_frame;
 	int64_t first_ns, last_ns;        /* their times, ns since 1970 */
 	unsigned access;   /* NINEP_FILE_READ | NINEP_FILE_WRITTEN */
 	int beyond_limit;  /* content at or past NINEP_FILE_MAX_SIZE was moved and not kept */

@@ -223,10 +223,13 @@ void fids_request(struct ninep_conv *c, struct ninep_request *r, const uint8_t *
 		}
 		break;
 	}
-	/* Whether it moves a file's content (files.h): the fid's kind now. */
+	/* Whether it moves a file's content (files.h): the fid's kind now.
+	 * A request whose fields the capture does not hold (only its header
+	 * decoded) says neither the file nor the offset: no content. */
 	const struct ninep_fid *f = fid_find(c, r->fid);
-	r->note.content_io = (uint8_t)ninep_content_io_of(m->type, f != NULL, f != NULL && (f->qid_type & NINEP_QTDIR) != 0,
-							  f != NULL && f->is_auth);
+	if (m->n_items > 0)
+		r->note.content_io = (uint8_t)ninep_content_io_of(
+			m->type, f != NULL, f != NULL && (f->qid_type & NINEP_QTDIR) != 0, f != NULL && f->is_auth);
 	if (facts != NULL) {
 		fid_facts(c, r, m, facts);
 		facts->content_io = r->note.content_io;

@@ -136,7 +136,8 @@ size_t ninep_files_name(char *buf, size_t cap, const char *path, size_t path_len
 	if (cap == 0)
 		return 0;
 	size_t unknown_len = sizeof NINEP_PATH_UNKNOWN - 1;
-	if (path_len == unknown_len && memcmp(path, NINEP_PATH_UNKNOWN, unknown_len) == 0) {
+	/* no path at all is as unknown as "(unknown)" */
+	if (path_len == 0 || (path_len == unknown_len && memcmp(path, NINEP_PATH_UNKNOWN, unknown_len) == 0)) {
 		int n = snprintf(buf, cap, "%s/%s-%s/fid-%u", NINEP_PATH_UNKNOWN, client, server, (unsigned)fid);
 		size_t len = n < 0 ? 0 : (size_t)n;
 		return len < cap ? len : cap - 1;

@@ -414,6 +414,14 @@ static void unknown_fids_cuts_and_limits(void)
 		CHECK(memcmp(content(f), data, 140) == 0, "the captured bytes are the Rread's");
 	}
 
+	/* a Tread of which only the header was captured: no offset, no file */
+	size_t before = ninep_files_count(t.set);
+	build_tread(&msg, 6, 46, 0, 100);
+	send_cut(&t, NINEP_HDRSZ + 2);
+	build_rread(&msg, 6, data, 100);
+	send(&t);
+	CHECK(ninep_files_count(t.set) == before, "a read whose request was cut to its header carries no content");
+
 	/* the size limit: a read that goes past 1 GiB keeps what is below */
 	build_tread(&msg, 4, 43, NINEP_FILE_MAX_SIZE - 10, 100);
 	send(&t);
