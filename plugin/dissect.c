@@ -547,10 +547,8 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 				       msg->problem ? msg->problem : ninep_status_name(status));
 	}
 	add_tracking(sub, tvb, pinfo, conv, info, ti);
-	if (status == NINEP_OK)
-		ninep_export_check_limit(pinfo, ti, info, msg);
 	queue_tap(pinfo, conv, info);
-	ninep_export_message(pinfo, conv, info, bytes, len, size, status == NINEP_OK ? msg : NULL, data_cut);
+	ninep_export_message(pinfo, ti, conv, info, bytes, len, size, status == NINEP_OK ? msg : NULL, data_cut);
 }
 
 /* Which side is the client: the side the registered port is not on, or

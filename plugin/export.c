@@ -43,10 +43,7 @@ static int export_tap = -1;
 /* What the dissector queues for one message. */
 struct export_record {
 	const struct ninep_msginfo *info; /* file scope: a reply's request is info->request */
-	const uint8_t *bytes;             /* the message, of which `have` bytes were captured */
-	uint32_t size, have;
-	const struct ninep_msg *decoded;  /* every field, the data as long as the message says */
-	unsigned dialects;                /* the connection's, for telling a directory in an Rsread */
+	struct ninep_reply message;       /* the message as the library reads it (a request's too) */
 	const char *client, *server;      /* "address:port" */
 };
 
@@ -81,72 +78,85 @@ static uint64_t request_key(const struct ninep_msginfo *request)
 	return (uint64_t)(uintptr_t)request;
 }
 
-void ninep_export_message(packet_info *pinfo, struct conv_state *conv, const struct ninep_msginfo *info,
-			  const uint8_t *bytes, uint32_t have, uint32_t size, const struct ninep_msg *msg,
-			  uint32_t data_cut)
+/* The message as the library reads it: every field, the data item as long
+ * as the message says (the dissector shortened it to what was captured;
+ * the library reads only the captured part), or only the header when it
+ * did not decode (msg NULL): such a reply carries nothing, but still lets
+ * its request's held data go. */
+static const struct ninep_msg *as_library_reads(packet_info *pinfo, const struct ninep_msginfo *info,
+						 uint32_t size, const struct ninep_msg *msg, uint32_t data_cut)
 {
-	if (!have_tap_listener(export_tap))
+	if (msg == NULL) {
+		struct ninep_msg *header = wmem_new0(pinfo->pool, struct ninep_msg);
+		header->size = size;
+		header->type = info->type;
+		header->tag = info->tag;
+		return header;
+	}
+	if (data_cut == 0 || msg->n_items == 0)
+		return msg;
+	struct ninep_msg *whole = wmem_memdup(pinfo->pool, msg, sizeof *msg);
+	whole->items[whole->n_items - 1].length += data_cut;
+	whole->items[whole->n_items - 1].value += data_cut;
+	return whole;
+}
+
+/* An expert note on a reply whose exchange moved file content past
+ * NINEP_FILE_MAX_SIZE: that part is not kept.  Decided from the exchange
+ * alone (the library's rule says what it moved where), so every pass and
+ * every tool agrees. */
+static void note_limit(packet_info *pinfo, proto_item *item, const struct ninep_msginfo *info,
+		       const struct ninep_reply *reply)
+{
+	struct ninep_content content;
+	if (!ninep_exchange_content(&info->request->note, NULL, 0, reply, info->decode_dialects, &content))
 		return;
+	/* Compared without adding: a hostile offset may be near 2^64. */
+	uint64_t room = content.offset < NINEP_FILE_MAX_SIZE ? NINEP_FILE_MAX_SIZE - content.offset : 0;
+	if (content.count <= room)
+		return;
+	expert_add_info_format(pinfo, item, &ninep_ei.content_beyond_limit,
+			       "File content beyond the export limit of %" G_GUINT64_FORMAT
+			       " bytes not kept: %" G_GUINT64_FORMAT " of %u bytes at offset %" G_GUINT64_FORMAT
+			       " dropped",
+			       (guint64)NINEP_FILE_MAX_SIZE, (guint64)(content.count - room), content.count,
+			       (guint64)content.offset);
+}
+
+static int64_t time_ns(const nstime_t *t)
+{
+	return (int64_t)t->secs * 1000000000 + t->nsecs;
+}
+
+void ninep_export_message(packet_info *pinfo, proto_item *item, struct conv_state *conv,
+			  const struct ninep_msginfo *info, const uint8_t *bytes, uint32_t have, uint32_t size,
+			  const struct ninep_msg *msg, uint32_t data_cut)
+{
 	bool request = ninep_is_request(info->type);
 	if (request && info->note.content_io != NINEP_IO_WRITE && info->note.content_io != NINEP_IO_SWRITE)
 		return; /* only a write's request carries data */
 	if (!request && (info->request == NULL || info->request->note.content_io == NINEP_IO_NONE))
 		return;
-
+	const struct ninep_msg *decoded = as_library_reads(pinfo, info, size, msg, data_cut);
+	/* A request too is read through a struct ninep_reply: its bytes and fields. */
+	struct ninep_reply reply = {
+		.msg = bytes,
+		.size = size,
+		.have = have,
+		.decoded = decoded,
+		.ts = time_ns(&info->time),
+		.is_error = info->type == NINEP_Rerror || info->type == NINEP_Rlerror,
+	};
+	if (!request)
+		note_limit(pinfo, item, info, &reply);
+	if (!have_tap_listener(export_tap))
+		return;
 	struct export_record *record = wmem_new0(pinfo->pool, struct export_record);
 	record->info = info;
-	record->bytes = bytes;
-	record->size = size;
-	record->have = have;
-	if (msg == NULL) {
-		/* It did not decode: it carries nothing, but a reply still lets
-		 * its request's held data go. */
-		struct ninep_msg *header = wmem_new0(pinfo->pool, struct ninep_msg);
-		header->size = size;
-		header->type = info->type;
-		header->tag = info->tag;
-		msg = header;
-	}
-	record->decoded = msg;
-	if (data_cut > 0 && msg->n_items > 0) {
-		/* The dissector shortened the data item to what was captured; the
-		 * library wants it as long as the message says (it reads only
-		 * the captured part). */
-		struct ninep_msg *whole = wmem_memdup(pinfo->pool, msg, sizeof *msg);
-		whole->items[whole->n_items - 1].length += data_cut;
-		whole->items[whole->n_items - 1].value += data_cut;
-		record->decoded = whole;
-	}
-	record->dialects = info->decode_dialects;
+	record->message = reply;
 	record->client = conv_client_endpoint(conv);
 	record->server = conv_server_endpoint(conv);
 	tap_queue_packet(export_tap, pinfo, record);
-}
-
-void ninep_export_check_limit(packet_info *pinfo, proto_item *item, const struct ninep_msginfo *info,
-			      const struct ninep_msg *msg)
-{
-	/* A read's reply or a write's reply: where the exchange's content is
-	 * decided, and where the limit drops what lies beyond it. */
-	if (info->request == NULL || ninep_is_request(info->type))
-		return;
-	const struct ninep_request_note *note = &info->request->note;
-	uint64_t moved;
-	if (note->content_io == NINEP_IO_READ && msg->type == NINEP_Rread)
-		moved = ninep_find_uint(msg, "count", 0);
-	else if (note->content_io == NINEP_IO_WRITE && msg->type == NINEP_Rwrite)
-		moved = MIN(ninep_find_uint(msg, "count", 0), (uint64_t)note->count);
-	else
-		return;
-	/* Compared without adding: a hostile offset may be near 2^64. */
-	uint64_t kept = note->offset < NINEP_FILE_MAX_SIZE ? NINEP_FILE_MAX_SIZE - note->offset : 0;
-	if (moved <= kept)
-		return;
-	expert_add_info_format(pinfo, item, &ninep_ei.content_beyond_limit,
-			       "File content beyond the export limit of %" G_GUINT64_FORMAT
-			       " bytes not kept: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-			       " bytes at offset %" G_GUINT64_FORMAT " dropped",
-			       (guint64)NINEP_FILE_MAX_SIZE, moved - kept, moved, note->offset);
 }
 
 /* ---- the tap's side ---------------------------------------------------------- */
@@ -220,11 +230,6 @@ static void store(export_object_list_t *list, const struct export_record *record
 	e->content_type = g_strdup(ninep_file_summary(f, summary, sizeof summary));
 }
 
-static int64_t time_ns(const nstime_t *t)
-{
-	return (int64_t)t->secs * 1000000000 + t->nsecs;
-}
-
 /* A reply: the content its exchange carried, if any, into its file. */
 static void reply_content(export_object_list_t *list, const struct export_record *record)
 {
@@ -232,16 +237,9 @@ static void reply_content(export_object_list_t *list, const struct export_record
 	uint64_t key = request_key(request);
 	uint32_t held_len = 0;
 	const uint8_t *held = ninep_files_held(files, key, &held_len);
-	struct ninep_reply reply = {
-		.msg = record->bytes,
-		.size = record->size,
-		.have = record->have,
-		.decoded = record->decoded,
-		.ts = time_ns(&record->info->time),
-		.is_error = record->info->type == NINEP_Rerror || record->info->type == NINEP_Rlerror,
-	};
 	struct ninep_content content;
-	if (ninep_exchange_content(&request->note, held, held_len, &reply, record->dialects, &content)) {
+	if (ninep_exchange_content(&request->note, held, held_len, &record->message,
+				   record->info->decode_dialects, &content)) {
 		const char *path = request->path != NULL ? request->path : "";
 		size_t path_len = request->path != NULL ? request->path_len : 0;
 		char name[NINEP_FILES_NAME_MAX];
@@ -269,7 +267,8 @@ static tap_packet_status export_packet(void *tapdata, packet_info *pinfo _U_, ep
 	if (ninep_is_request(record->info->type)) {
 		const uint8_t *bytes;
 		uint32_t count, captured;
-		if (ninep_message_data(record->bytes, record->have, record->decoded, &bytes, &count, &captured))
+		const struct ninep_reply *m = &record->message;
+		if (ninep_message_data(m->msg, m->have, m->decoded, &bytes, &count, &captured))
 			ninep_files_hold(files, request_key(record->info), bytes, captured);
 		return TAP_PACKET_DONT_REDRAW;
 	}

@@ -192,18 +192,16 @@ void ninep_snap_unsure(struct conv_state *conv, const packet_info *pinfo);
 /* ---- export.c ------------------------------------------------------------ */
 void ninep_register_export(void);
 /*
- * Queues one message for Export Objects (when someone listens): bytes[0..
- * have) of a message of `size` bytes, decoded as msg (NULL: it did not
- * decode), whose data item the dissector cut short by data_cut bytes the
- * capture does not hold.
+ * One message, for Export Objects: bytes[0..have) of a message of `size`
+ * bytes, decoded as msg (NULL: it did not decode), whose data item the
+ * dissector cut short by data_cut bytes the capture does not hold.  Notes
+ * on `item` a reply whose file content lies past the export limit
+ * (NINEP_FILE_MAX_SIZE, not kept); queues it on the export tap when
+ * someone listens.
  */
-void ninep_export_message(packet_info *pinfo, struct conv_state *conv, const struct ninep_msginfo *info,
-			  const uint8_t *bytes, uint32_t have, uint32_t size, const struct ninep_msg *msg,
-			  uint32_t data_cut);
-/* The expert note on a reply whose content lies (partly) beyond the
- * export limit, NINEP_FILE_MAX_SIZE: it is not kept. */
-void ninep_export_check_limit(packet_info *pinfo, proto_item *item, const struct ninep_msginfo *info,
-			      const struct ninep_msg *msg);
+void ninep_export_message(packet_info *pinfo, proto_item *item, struct conv_state *conv,
+			  const struct ninep_msginfo *info, const uint8_t *bytes, uint32_t have, uint32_t size,
+			  const struct ninep_msg *msg, uint32_t data_cut);
 
 /* ---- stats.c ------------------------------------------------------------- */
 extern int ninep_tap;
