@@ -5,7 +5,8 @@ contract of issue 17 says.
 Expectations never come from the plugin:
   - the real capture diod_9p2000L_tools.pcap: the files diodcat read, whose
     contents captures/real/clients/record_diod.sh states (remade here exactly
-    as that script makes them);
+    as that script makes them); cut by editcap -s 200, each file exported
+    holds only those files' bytes at their offsets, and zeros;
   - captures written here (one connection of each dialect, on port 564):
     the test knows every byte it put on the wire, and works out each file
     from the contract's rules (several reads, a read twice, a short write, a
@@ -294,6 +295,26 @@ def export(plugin, pcap, two_pass):
         shutil.rmtree(parent, ignore_errors=True)
 
 
+def check_cut(check, label, files, real):
+    """A capture the snaplen cut: each exported file is one of the real
+    files, no longer than it, and each of its bytes is the real file's byte
+    or a zero of a hole; together they hold some captured bytes."""
+    names = {wireshark_name(path): content for path, content in real.items()}
+    check.true("%s: some files exported" % label, len(files) > 0)
+    check.true("%s: only files the clients read" % label, set(files) <= set(names), repr(sorted(files)))
+    captured = 0
+    for name, got in sorted(files.items()):
+        want = names.get(name)
+        if want is None:
+            continue
+        check.true("%s: %s no longer than the real file" % (label, name.decode()), len(got) <= len(want),
+                   "%d > %d" % (len(got), len(want)))
+        wrong = [i for i, b in enumerate(got) if i < len(want) and b != want[i] and b != 0]
+        check.equal("%s: %s bytes that are neither the file's nor a hole's" % (label, name.decode()), wrong[:5], [])
+        captured += sum(1 for i, b in enumerate(got) if i < len(want) and b == want[i] and b != 0)
+    check.true("%s: captured bytes exported" % label, captured > 0)
+
+
 def compare(check, label, files, expected):
     want = {wireshark_name(path): content for path, content in expected.items()}
     check.equal("%s: exported names" % label, sorted(files), sorted(want))
@@ -320,6 +341,12 @@ def main():
             files, stray = export(plugin, REAL, two_pass)
             compare(check, "diod tools " + label, files, diod_a_files())
             check.equal("diod tools %s: nothing outside the folder" % label, stray, [])
+
+            cut = os.path.join(folder, "diod_tools_s200.pcap")
+            subprocess.run(["editcap", "-s", "200", REAL, cut], check=True)
+            os.chmod(cut, 0o644)
+            files, stray = export(plugin, cut, two_pass)
+            check_cut(check, "diod tools cut to 200 bytes " + label, files, diod_a_files())
 
             files, stray = export(plugin, generated, two_pass)
             compare(check, "generated " + label, files, expected)
