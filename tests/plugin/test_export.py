@@ -10,7 +10,8 @@ Expectations never come from the plugin:
   - captures written here (one connection of each dialect, on port 564):
     the test knows every byte it put on the wire, and works out each file
     from the contract's rules (several reads, a read twice, a short write, a
-    failed write, a hole, a snaplen cut, directories, auth fids, an unknown
+    failed write, a hole, snaplen cuts of a read and of a write, directories,
+    auth fids, an unknown
     fid, hostile names, a hostile offset).
 File names are the 9P paths, escaped as Wireshark's eo_massage_str
 (epan/export_object.c) does before writing: each of <>:"/\\|?* and bytes
@@ -130,11 +131,11 @@ class Conn:
         self.exchange(100, struct.pack("<I", 65536) + s(version), 101, struct.pack("<I", 65536) + s(version),
                       tag=0xFFFF)
 
-    def exchange(self, treq, body, trep, reply_body, tag=None, reply_captured=None):
+    def exchange(self, treq, body, trep, reply_body, tag=None, reply_captured=None, request_captured=None):
         if tag is None:
             self.tag += 1
             tag = self.tag
-        self.pcap.segment(self.port, True, msg(treq, tag, body))
+        self.pcap.segment(self.port, True, msg(treq, tag, body), request_captured)
         reply = msg(trep, tag, reply_body)
         cut = None if reply_captured is None else reply_captured
         self.pcap.segment(self.port, False, reply, cut)
@@ -154,10 +155,11 @@ class Conn:
         self.exchange(116, struct.pack("<IQI", fid, offset, count), 117, struct.pack("<I", len(data)) + data,
                       reply_captured=cut)
 
-    def write(self, fid, offset, data, written, error=None):
+    def write(self, fid, offset, data, written, error=None, data_captured=None):
         body = struct.pack("<IQI", fid, offset, len(data)) + data
+        cut = None if data_captured is None else 7 + 4 + 8 + 4 + data_captured
         if error is None:
-            self.exchange(118, body, 119, struct.pack("<I", written))
+            self.exchange(118, body, 119, struct.pack("<I", written), request_captured=cut)
         else:
             self.exchange(118, body, 7, struct.pack("<I", error))
 
@@ -208,6 +210,11 @@ def build_generated(path):
     c.walk(0, 6, ["cut.bin"], [QTFILE])
     c.read(6, 0, cut, reply_captured=100)
     expected[b"/exp/cut.bin"] = cut[:100] + bytes(900)
+    # a write the snaplen cut: 50 of its 500 data bytes captured
+    cut_write = bytes((i * 31 + 7) & 0xFF for i in range(500))
+    c.walk(0, 12, ["cutwrite.bin"], [QTFILE])
+    c.write(12, 0, cut_write, 500, data_captured=50)
+    expected[b"/exp/cutwrite.bin"] = cut_write[:50] + bytes(450)
     # a directory read with Tread (its qid is DIR): stat records, no file
     c.walk(0, 7, ["subdir"], [QTDIR])
     c.read(7, 0, stat_record("x") + stat_record("y"))
