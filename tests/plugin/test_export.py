@@ -11,8 +11,7 @@ Expectations never come from the plugin:
     the test knows every byte it put on the wire, and works out each file
     from the contract's rules (several reads, a read twice, a short write, a
     failed write, a hole, snaplen cuts of a read and of a write, directories,
-    auth fids, an unknown
-    fid, hostile names, a hostile offset).
+    auth fids, an unknown fid, hostile names, a hostile offset).
 File names are the 9P paths, escaped as Wireshark's eo_massage_str
 (epan/export_object.c) does before writing: each of <>:"/\\|?* and bytes
 0x01-0x1f becomes %xx; a name over 255 bytes is cut to 255.  Every check
