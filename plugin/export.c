@@ -1,5 +1,6 @@
 /*
- * File > Export Objects > 9P and `tshark --export-objects ninep,DIR`: every
+ * File > Export Objects > NINEP (the menu shows the protocol's short name:
+ * the built-in dissector owns "9P") and `tshark --export-objects ninep,DIR`: every
  * file a capture read or wrote, one object per file, its content placed by
  * offset, named by its 9P path.
  *
@@ -21,7 +22,9 @@
  * its first captured byte comes, and later exchanges update the entry's
  * bytes, length, summary and packet number.  The entry then belongs to the
  * export list (the GUI frees it with eo_free_entry), so nothing here frees
- * an entry or its members; reset_export lets go of everything else.
+ * an entry or its members; reset_export lets go of everything else.  An
+ * entry once handed over cannot be taken back: a file that a later Tswrite
+ * of 0 bytes empties stays listed, with 0 bytes.
  *
  * Bounded memory: a file is never larger than NINEP_FILE_MAX_SIZE (content
  * beyond it is not kept, and the reply that carried it gets an expert
