@@ -7,6 +7,11 @@ Expectations never come from the plugin:
     contents captures/real/clients/record_diod.sh states (remade here exactly
     as that script makes them); cut by editcap -s 200, each file exported
     holds only those files' bytes at their offsets, and zeros;
+  - diod_9p2000L_l_client.pcap: the files l_client.py read and wrote, as
+    record_diod.sh and l_client.py state them; ling_9p2000e_classic and
+    _macro (the same files, by Tread/Twrite and by Tsread/Tswrite): the
+    same objects, of the sizes captures/README.md states;
+  - every bundled capture: tshark succeeds and writes only inside DIR;
   - captures written here (one connection of each dialect, on port 564):
     the test knows every byte it put on the wire, and works out each file
     from the contract's rules (several reads, a read twice, a short write, a
@@ -24,9 +29,10 @@ import struct
 import subprocess
 import tempfile
 
-from plugin_common import Checker, SOURCE_DIR, fields, plugin_path, tshark
+from plugin_common import Checker, SOURCE_DIR, all_captures, fields, plugin_path, tshark
 
-REAL = os.path.join(SOURCE_DIR, "captures", "real", "diod_9p2000L_tools.pcap")
+REAL_DIR = os.path.join(SOURCE_DIR, "captures", "real")
+REAL = os.path.join(REAL_DIR, "diod_9p2000L_tools.pcap")
 CLIENT = (bytes([10, 0, 0, 1]), 40000)
 SERVER = (bytes([10, 0, 0, 2]), 564)
 MAX_FILE_NAME = 255  # EXPORT_OBJECT_MAXFILELEN
@@ -70,6 +76,20 @@ def diod_a_files():
         root + b"/sub/inner.txt": b"inside sub\n",
         root + b"/sub/deeper/leaf.txt": b"deeper still\n",
         root + b"/big100k.bin": big,
+    }
+
+
+def diod_b_files():
+    """{9P path: content} of diod_9p2000L_l_client.pcap: what record_diod.sh
+    wrote in /srv/9p/diod_b and l_client.py (captures/real/clients) read,
+    and the file it created, wrote and read back.  Its FIFO read fails
+    (ESPIPE): no file."""
+    root = b"/srv/9p/diod_b"
+    return {
+        root + b"/alpha.txt": b"alpha, the first file\n",
+        root + b"/sub/inner.txt": b"inside sub\n",
+        root + b"/sub/deeper/leaf.txt": b"deeper still\n",
+        root + b"/new.txt": b"written by l_client.py\n",
     }
 
 
@@ -369,6 +389,29 @@ def main():
             check.equal("near limit %s: 6 of 10 bytes dropped, on the Rread" % label, notes,
                         [(["Rread"], "File content beyond the export limit of 1073741824 bytes not kept: 6 of "
                           "10 bytes at offset 1073741820 dropped")])
+
+        files, stray = export(plugin, os.path.join(REAL_DIR, "diod_9p2000L_l_client.pcap"), False)
+        compare(check, "diod l_client", files, diod_b_files())
+        # LING's two runs (captures/README.md): the same five files of 53, 67,
+        # 1500, 6 and 4000 bytes read and rewritten, one run with Tread and
+        # Twrite, the other with one Tsread and one Tswrite each.
+        classic, _ = export(plugin, os.path.join(REAL_DIR, "ling_9p2000e_classic.pcap"), False)
+        macro, _ = export(plugin, os.path.join(REAL_DIR, "ling_9p2000e_macro.pcap"), False)
+        check.equal("ling classic: five files of the stated sizes", sorted(len(v) for v in classic.values()),
+                    [6, 53, 67, 1500, 4000])
+        check.true("ling macro-ops give the files the classic run gives", macro == classic,
+                   "%r / %r" % (sorted(macro), sorted(classic)))
+
+        # Every bundled capture: tshark succeeds, writes only files, only in
+        # the folder, and reports no dissector bug.
+        for pcap, _ in all_captures():
+            name = os.path.basename(pcap)
+            try:
+                files, stray = export(plugin, pcap, False)
+            except AssertionError as failure:
+                check.true("%s: tshark --export-objects succeeds" % name, False, str(failure)[:300])
+                continue
+            check.equal("%s: nothing outside the folder, no subfolder" % name, stray, [])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     check.finish()
