@@ -32,6 +32,7 @@ struct conn_state;
 struct access_tracker;
 struct access_log;
 struct tally;
+struct extract;
 
 /* One 9P connection as reported: survives the TCP connection. */
 struct connection {
@@ -65,6 +66,7 @@ struct analysis_options {
 	FILE *exchanges;           /* CSV rows as exchanges match, or NULL */
 	FILE *accesses;            /* CSV rows as file accesses end, or NULL */
 	int timeline;              /* keep every exchange's times for the HTML charts */
+	struct extract *extract;   /* `ninep extract`: the files go there (files/extract.h), or NULL */
 };
 
 struct analysis {
@@ -78,6 +80,13 @@ struct analysis {
 	struct input_status inputs[ANALYSIS_MAX_INPUTS];
 	unsigned n_inputs;
 	int partial; /* an input failed or was damaged: the figures are of what was read */
+	/* The packet being read, numbered from 1 over all the inputs as
+	 * Wireshark numbers the frames of the merged capture, and a count of
+	 * the messages delivered: a message's cookie is frame <<
+	 * COOKIE_FRAME_SHIFT | that count (mod 2^COOKIE_FRAME_SHIFT), unique,
+	 * and saying which frame carried the message. */
+	uint64_t frame;
+	uint32_t frame_messages;
 	int live;
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */
@@ -87,6 +96,8 @@ struct analysis {
 	struct figures totals_by_type;
 	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
 };
+
+enum { COOKIE_FRAME_SHIFT = 20 }; /* fewer than 2^20 messages (7 bytes at least) come in one delivery */
 
 /* analysis.c: the stream_events glue and the lifetime of everything. */
 void analysis_init(struct analysis *a, const struct analysis_options *opt);

@@ -6,6 +6,7 @@
  *   ninep accesses [options] FILE... [FILTER]
  *   ninep report -i IFACE [-c COUNT] [FILTER]
  *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
+ *   ninep extract [--overwrite] DIR FILE...
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
@@ -25,6 +26,7 @@
 #include "analysis.h"
 #include "capture/merge.h"
 #include "report/exchanges_csv.h"
+#include "files/extract.h"
 
 enum {
 	EXIT_USAGE = 1,
@@ -54,7 +56,7 @@ static void on_sigint(int sig)
 		capture_merge_interrupt(m);
 }
 
-enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE };
+enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE, CMD_EXTRACT };
 
 struct options {
 	enum command command;
@@ -66,6 +68,8 @@ struct options {
 	unsigned n_files;
 	unsigned n_before;    /* compare: files[0..n_before) are BEFORE, the rest AFTER */
 	const char *html;     /* --html: also write this self-contained HTML file */
+	const char *extract_dir; /* extract: DIR */
+	int overwrite;        /* extract --overwrite */
 	struct analysis_options analysis;
 };
 
@@ -76,6 +80,7 @@ static void usage(FILE *out)
 	      "       ninep accesses [options] FILE... [FILTER]\n"
 	      "       ninep report|exchanges|accesses [options] -i IFACE [FILTER]\n"
 	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
+	      "       ninep extract [--overwrite] [-q] DIR FILE...\n"
 	      "\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
 	      "latency, round trips, errors and losses per connection and 9P2000.e session.\n"
@@ -86,10 +91,14 @@ static void usage(FILE *out)
 	      "  accesses           CSV, one row per file access, as each ends\n"
 	      "  compare            BEFORE against AFTER, side by side (one capture each, or\n"
 	      "                     several per side separated by the word vs or by --)\n"
+	      "  extract            write every file the captures carried below DIR (made if\n"
+	      "                     missing; never outside it, unsafe names escaped), and a\n"
+	      "                     CSV manifest of them on standard output\n"
 	      "\n"
 	      "options:\n"
 	      "  --json             report as JSON\n"
 	      "  --html OUT.html    also write a self-contained HTML report with charts\n"
+	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
 	      "  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
 	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
 	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
@@ -196,11 +205,34 @@ static int compare_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* extract: DIR, then every word is a capture (no filter, no interface). */
+static int extract_args(int argc, char **argv, struct options *o)
+{
+	if (o->iface != NULL)
+		return usage_error("%s", "extract reads capture files, not -i");
+	if (o->filter[0] != '\0')
+		return usage_error("%s", "extract takes no filter: it writes every file of the captures");
+	if (optind >= argc)
+		return usage_error("%s", "extract needs DIR and capture files");
+	o->extract_dir = argv[optind];
+	for (int i = optind + 1; i < argc; i++) {
+		if (o->n_files == ANALYSIS_MAX_INPUTS)
+			return usage_error("%s", "too many inputs");
+		o->files[o->n_files++] = argv[i];
+	}
+	if (o->n_files == 0)
+		return usage_error("%s", "extract needs capture files after DIR");
+	if (stdin_twice(o))
+		return usage_error("%s", "standard input (-) can be read once: give it once");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "overwrite", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -223,8 +255,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->command = CMD_ACCESSES;
 	else if (strcmp(argv[1], "compare") == 0)
 		o->command = CMD_COMPARE;
+	else if (strcmp(argv[1], "extract") == 0)
+		o->command = CMD_EXTRACT;
 	else
-		return usage_error("unknown command '%s' (report, exchanges, accesses or compare)", argv[1]);
+		return usage_error("unknown command '%s' (report, exchanges, accesses, compare or extract)", argv[1]);
 	/* getopt would swallow "--": as the separator of compare it becomes "vs". */
 	for (int i = 2; o->command == CMD_COMPARE && i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
@@ -236,13 +270,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int ch;
 	while ((ch = getopt_long(argc, argv, ":p:f:i:c:qhV", long_options, NULL)) != -1) {
 		switch (ch) {
+		case 'O':
+			if (o->command != CMD_EXTRACT)
+				return usage_error("%s", "--overwrite goes with extract");
+			o->overwrite = 1;
+			break;
 		case 'j':
-			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT)
 				return usage_error("%s", "--json goes with report or compare");
 			o->json = 1;
 			break;
 		case 'H':
-			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT)
 				return usage_error("%s", "--html goes with report or compare");
 			o->html = optarg;
 			o->analysis.timeline = 1;
@@ -286,6 +325,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->command == CMD_COMPARE)
 		return compare_args(argc, argv, o);
+	if (o->command == CMD_EXTRACT)
+		return extract_args(argc, argv, o);
 	/* Inputs first, then (as with tcpdump) the words of a filter. */
 	int in_filter = o->iface != NULL;
 	for (int i = optind; i < argc; i++) {
@@ -313,6 +354,7 @@ struct run_ctx {
 	struct analysis *a;
 	const struct stream_events *inner;
 	struct capture_merge *files; /* for the progress; NULL when live */
+	struct reassembler *reasm;   /* its packet count numbers the frames */
 	int show_progress;
 	unsigned long calls;
 	int last_percent;
@@ -330,15 +372,23 @@ static void progress(struct run_ctx *r)
 	}
 }
 
+/* The frame being read: every event comes while its packet is read. */
+static void note_frame(struct run_ctx *r)
+{
+	r->a->frame = reasm_stats(r->reasm)->packets;
+}
+
 static void fwd_open(void *ctx, struct tcp_conn *conn)
 {
 	struct run_ctx *r = ctx;
+	note_frame(r);
 	r->inner->on_open(r->a, conn);
 }
 
 static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	note_frame(r);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
 	progress(r);
 }
@@ -346,18 +396,21 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	note_frame(r);
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
 static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	note_frame(r);
 	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
 }
 
 static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	note_frame(r);
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
@@ -438,9 +491,10 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 	for (unsigned i = 0; i < n; i++)
 		a->inputs[a->n_inputs++].name = names[i];
 
-	struct run_ctx ctx = { a, analysis_events(), NULL, 0, 0, -1 };
+	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
+	ctx.reasm = r;
 	if (r == NULL) {
 		for (unsigned i = 0; i < n; i++)
 			record_failure(a, &a->inputs[i], "out of memory");
@@ -510,6 +564,35 @@ static int run_compare(const struct options *o, struct analysis *before)
 	return status;
 }
 
+/* extract: the files go below DIR as they come; the manifest at the end. */
+static int run_extract(struct options *o, struct analysis *a)
+{
+	char err[ERR_MAX];
+	struct extract *x = extract_open(o->extract_dir, o->overwrite, err, sizeof err);
+	if (x == NULL) {
+		fprintf(stderr, "ninep: %s\n", err);
+		analysis_free(a);
+		free(a);
+		return EXIT_INPUT;
+	}
+	/* a fresh analysis that knows where the files go */
+	analysis_free(a);
+	o->analysis.extract = x;
+	analysis_init(a, &o->analysis);
+	int status = run_inputs(a, o, o->files, o->n_files);
+	analysis_finish(a);
+	if (extract_finish(x) != 0)
+		status = EXIT_INPUT;
+	int nothing_read = status != 0 && a->capture.packets == 0;
+	if (!nothing_read)
+		extract_manifest(x, stdout);
+	status = finish_output(status);
+	analysis_free(a);
+	free(a);
+	extract_free(x);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -540,6 +623,8 @@ int main(int argc, char **argv)
 	int status = 0;
 	if (o.command == CMD_COMPARE)
 		return run_compare(&o, a);
+	if (o.command == CMD_EXTRACT)
+		return run_extract(&o, a);
 	if (o.iface != NULL) {
 		a->live = 1;
 		status = run_inputs(a, &o, &o.iface, 1);

@@ -30,6 +30,7 @@ struct conn_state {
 	int had_gap;
 	struct figures_batch counted; /* this connection's counts not yet in session->fig */
 	struct access_tracker *accesses; /* file accesses in progress (accesses.c) */
+	uint32_t message_have; /* bytes the capture holds of the message the engine is given now */
 };
 
 /* matcher.c: what the engine's conversation tells the analyzer. */

@@ -135,6 +135,10 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 		/* The engine reads a Twrite's data (a 9P2000.e session key), and
 		 * replies whole up to NINEP_WHOLE_REPLY; no other data is read. */
 		env->whole_up_to = env->requests ? UINT32_MAX : NINEP_WHOLE_REPLY;
+		/* extract reads every reply's data: replies come whole too (a
+		 * message is never larger than the connection's limit). */
+		if (a->opt.extract != NULL)
+			env->whole_up_to = UINT32_MAX;
 		env->ctx = &c->sides[side];
 		env->message = on_message;
 		env->skipped = on_skipped;

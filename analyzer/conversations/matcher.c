@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conversations/connection.h"
+#include "files/extract.h"
 #include "report/exchanges_csv.h"
 #include "stats/accesses.h"
 
@@ -62,7 +63,10 @@ static void error_text(const struct ninep_reply *reply, char *buf, size_t size, 
 
 static void on_request(void *ctx, struct ninep_request *r, const uint8_t *msg, const struct ninep_msg *m)
 {
+	struct conn_state *c = ctx;
 	accesses_request(ctx, r, msg, m);
+	if (c->a->opt.extract != NULL)
+		extract_request(c->a->opt.extract, r, msg, c->message_have, m);
 }
 
 static void on_exchange(void *ctx, const struct ninep_request *p, const struct ninep_reply *reply)
@@ -86,13 +90,17 @@ static void on_exchange(void *ctx, const struct ninep_request *p, const struct n
 		c->a->csv_rows++;
 	}
 	accesses_exchange(c, p, reply->size, reply->msg, reply->decoded, reply->is_error, reply->ts);
+	if (c->a->opt.extract != NULL)
+		extract_exchange(c->a->opt.extract, &c->connection->client, &c->connection->server, c->engine.dialects, p,
+				 reply, p->cookie >> COOKIE_FRAME_SHIFT, reply->cookie >> COOKIE_FRAME_SHIFT);
 }
 
 static void on_dropped(void *ctx, const struct ninep_request *r, enum ninep_drop why, const struct ninep_request *by)
 {
-	(void)r;
 	(void)by;
 	struct conn_state *c = ctx;
+	if (c->a->opt.extract != NULL)
+		extract_dropped(c->a->opt.extract, r);
 	if (why == NINEP_DROP_FLUSHED) {
 		c->connection->fig.flushed++; /* flushed, not lost */
 		return;
@@ -147,7 +155,11 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 		     const struct ninep_msg *m, int64_t ts)
 {
 	figures_count_message(c->a, &c->connection->fig, &c->counted, m->type, from_client);
-	ninep_conv_message(&c->engine, from_client, msg, size, have, m, ts, 0, NULL);
+	/* The cookie names the message and the frame that carried it. */
+	struct analysis *a = c->a;
+	uint64_t cookie = a->frame << COOKIE_FRAME_SHIFT | (++a->frame_messages & ((1u << COOKIE_FRAME_SHIFT) - 1));
+	c->message_have = have;
+	ninep_conv_message(&c->engine, from_client, msg, size, have, m, ts, cookie, NULL);
 	if (m->type == NINEP_Rversion) {
 		/* what the reports say of the connection */
 		c->connection->dialect = c->engine.dialect;

@@ -1,7 +1,8 @@
 /*
  * The cases: each writes OUTDIR/NAME.pcap (or .pcapng) and NAME.expected.
  * cases_dialect.c: every message of every dialect; cases_tcp.c: TCP and 9P
- * stream pathologies; cases_link.c: link layers, IP variants, file formats.
+ * stream pathologies; cases_link.c: link layers, IP variants, file formats;
+ * cases_access.c: file accesses; cases_files.c: files of known content.
  */
 #ifndef CAPGEN_CASES_H
 #define CAPGEN_CASES_H
@@ -57,5 +58,6 @@ case_fn case_ipv6_exthdr, case_vlan_one, case_vlan_two, case_ipv4_fragments, cas
 	case_link_null_host, case_link_null_swapped, case_link_loop, case_link_raw_ipv4, case_link_raw_ipv6,
 	case_link_ipv4, case_link_ipv6, case_pcap_nsec, case_pcap_big_endian, case_pcapng;
 case_fn case_access_chains, case_access_cut;
+case_fn case_files_9p2000L, case_files_9p2000e, case_files_hostile;
 
 #endif

@@ -52,6 +52,9 @@ static const struct {
 	{"pcapng", case_pcapng},
 	{"access_chains", case_access_chains},
 	{"access_cut", case_access_cut},
+	{"files_9p2000L", case_files_9p2000L},
+	{"files_9p2000e", case_files_9p2000e},
+	{"files_hostile", case_files_hostile},
 };
 
 int main(int argc, char **argv)

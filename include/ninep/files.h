@@ -7,11 +7,15 @@
  *              bytes at which offset.  Decided once, here:
  *                - Tread answered by Rread, on a fid that is neither a
  *                  directory (its Rread holds stat records, read(5)) nor
- *                  an auth fid: the Rread's data at the Tread's offset.
+ *                  an auth fid, nor (9P2000.L) an extended attribute's fid
+ *                  made by Txattrwalk or Txattrcreate (its value is no
+ *                  content of the file): the Rread's data at the Tread's
+ *                  offset.
  *                  9P2000.L reads and writes files with Tread/Twrite too;
  *                  Treaddir/Rreaddir is a directory, never content.
  *                - Twrite answered by Rwrite, not on an auth fid (9P2000.e
- *                  MUMBLE key records are not files): the first
+ *                  MUMBLE key records are not files) nor an extended
+ *                  attribute's fid: the first
  *                  Rwrite.count bytes of the Twrite's data at its offset
  *                  (write(5): "count bytes were written").  A write
  *                  answered by Rerror/Rlerror carries nothing.

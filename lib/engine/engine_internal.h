@@ -14,6 +14,8 @@ struct ninep_fid {
 	uint32_t root_len;  /* bytes of the path that are its attach root */
 	uint8_t qid_type;   /* NINEP_QT* of the file, as far as replies said */
 	uint8_t is_auth;    /* made by Tauth */
+	uint8_t is_xattr;   /* made by Txattrwalk, or turned by Txattrcreate: it reads or
+			     * writes an extended attribute's value, not the file */
 };
 
 struct ninep_fidmap {

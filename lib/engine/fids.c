@@ -9,8 +9,10 @@
  *     partial walk or an error makes nothing, and leaves fid as it was.
  *     nwname 0 clones fid.  newfid may equal fid: the fid then moves.
  *   - Tcreate/Tlcreate: on success the fid stands for the file it created.
- *   - Txattrwalk makes newfid on fid's file; Trename moves fid to the new
- *     name; Topen/Tlopen tell the file's type.
+ *   - Txattrwalk makes newfid on fid's file, and Txattrcreate turns fid,
+ *     into a fid that reads or writes an extended attribute's value (not
+ *     the file's content); Trename moves fid to the new name; Topen/Tlopen
+ *     tell the file's type.
  *   - Tclunk and Tremove end the fid whatever the reply says.
  *   - Tversion ends every fid.
  * The path a request concerns is worked out when it is sent, from the fids
@@ -51,6 +53,7 @@ struct ninep_fidmap *fidmap_clone(const struct ninep_fidmap *f)
 		to->root_len = from->root_len;
 		to->qid_type = from->qid_type;
 		to->is_auth = from->is_auth;
+		to->is_xattr = from->is_xattr;
 	}
 	return copy;
 }
@@ -227,7 +230,7 @@ void fids_request(struct ninep_conv *c, struct ninep_request *r, const uint8_t *
 	 * A request whose fields the capture does not hold (only its header
 	 * decoded) says neither the file nor the offset: no content. */
 	const struct ninep_fid *f = fid_find(c, r->fid);
-	if (m->n_items > 0)
+	if (m->n_items > 0 && (f == NULL || !f->is_xattr))
 		r->note.content_io = (uint8_t)ninep_content_io_of(
 			m->type, f != NULL, f != NULL && (f->qid_type & NINEP_QTDIR) != 0, f != NULL && f->is_auth);
 	if (facts != NULL) {
@@ -304,10 +307,20 @@ void fids_exchange(struct ninep_conv *c, const struct ninep_request *r, const st
 	}
 	case NINEP_Txattrwalk: {
 		const struct ninep_fid *from = fid_find(c, r->fid);
+		f = NULL;
 		if (from != NULL && r->newfid != r->fid)
-			set_fid(c, r->newfid, r, 0);
+			f = set_fid(c, r->newfid, r, 0);
+		else if (r->newfid == r->fid)
+			f = fid_find(c, r->fid);
+		if (f != NULL)
+			f->is_xattr = 1;
 		break;
 	}
+	case NINEP_Txattrcreate:
+		f = fid_find(c, r->fid);
+		if (f != NULL)
+			f->is_xattr = 1;
+		break;
 	case NINEP_Topen:
 	case NINEP_Tlopen:
 		f = fid_find(c, r->fid);

@@ -12,6 +12,7 @@
 
 #include "stats/accesses.h"
 #include "analysis.h"
+#include "files/safe_name.h"
 #include "report/csv.h"
 #include "report/json.h"
 #include "stats/latency.h"
@@ -802,6 +803,61 @@ static void test_csv_fields(void)
 	fclose(f);
 }
 
+/* The escaping of names below DIR, as ninep.1 (EXTRACT) states it. */
+static void safe_case(const char *name, size_t len, const char *want)
+{
+	char out[SAFE_PATH_MAX + 1];
+	size_t n = safe_relative_path(name, len, out, sizeof out);
+	checks++;
+	if (n != strlen(want) || strcmp(out, want) != 0) {
+		failures++;
+		printf("FAIL safe_relative_path(%.40s): got '%.80s', want '%.80s'\n", name, out, want);
+	}
+}
+
+static void test_safe_names(void)
+{
+	safe_case("/srv/a.txt", 10, "srv/a.txt");
+	safe_case("/", 1, "%2F");                 /* the root itself */
+	safe_case("/a//b", 5, "a/%/b");           /* an empty element */
+	safe_case("/./..", 5, "%2E/%2E%2E");      /* dots never walk */
+	safe_case("/../etc", 7, "%2E%2E/etc");
+	safe_case("/100%", 5, "100%25");          /* '%' itself */
+	safe_case("/a\0b", 4, "a%00b");            /* NUL */
+	safe_case("/\x1b[0m\n\x7f\xc3\xa9", 9, "%1B[0m%0A%7F%C3%A9");
+	safe_case("(unknown)/10.0.0.1:1-10.0.0.2:564/fid-7", 39, "(unknown)/10.0.0.1:1-10.0.0.2:564/fid-7");
+
+	/* a 300-byte element: 238 bytes, "~" and 16 hex digits */
+	char name[6000];
+	name[0] = '/';
+	memset(name + 1, 'x', 300);
+	char out[SAFE_PATH_MAX + 1];
+	size_t n = safe_relative_path(name, 301, out, sizeof out);
+	CHECK_EQ("a long element is cut to 255 bytes", n, 255);
+	CHECK_EQ("and ends in ~ and the hash", out[255 - 17] == '~' && strspn(out + 239, "0123456789abcdef") == 16, 1);
+	/* escaping never splits a %XX: 300 bytes 0x01 escape to 900 */
+	memset(name + 1, 1, 300);
+	n = safe_relative_path(name, 301, out, sizeof out);
+	CHECK_EQ("an escaped long element is at most 255 bytes", n <= 255, 1);
+	CHECK_EQ("and is cut at a whole %XX", (strchr(out, '~') - out) % 3, 0);
+	/* a 5000-byte path: at most SAFE_PATH_MAX bytes, every element <= 255 */
+	for (size_t i = 1; i < sizeof name; i++)
+		name[i] = i % 100 == 0 ? '/' : 'p';
+	n = safe_relative_path(name, sizeof name, out, sizeof out);
+	CHECK_EQ("a long path fits SAFE_PATH_MAX", n <= SAFE_PATH_MAX, 1);
+	size_t longest = 0, run = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || out[i] == '/') {
+			longest = run > longest ? run : longest;
+			run = 0;
+		} else {
+			run++;
+		}
+	}
+	CHECK_EQ("every element of it at most 255 bytes", longest <= SAFE_COMPONENT_MAX, 1);
+	CHECK_EQ("its rest is one hashed element with escaped slashes", strstr(out, "%2F") != NULL && strchr(out, '~') != NULL, 1);
+}
+
 int main(void)
 {
 	test_out_of_order_and_latency();
@@ -819,6 +875,7 @@ int main(void)
 	test_tally_order();
 	test_json_strings();
 	test_csv_fields();
+	test_safe_names();
 	printf("%d checks, %d failed\n", checks, failures);
 	if (checks == 0)
 		printf("FAIL: no check ran\n");

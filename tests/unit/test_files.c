@@ -14,6 +14,11 @@
  *             number of bytes actually written."
  *   attach(5): an auth fid (Tauth's afid) is read and written to run the
  *             authentication protocol: it names no file.
+ *   9P2000.L: "txattrwalk gets a newfid pointing to xattr name.  This fid
+ *             can later be used to read the xattr value"; "txattrcreate
+ *             gets a fid pointing to the xattr name.  This fid can later
+ *             be used to set the xattr value" (diod's protocol.md): an
+ *             attribute's value, not the file's content.
  *   9P2000.e: Tsread/Rsread reads a whole file (walk, open, read, clunk in
  *             one); Tswrite/Rswrite replaces a whole file's content.
  *   contract: size = end of the furthest byte moved, or exactly the
@@ -346,6 +351,42 @@ static void not_files(void)
 	tool_end(&t);
 }
 
+/* Txattrwalk name[s] and Txattrcreate name[s] attr_size[8] flags[4] (9P2000.L) */
+static void xattr_fids(void)
+{
+	struct tool t;
+	tool_start(&t);
+	open_file(&t, "9P2000.L", 1, "file", FILE_QID);
+	msg_begin(&msg, NINEP_Txattrwalk, 4);
+	msg_u32(&msg, 1);
+	msg_u32(&msg, 2);
+	msg_str(&msg, "user.comment");
+	msg_end(&msg);
+	send(&t);
+	msg_begin(&msg, NINEP_Rxattrwalk, 4);
+	msg_u64(&msg, 5);
+	msg_end(&msg);
+	send(&t);
+	read_exchange(&t, 2, 0, "hello", 5);
+	CHECK(ninep_files_count(t.set) == 0, "reading an attribute's value is no content of the file");
+
+	msg_begin(&msg, NINEP_Txattrcreate, 5);
+	msg_u32(&msg, 1);
+	msg_str(&msg, "user.comment");
+	msg_u64(&msg, 3);
+	msg_u32(&msg, 0);
+	msg_end(&msg);
+	send(&t);
+	build_empty(&msg, NINEP_Rxattrcreate, 5);
+	send(&t);
+	build_twrite(&msg, 6, 1, 0, "abc", 3);
+	send(&t);
+	build_rwrite(&msg, 6, 3);
+	send(&t);
+	CHECK(ninep_files_count(t.set) == 0, "writing an attribute's value is no content of the file");
+	tool_end(&t);
+}
+
 static void whole_file_ops(void)
 {
 	struct tool t;
@@ -485,6 +526,7 @@ int main(void)
 	reads_in_pieces_twice_and_holes();
 	writes();
 	not_files();
+	xattr_fids();
 	whole_file_ops();
 	unknown_fids_cuts_and_limits();
 	held_limit();
