@@ -11,6 +11,8 @@ Expectations never come from the plugin:
     record_diod.sh and l_client.py state them; ling_9p2000e_classic and
     _macro (the same files, by Tread/Twrite and by Tsread/Tswrite): the
     same objects, of the sizes captures/README.md states;
+  - the generator's files_9p2000L, files_9p2000e and files_hostile: the
+    files captures/generator/cases_files.c states by seed and size;
   - every bundled capture: tshark succeeds and writes only inside DIR;
   - captures written here (one connection of each dialect, on port 564):
     the test knows every byte it put on the wire, and works out each file
@@ -32,6 +34,7 @@ import tempfile
 from plugin_common import Checker, SOURCE_DIR, all_captures, fields, plugin_path, tshark
 
 REAL_DIR = os.path.join(SOURCE_DIR, "captures", "real")
+GENERATED_DIR = os.path.join(SOURCE_DIR, "captures", "generated")
 REAL = os.path.join(REAL_DIR, "diod_9p2000L_tools.pcap")
 CLIENT = (bytes([10, 0, 0, 1]), 40000)
 SERVER = (bytes([10, 0, 0, 2]), 564)
@@ -90,6 +93,39 @@ def diod_b_files():
         root + b"/sub/inner.txt": b"inside sub\n",
         root + b"/sub/deeper/leaf.txt": b"deeper still\n",
         root + b"/new.txt": b"written by l_client.py\n",
+    }
+
+
+def file_content(seed, n):
+    """captures/generated/README.md: byte i of a file of the files_*
+    captures is bits 16..23 of the (i+1)-th state of the LCG
+    x = x * 1103515245 + 12345 (mod 2^32) from x = seed."""
+    out, x = bytearray(n), seed
+    for i in range(n):
+        x = (x * 1103515245 + 12345) & 0xFFFFFFFF
+        out[i] = (x >> 16) & 0xFF
+    return bytes(out)
+
+
+def generated_files_truth():
+    """{capture: {9P path: content}} of the generator's files captures, as
+    captures/generated/README.md and captures/generator/cases_files.c state
+    them (seeds and sizes); files_hostile: the contents only, by seed."""
+    holey = file_content(4, 10000)
+    return {
+        "files_9p2000L": {
+            b"/srv/whole.bin": file_content(1, 5000),
+            b"/srv/pieces.bin": file_content(2, 20000),
+            b"/srv/twice.txt": file_content(3, 3000),
+            b"/srv/holey.bin": holey[:1000] + bytes(5000) + holey[6000:8000],
+            b"/srv/written.txt": file_content(5, 14000),
+            b"(unknown)/10.0.0.1:40564-10.0.0.2:564/fid-77": file_content(7, 1500),
+        },
+        "files_9p2000e": {
+            b"/e_read.txt": file_content(10, 1000),  # read by Tsread, then replaced by Tswrite
+            b"/e_new.txt": file_content(9, 2500),
+        },
+        "files_hostile": sorted(file_content(k, 100 + k) for k in range(1, 18)),
     }
 
 
@@ -389,6 +425,17 @@ def main():
             check.equal("near limit %s: 6 of 10 bytes dropped, on the Rread" % label, notes,
                         [(["Rread"], "File content beyond the export limit of 1073741824 bytes not kept: 6 of "
                           "10 bytes at offset 1073741820 dropped")])
+
+        # The generator's files captures (engineer A's, captures/generated)
+        truth = generated_files_truth()
+        for stem in ("files_9p2000L", "files_9p2000e"):
+            files, stray = export(plugin, os.path.join(GENERATED_DIR, stem + ".pcap"), False)
+            compare(check, stem, files, truth[stem])
+            check.equal("%s: nothing outside the folder" % stem, stray, [])
+        files, stray = export(plugin, os.path.join(GENERATED_DIR, "files_hostile.pcap"), False)
+        check.equal("files_hostile: the 17 files' contents, whatever their names",
+                    sorted(files.values()), truth["files_hostile"])
+        check.equal("files_hostile: nothing outside the folder, no subfolder", stray, [])
 
         files, stray = export(plugin, os.path.join(REAL_DIR, "diod_9p2000L_l_client.pcap"), False)
         compare(check, "diod l_client", files, diod_b_files())
