@@ -614,6 +614,7 @@ void ninep_dissect_one(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, stru
 	}
 	add_tracking(sub, tvb, pinfo, conv, info, ti);
 	queue_tap(pinfo, conv, info);
+	ninep_export_message(pinfo, ti, conv, info, bytes, len, size, status == NINEP_OK ? msg : NULL, data_cut);
 }
 
 /* Which side is the client: the side the registered port is not on, or

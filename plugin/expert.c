@@ -54,6 +54,10 @@ void ninep_register_expert(void)
 						"TCP segments out of order: set tcp.reassemble_out_of_order for "
 						"full decoding",
 						EXPFILL } },
+		/* Export Objects keeps no file content past NINEP_FILE_MAX_SIZE. */
+		{ &ninep_ei.content_beyond_limit, { "ninep.export.beyond_limit", PI_UNDECODED, PI_NOTE,
+						    "File content beyond the export size limit is not kept",
+						    EXPFILL } },
 	};
 	expert_module_t *module = expert_register_protocol(proto_ninep);
 	expert_register_field_array(module, ei, G_N_ELEMENTS(ei));

@@ -10,6 +10,8 @@
  *   a first-pass fact          tracking.c (struct ninep_msginfo), from what
  *                              the engine (ninep/engine.h) says
  *   an expert info             expert.c
+ *   what Export Objects gets   export.c (the rule of which exchanges carry
+ *                              file content is ninep/files.h's)
  */
 #ifndef NINEP_PLUGIN_H
 #define NINEP_PLUGIN_H
@@ -79,6 +81,7 @@ struct ninep_ei {
 	expert_field fid_unknown, fid_reused;
 	expert_field dialect_guessed, dialect_refused, wrong_dialect, session_rejected, session_key_clear;
 	expert_field tcp_out_of_order;
+	expert_field content_beyond_limit;
 };
 extern struct ninep_ei ninep_ei;
 void ninep_register_expert(void);
@@ -109,7 +112,10 @@ struct ninep_msginfo {
 	bool request_in_transit;        /* a reply: its request's rest had not come (reorder.c) */
 
 	/* fids */
-	const char *path;        /* the path of the fid the message names */
+	const char *path;        /* the path of the fid the message names (may hold NUL bytes) */
+	size_t path_len;
+	uint32_t fid;            /* a request: the fid it names (NOFID: none) */
+	struct ninep_request_note note; /* a request: what the engine noted (offset, count, content I/O) */
 	uint32_t fid_unknown;    /* a fid used before it exists (NOFID: none) */
 	uint32_t fid_reused;     /* a new fid that is already open */
 	bool dir_read;           /* Tread on a directory: Rread holds stats */
@@ -136,6 +142,10 @@ uint32_t conv_max_size(const struct conv_state *conv, uint32_t frame);
 /* The dialect to decode with now (first pass), and whether it is a guess. */
 unsigned conv_dialect(const struct conv_state *conv, bool *guessed);
 const char *conv_label(const struct conv_state *conv);
+/* The client's and the server's "address:port", as ninep/files.h spells
+ * endpoints in file names. */
+const char *conv_client_endpoint(const struct conv_state *conv);
+const char *conv_server_endpoint(const struct conv_state *conv);
 /* Where snaplen.c keeps its state for the conversation (NULL until used). */
 struct ninep_snap;
 struct ninep_snap **conv_snap(struct conv_state *conv);
@@ -213,6 +223,20 @@ void ninep_reorder_follow(tvbuff_t *tvb, packet_info *pinfo, struct conv_state *
  * this tag (its header seen, its rest not yet): a reply to it then means
  * its remaining segments come out of order, or were lost. */
 bool ninep_reorder_request_in_transit(struct conv_state *conv, uint16_t tag);
+
+/* ---- export.c ------------------------------------------------------------ */
+void ninep_register_export(void);
+/*
+ * One message, for Export Objects: bytes[0..have) of a message of `size`
+ * bytes, decoded as msg (NULL: it did not decode), whose data item the
+ * dissector cut short by data_cut bytes the capture does not hold.  Notes
+ * on `item` a reply whose file content lies past the export limit
+ * (NINEP_FILE_MAX_SIZE, not kept); queues it on the export tap when
+ * someone listens.
+ */
+void ninep_export_message(packet_info *pinfo, proto_item *item, struct conv_state *conv,
+			  const struct ninep_msginfo *info, const uint8_t *bytes, uint32_t have, uint32_t size,
+			  const struct ninep_msg *msg, uint32_t data_cut);
 
 /* ---- stats.c ------------------------------------------------------------- */
 extern int ninep_tap;

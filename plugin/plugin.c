@@ -50,6 +50,7 @@ static void proto_register_ninep(void)
 				       &pref_dialect, dialect_choices, FALSE);
 
 	ninep_register_stats();
+	ninep_register_export();
 }
 
 static void proto_reg_handoff_ninep(void)

@@ -20,6 +20,7 @@
 #include <epan/to_str.h>
 
 #include <ninep/engine.h>
+#include <ninep/files.h>
 
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct conv_state {
 	uint32_t client_port;
 	bool has_client;
 	const char *label;
+	const char *client_endpoint, *server_endpoint; /* "address:port", as ninep/files.h spells them */
 
 	unsigned guess; /* dialects still possible when guessing */
 	bool guess_noted;
@@ -36,6 +38,7 @@ struct conv_state {
 	wmem_tree_t *max_size_by_frame; /* frame from which on -> the engine's limit */
 	uint32_t max_size_seen;
 	const char *last_path; /* the path most recently kept, shared by the messages that name it */
+	size_t last_path_len;
 	struct ninep_conv engine;
 	struct conv_state *next_open; /* every conversation of the file, to close at its end */
 	struct ninep_snap *snap; /* framing by sequence numbers once the snaplen cut a segment (snaplen.c) */
@@ -70,6 +73,19 @@ static struct ninep_msginfo *info_of(uint64_t cookie)
 
 /* ---- what the engine tells ----------------------------------------------- */
 
+static void on_request(void *ctx, struct ninep_request *r, const uint8_t *msg, const struct ninep_msg *m)
+{
+	(void)ctx;
+	(void)msg;
+	(void)m;
+	if (closing)
+		return;
+	/* What a reply needs of its request on every pass (Export Objects). */
+	struct ninep_msginfo *info = info_of(r->cookie);
+	info->fid = r->fid;
+	info->note = r->note;
+}
+
 static void on_exchange(void *ctx, const struct ninep_request *r, const struct ninep_reply *reply)
 {
 	(void)ctx;
@@ -80,6 +96,7 @@ static void on_exchange(void *ctx, const struct ninep_request *r, const struct n
 	req->response = rep;
 	rep->request = req;
 	rep->path = req->path;
+	rep->path_len = req->path_len;
 	rep->reply_unmatched = false;
 }
 
@@ -95,6 +112,7 @@ static void on_dropped(void *ctx, const struct ninep_request *r, enum ninep_drop
 }
 
 static const struct ninep_hooks hooks = {
+	.request = on_request,
 	.exchange = on_exchange,
 	.dropped = on_dropped,
 };
@@ -125,6 +143,28 @@ bool conv_has_client(const struct conv_state *conv)
 	return conv->has_client;
 }
 
+/* "address:port" of an IPv4 or IPv6 endpoint as ninep_files_endpoint
+ * spells it; Wireshark's spelling for any other address type. */
+static const char *endpoint(const address *addr, uint32_t port)
+{
+	char buf[64];
+	if (addr->type == AT_IPv4 && addr->len == 4)
+		return wmem_strdup(wmem_file_scope(), ninep_files_endpoint(buf, sizeof buf, 0, addr->data, (uint16_t)port));
+	if (addr->type == AT_IPv6 && addr->len == 16)
+		return wmem_strdup(wmem_file_scope(), ninep_files_endpoint(buf, sizeof buf, 1, addr->data, (uint16_t)port));
+	return wmem_strdup_printf(wmem_file_scope(), "%s:%u", address_to_str(wmem_file_scope(), addr), port);
+}
+
+const char *conv_client_endpoint(const struct conv_state *conv)
+{
+	return conv->client_endpoint;
+}
+
+const char *conv_server_endpoint(const struct conv_state *conv)
+{
+	return conv->server_endpoint;
+}
+
 void conv_set_client(struct conv_state *conv, const packet_info *pinfo, bool sender_is_client)
 {
 	const address *client = sender_is_client ? &pinfo->src : &pinfo->dst;
@@ -134,6 +174,8 @@ void conv_set_client(struct conv_state *conv, const packet_info *pinfo, bool sen
 	copy_address_wmem(wmem_file_scope(), &conv->client_addr, client);
 	conv->client_port = client_port;
 	conv->has_client = true;
+	conv->client_endpoint = endpoint(client, client_port);
+	conv->server_endpoint = endpoint(server, server_port);
 	conv->label = wmem_strdup_printf(wmem_file_scope(), "%s:%u <-> %s:%u",
 					 address_to_str(wmem_file_scope(), client), client_port,
 					 address_to_str(wmem_file_scope(), server), server_port);
@@ -183,15 +225,20 @@ unsigned conv_dialect(const struct conv_state *conv, bool *guessed)
 }
 
 /* The path in file scope, shared with the previous message when equal: a
- * fid read a thousand times keeps one copy. */
+ * fid read a thousand times keeps one copy.  Kept whole, NUL bytes too
+ * (a hostile name may hold them): the tree shows it up to the first. */
 static const char *keep_path(struct conv_state *conv, const struct ninep_facts *facts)
 {
 	if (facts->path == NULL)
 		return NULL;
-	if (conv->last_path != NULL && strlen(conv->last_path) == facts->path_len &&
+	if (conv->last_path != NULL && conv->last_path_len == facts->path_len &&
 	    memcmp(conv->last_path, facts->path, facts->path_len) == 0)
 		return conv->last_path;
-	conv->last_path = wmem_strndup(wmem_file_scope(), facts->path, facts->path_len);
+	char *path = wmem_alloc(wmem_file_scope(), facts->path_len + 1);
+	memcpy(path, facts->path, facts->path_len);
+	path[facts->path_len] = '\0';
+	conv->last_path = path;
+	conv->last_path_len = facts->path_len;
 	return conv->last_path;
 }
 
@@ -207,7 +254,7 @@ struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, c
 	info->dialect_guessed = guessed;
 	info->frame = pinfo->num;
 	info->time = pinfo->abs_ts;
-	info->fid_unknown = info->fid_reused = NINEP_NOFID;
+	info->fid_unknown = info->fid_reused = info->fid = NINEP_NOFID;
 
 	/* Tversion names its own dialect: no guess about it. */
 	if (msg->type == NINEP_Tversion) {
@@ -246,6 +293,7 @@ struct ninep_msginfo *ninep_track(struct conv_state *conv, packet_info *pinfo, c
 	ninep_conv_message(&conv->engine, request, bytes, msg->size, have, m, ts, (uint64_t)(uintptr_t)info, &facts);
 
 	info->path = keep_path(conv, &facts);
+	info->path_len = info->path != NULL ? facts.path_len : 0;
 	if (request) {
 		info->fid_unknown = facts.fid_unknown;
 		info->fid_reused = facts.fid_reused;
