@@ -7,6 +7,7 @@
 struct ninep_ei ninep_ei = {
 	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 	EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+	EI_INIT, EI_INIT,
 };
 
 void ninep_register_expert(void)
