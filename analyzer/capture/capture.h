@@ -137,6 +137,18 @@ double capture_progress(const struct capture_input *in);
 int64_t capture_last_ns(const struct capture_input *in);
 void capture_close(struct capture_input *in);
 /*
+ * Live capture conventions, as tcpdump's.  capture_describe_live: the line
+ * "listening on IFACE, link-type EN10MB (Ethernet), snapshot length 262144
+ * bytes" (without a newline) into buf.  capture_drops: what libpcap's
+ * pcap_stats says the kernel and the interface dropped since the capture
+ * began; -1 when the input has no such counters (a file, standard input).
+ */
+void capture_describe_live(const struct capture_input *in, char *buf, size_t size);
+struct capture_drops {
+	uint64_t kernel, interface;
+};
+int capture_drops(const struct capture_input *in, struct capture_drops *out);
+/*
  * Make a capture_run in progress return as soon as it can.  Safe to call
  * from a signal handler: a live capture on an idle interface is blocked in
  * libpcap, which retries an interrupted wait unless told to break.

@@ -56,6 +56,7 @@ struct capture_input {
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
+	int live;         /* an interface: pcap_stats counts its drops */
 	/* reading ahead (a regular file) */
 	int regular;             /* a regular file: it can be opened again */
 	int read_ahead;          /* wanted */
@@ -284,7 +285,32 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 		capture_close(in);
 		return NULL;
 	}
+	in->live = 1;
 	return in;
+}
+
+void capture_describe_live(const struct capture_input *in, char *buf, size_t size)
+{
+	int dlt = pcap_datalink(in->pcap);
+	const char *name = pcap_datalink_val_to_name(dlt);
+	const char *description = pcap_datalink_val_to_description(dlt);
+	char number[16];
+	if (name == NULL) {
+		snprintf(number, sizeof number, "DLT_%d", dlt);
+		name = number;
+	}
+	snprintf(buf, size, "listening on %s, link-type %s (%s), snapshot length %d bytes", in->name, name,
+		 description != NULL ? description : "unknown", pcap_snapshot(in->pcap));
+}
+
+int capture_drops(const struct capture_input *in, struct capture_drops *out)
+{
+	struct pcap_stat ps;
+	if (!in->live || pcap_stats(in->pcap, &ps) != 0)
+		return -1;
+	out->kernel = ps.ps_drop;
+	out->interface = ps.ps_ifdrop;
+	return 0;
 }
 
 void capture_interrupt(struct capture_input *in)
