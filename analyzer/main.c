@@ -6,6 +6,7 @@
  *   ninep accesses [options] FILE... [FILTER]
  *   ninep report -i IFACE [-c COUNT] [FILTER]
  *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
+ *   ninep merge A.json B.json ...
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
@@ -25,6 +26,8 @@
 #include "analysis.h"
 #include "capture/merge.h"
 #include "report/exchanges_csv.h"
+#include "merge/merge_reports.h"
+#include "stats/intervals.h"
 
 enum {
 	EXIT_USAGE = 1,
@@ -66,6 +69,7 @@ struct options {
 	unsigned n_files;
 	unsigned n_before;    /* compare: files[0..n_before) are BEFORE, the rest AFTER */
 	const char *html;     /* --html: also write this self-contained HTML file */
+	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time */
 	struct analysis_options analysis;
 };
 
@@ -76,6 +80,7 @@ static void usage(FILE *out)
 	      "       ninep accesses [options] FILE... [FILTER]\n"
 	      "       ninep report|exchanges|accesses [options] -i IFACE [FILTER]\n"
 	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
+	      "       ninep merge REPORT.json...\n"
 	      "\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
 	      "latency, round trips, errors and losses per connection and 9P2000.e session.\n"
@@ -86,10 +91,13 @@ static void usage(FILE *out)
 	      "  accesses           CSV, one row per file access, as each ends\n"
 	      "  compare            BEFORE against AFTER, side by side (one capture each, or\n"
 	      "                     several per side separated by the word vs or by --)\n"
+	      "  merge              JSON reports (of several hosts) into one\n"
 	      "\n"
 	      "options:\n"
 	      "  --json             report as JSON\n"
 	      "  --html OUT.html    also write a self-contained HTML report with charts\n"
+	      "  --every SECONDS    with report --json: a JSON line per SECONDS of capture time,\n"
+	      "                     then one for the whole run\n"
 	      "  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
 	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
 	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
@@ -201,6 +209,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "every", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -247,6 +256,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->html = optarg;
 			o->analysis.timeline = 1;
 			break;
+		case 'E': {
+			char *end;
+			double seconds = strtod(optarg, &end);
+			if (o->command != CMD_REPORT)
+				return usage_error("%s", "--every goes with report --json");
+			/* A millisecond to a year: finer is noise, coarser is a whole report. */
+			if (end == optarg || *end != '\0' || !(seconds >= 0.001 && seconds <= 31536000))
+				return usage_error("bad interval '%s' (seconds, 0.001 to 31536000)", optarg);
+			o->every_ns = (int64_t)(seconds * 1e9 + 0.5);
+			o->analysis.intervals = 1;
+			break;
+		}
 		case 'p':
 			if (parse_ports(&o->analysis, optarg) != 0)
 				return usage_error("bad port list '%s'", optarg);
@@ -284,6 +305,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->every_ns != 0 && !o->json)
+		return usage_error("%s", "--every goes with report --json");
 	if (o->command == CMD_COMPARE)
 		return compare_args(argc, argv, o);
 	/* Inputs first, then (as with tcpdump) the words of a filter. */
@@ -313,6 +336,7 @@ struct run_ctx {
 	struct analysis *a;
 	const struct stream_events *inner;
 	struct capture_merge *files; /* for the progress; NULL when live */
+	struct intervals *every;     /* --every, or NULL */
 	int show_progress;
 	unsigned long calls;
 	int last_percent;
@@ -339,6 +363,8 @@ static void fwd_open(void *ctx, struct tcp_conn *conn)
 static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *data, size_t len, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
 	progress(r);
 }
@@ -346,18 +372,24 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
 static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
 }
 
 static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts)
 {
 	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
@@ -397,8 +429,24 @@ static void merge_input(void *ctx, unsigned input)
 	r->a->current_input = input; /* the input a connection is first seen in */
 }
 
+/* Ctrl-C while files were read.  A pipe (`tcpdump -w - | ninep report -`)
+ * ends where the user stopped it, a normal end; a capture file still holds
+ * what was not read, so the report is partial. */
+static void interrupted(struct analysis *a, const char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(names[i], "-") != 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			a->partial = a->interrupted = 1;
+			fputs("ninep: interrupted before the end of the capture: the report is partial\n", stderr);
+			return;
+		}
+	}
+}
+
 /* The interface, until Ctrl-C or -c; returns 0, or EXIT_INPUT. */
-static int run_live(struct analysis *a, const struct options *o, struct reassembler *r, int64_t *last_ns)
+static int run_live(struct analysis *a, const struct options *o, struct reassembler *r, struct intervals *every,
+		    int64_t *last_ns)
 {
 	char err[ERR_MAX] = "";
 	struct capture_input *in = capture_open_live(o->iface, o->filter[0] ? o->filter : NULL, err, sizeof err);
@@ -407,12 +455,23 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 		return EXIT_INPUT;
 	}
 	int status = 0;
+	char line[ERR_MAX];
+	capture_describe_live(in, line, sizeof line);
+	fprintf(stderr, "ninep: %s\n", line);
+	if (every != NULL)
+		intervals_watch(every, r, in);
 	input_being_read = in;
 	if (capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err) != 0) {
 		record_failure(a, &a->inputs[0], err[0] ? err : "damaged input");
 		status = EXIT_INPUT;
 	}
 	input_being_read = NULL;
+	if (every != NULL)
+		intervals_watch(every, r, NULL);
+	a->drops_known = capture_drops(in, &a->drops) == 0;
+	if (a->drops_known)
+		fprintf(stderr, "ninep: %llu packets dropped by kernel, %llu by interface\n",
+			(unsigned long long)a->drops.kernel, (unsigned long long)a->drops.interface);
 	*last_ns = capture_last_ns(in);
 	capture_close(in);
 	return status;
@@ -425,7 +484,8 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
  * rotated file into the next.  Returns 0, or EXIT_INPUT when an input
  * failed (each is marked in a->inputs, in the order given).
  */
-static int run_inputs(struct analysis *a, const struct options *o, const char *const *names, unsigned n)
+static int run_inputs(struct analysis *a, const struct options *o, const char *const *names, unsigned n,
+		      struct intervals *every)
 {
 	static const struct stream_events forward = {
 		.on_open = fwd_open,
@@ -438,7 +498,7 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 	for (unsigned i = 0; i < n; i++)
 		a->inputs[a->n_inputs++].name = names[i];
 
-	struct run_ctx ctx = { a, analysis_events(), NULL, 0, 0, -1 };
+	struct run_ctx ctx = { a, analysis_events(), NULL, every, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
 	if (r == NULL) {
@@ -449,7 +509,7 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 	int status = 0;
 	int64_t last_ns = 0;
 	if (o->iface != NULL) {
-		status = run_live(a, o, r, &last_ns);
+		status = run_live(a, o, r, every, &last_ns);
 	} else {
 		struct capture_merge *m =
 			capture_merge_new(names, n, o->filter[0] ? o->filter : NULL, &merge_events, &ctx);
@@ -462,15 +522,21 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		ctx.files = m;
 		ctx.show_progress = !o->quiet && isatty(STDERR_FILENO) && large_input(names, n);
 		files_being_read = m;
+		if (every != NULL)
+			intervals_watch(every, r, NULL);
 		if (capture_merge_run(m, r, o->max_packets, &stop_requested) != 0)
 			status = EXIT_INPUT;
 		files_being_read = NULL;
+		if (stop_requested)
+			interrupted(a, names, n);
 		if (ctx.show_progress && ctx.last_percent >= 0)
 			fputs("\r             \r", stderr);
 		last_ns = capture_merge_last_ns(m);
 		capture_merge_free(m);
 	}
 	analysis_add_capture_stats(a, reasm_stats(r));
+	if (every != NULL)
+		intervals_watch(every, NULL, NULL); /* a->capture from here on */
 	reasm_free(r, last_ns); /* closes what is still open */
 	return status;
 }
@@ -491,8 +557,8 @@ static int run_compare(const struct options *o, struct analysis *before)
 	if (after == NULL)
 		return EXIT_INPUT;
 	analysis_init(after, &o->analysis);
-	int status = run_inputs(before, o, o->files, o->n_before);
-	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before) != 0)
+	int status = run_inputs(before, o, o->files, o->n_before, NULL);
+	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before, NULL) != 0)
 		status = EXIT_INPUT;
 	analysis_finish(before);
 	analysis_finish(after);
@@ -512,6 +578,8 @@ static int run_compare(const struct options *o, struct analysis *before)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_reports_main(argc - 1, argv + 1);
 	struct options o;
 	memset(&o, 0, sizeof o);
 	int rc = parse_args(argc, argv, &o);
@@ -528,6 +596,8 @@ int main(int argc, char **argv)
 		o.analysis.exchanges = stdout;
 	if (o.command == CMD_ACCESSES)
 		o.analysis.accesses = stdout;
+	/* Live, or a pipe: rows go out as they come, not a megabyte at a time. */
+	o.analysis.flush_each_row = o.iface != NULL || (o.n_files == 1 && strcmp(o.files[0], "-") == 0);
 	struct analysis *a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return EXIT_INPUT;
@@ -540,14 +610,20 @@ int main(int argc, char **argv)
 	int status = 0;
 	if (o.command == CMD_COMPARE)
 		return run_compare(&o, a);
+	struct intervals *every = o.every_ns != 0 ? intervals_new(a, o.every_ns, stdout) : NULL;
+	if (o.every_ns != 0 && every == NULL)
+		return EXIT_INPUT;
 	if (o.iface != NULL) {
 		a->live = 1;
-		status = run_inputs(a, &o, &o.iface, 1);
+		status = run_inputs(a, &o, &o.iface, 1, every);
 	} else {
-		status = run_inputs(a, &o, o.files, o.n_files);
+		status = run_inputs(a, &o, o.files, o.n_files, every);
 	}
 
 	analysis_finish(a);
+	if (every != NULL)
+		intervals_finish(every);
+	intervals_free(every);
 	analysis_flush(a);
 	/* Nothing could be read at all (not a capture, no such file): the
 	 * error says it all, an empty report would only hide it.  A damaged
@@ -556,7 +632,9 @@ int main(int argc, char **argv)
 	if (o.command == CMD_REPORT && !nothing_read && o.html != NULL && report_html(a, NULL, o.html) != 0)
 		status = EXIT_INPUT;
 	if (o.command == CMD_REPORT && !nothing_read) {
-		if (o.json)
+		if (o.every_ns != 0)
+			report_json_line(a, stdout);
+		else if (o.json)
 			report_json(a, stdout);
 		else
 			report_text(a, stdout);

@@ -30,6 +30,7 @@ struct conn_state {
 	int had_gap;
 	struct figures_batch counted; /* this connection's counts not yet in session->fig */
 	struct access_tracker *accesses; /* file accesses in progress (accesses.c) */
+	struct conn_state *open_prev, *open_next; /* analysis->open_states */
 };
 
 /* matcher.c: what the engine's conversation tells the analyzer. */
