@@ -223,8 +223,9 @@ static int merge_totals(struct merged *m, const json_t *t, const char *path)
 	return merge_latency(&m->all, json_object_get(t, "latency_all_ns"), path, "every request");
 }
 
-/* One report (one JSON document) into the merge. */
-static int merge_report(struct merged *m, const json_t *doc, const char *path)
+/* One report (one JSON document) into the merge; its inputs listed unless
+ * an earlier line of the same file listed them. */
+static int merge_report(struct merged *m, const json_t *doc, const char *path, int list_inputs)
 {
 	if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "tool")) ||
 	    strcmp(json_string_value(json_object_get(doc, "tool")), "ninep") != 0)
@@ -237,7 +238,8 @@ static int merge_report(struct merged *m, const json_t *doc, const char *path)
 	for (unsigned i = 0; i < 2; i++)
 		if (json_is_true(json_object_get(doc, flags[i])))
 			json_object_set_new(m->doc, flags[i], json_true());
-	json_array_extend(json_object_get(m->doc, "inputs"), (json_t *)inputs);
+	if (list_inputs)
+		json_array_extend(json_object_get(m->doc, "inputs"), (json_t *)inputs);
 	const json_t *iv = json_object_get(doc, "interval");
 	if (json_is_object(iv) && is_count(json_object_get(iv, "start_ns")) && is_count(json_object_get(iv, "end_ns"))) {
 		long long start = json_integer_value(json_object_get(iv, "start_ns"));
@@ -330,10 +332,10 @@ static int merge_file(struct merged *m, const char *path)
 	if (rc == 0) {
 		const json_t *last = json_array_get(docs, n - 1);
 		if (json_object_get(last, "interval") == NULL) {
-			rc = merge_report(m, last, path); /* the whole run */
+			rc = merge_report(m, last, path, 1); /* the whole run */
 		} else {
 			for (size_t i = 0; rc == 0 && i < n; i++)
-				rc = merge_report(m, json_array_get(docs, i), path);
+				rc = merge_report(m, json_array_get(docs, i), path, i == 0);
 		}
 	}
 	json_decref(docs);

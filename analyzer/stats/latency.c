@@ -410,7 +410,8 @@ int latency_from_buckets(struct latency_hist *h, uint64_t count, uint64_t sum, u
 	latency_init(h);
 	if (count == 0)
 		return n == 0 && sum == 0 ? 0 : -1;
-	if (min > max || latency_bucket_of(min) > latency_bucket_of(max))
+	/* The mean lies between min and max. */
+	if (min > max || (unsigned __int128)min * count > sum || (unsigned __int128)max * count < sum)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		/* Each bucket once, ascending, between min's and max's, and

@@ -65,7 +65,8 @@ typedef void latency_bucket_fn(void *ctx, uint32_t index, uint64_t count);
 void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, void *ctx);
 /* An empty h made from such buckets and the exact count, sum, min and
  * max; -1 (h empty) when they disagree: counts that do not add up to
- * count, buckets out of order or outside [min, max]'s. */
+ * count, buckets out of order or outside [min, max]'s, a sum that puts the
+ * mean outside [min, max]. */
 int latency_from_buckets(struct latency_hist *h, uint64_t count, uint64_t sum, uint64_t min, uint64_t max,
 			 const uint32_t *index, const uint64_t *counts, size_t n);
 
