@@ -44,10 +44,23 @@ enum {
 static volatile sig_atomic_t stop_requested;
 static struct capture_input *volatile input_being_read;
 static struct capture_merge *volatile files_being_read;
+/* Standard input is a pipe: a Ctrl-C reaches its writer too (tcpdump -w -
+ * flushes and exits), so the first is read to the pipe's end, which is
+ * where the user stopped; a second stops at once. */
+static volatile sig_atomic_t reading_pipe, sigints;
 
 static void on_sigint(int sig)
 {
 	(void)sig;
+	struct capture_merge *files = files_being_read;
+	if (reading_pipe && sigints++ == 0) {
+		static const char msg[] = "\nninep: reading standard input to its end (Ctrl-C again to stop at once)\n";
+		if (files != NULL)
+			capture_merge_note_interrupt(files);
+		if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+			return; /* nothing to be done about it in a signal handler */
+		return;
+	}
 	stop_requested = 1;
 	struct capture_input *in = input_being_read;
 	if (in != NULL)
@@ -164,6 +177,14 @@ static int looks_like_file(const char *word)
 		return 1;
 	const char *dot = strrchr(word, '.');
 	return dot != NULL && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0 || strcmp(dot, ".cap") == 0);
+}
+
+static int stdin_given(const struct options *o)
+{
+	for (unsigned i = 0; i < o->n_files; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			return 1;
+	return 0;
 }
 
 /* Standard input is read once: a second "-" would find it at its end. */
@@ -393,6 +414,14 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
+/* A quiet live capture: its intervals end all the same. */
+static void fwd_idle(void *ctx, int64_t ts)
+{
+	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
+}
+
 static int large_input(const char *const *paths, unsigned n)
 {
 	long long size = 0;
@@ -493,6 +522,7 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		.on_gap = fwd_gap,
 		.on_uncaptured = fwd_uncaptured,
 		.on_close = fwd_close,
+		.on_idle = fwd_idle,
 	};
 	static const struct merge_events merge_events = { merge_failure, merge_input };
 	for (unsigned i = 0; i < n; i++)
@@ -590,6 +620,10 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
+	struct stat st;
+	reading_pipe = o.iface != NULL ? 0 : stdin_given(&o) && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode);
+	/* Reading a pipe on after a Ctrl-C: its read must not fail with EINTR. */
+	sa.sa_flags = reading_pipe ? SA_RESTART : 0;
 	sigaction(SIGINT, &sa, NULL);
 
 	if (o.command == CMD_EXCHANGES)

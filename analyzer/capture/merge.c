@@ -75,6 +75,7 @@ struct capture_merge {
 	long long done_bytes, total_bytes;
 	int failed;
 	volatile sig_atomic_t *stop; /* capture_merge_run's */
+	volatile sig_atomic_t interrupted; /* capture_merge_note_interrupt */
 	/* The input read on this thread right now, for a signal handler
 	 * (capture_merge_interrupt): set before a read and cleared after it,
 	 * and an input is only closed while it is clear. */
@@ -112,7 +113,7 @@ static void fail(struct capture_merge *m, const struct member *mem, const char *
 	 * pipe, or the writer dies in the middle of a record: either way the
 	 * stream ends where the user asked it to, which is a normal end.  A
 	 * regular file is still all there, and is never excused. */
-	if (m->stop != NULL && *m->stop && mem->in != NULL && !capture_is_regular(mem->in))
+	if (((m->stop != NULL && *m->stop) || m->interrupted) && mem->in != NULL && !capture_is_regular(mem->in))
 		return;
 	m->failed = 1;
 	if (m->ev != NULL && m->ev->on_failure != NULL)
@@ -368,6 +369,11 @@ double capture_merge_progress(const struct capture_merge *m)
 int64_t capture_merge_last_ns(const struct capture_merge *m)
 {
 	return m->last_ns;
+}
+
+void capture_merge_note_interrupt(struct capture_merge *m)
+{
+	m->interrupted = 1;
 }
 
 void capture_merge_interrupt(struct capture_merge *m)

@@ -5,10 +5,14 @@
  * Intervals are [k * SECONDS, (k + 1) * SECONDS) since 1970, so the lines of
  * several hosts that capture at once line up for `ninep merge`.  Time is the
  * capture's: a file's intervals are those of when it was captured, and an
- * interval ends when the first event after it arrives.  An interval with
- * nothing in it has no line.  An exchange belongs to the interval in which
- * its reply arrived; a connection's byte counts and its unanswered requests
- * to the interval in which it ended.
+ * interval ends when the first event after it arrives, so in a file an
+ * interval with nothing in it has no line.  A quiet live capture's clock
+ * goes on (on_idle, the system's real time, about every 0.1 s), so live
+ * every interval has its line.  An exchange belongs to the interval in
+ * which its reply arrived; a connection's byte counts and its unanswered
+ * requests to the interval in which it ended.  The packet whose event ends
+ * an interval is already counted in capture's counters, so it is the
+ * interval's last (the counters add up all the same).
  *
  * Every count of an interval is what the whole-run count rose by during
  * it, so the lines of a run add up to its whole exactly.  The tables by

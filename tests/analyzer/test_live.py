@@ -10,8 +10,8 @@ files of known content, and its client diodcat (issue 18's live
 conventions): tcpdump's "listening on" line on standard error; Ctrl-C is
 a normal end (exit status 0, a complete report with pcap_stats' drops);
 `exchanges` rows read while the capture still runs (flushed per row);
-`report --json --every` lines read while it runs, adding up to its last
-line; and `tcpdump -w - | ninep report -` stopped by Ctrl-C on the whole
+`report --json --every` lines read while it runs (one for a quiet
+interval too), adding up to its last line; and `tcpdump -w - | ninep report -` stopped by Ctrl-C on the whole
 pipeline.  The expectations come from what diodcat did: the files it
 printed (their content checked), one Tlopen each.
 
@@ -289,6 +289,8 @@ def rows_while_running(binary, check, export, port):
 
 def every_while_running(binary, check, export, port):
     proc, first = capture(binary, port, "report", "--json", "--every", "0.2")
+    quiet = read_line(proc.stdout, 5)  # nothing sent yet: the clock goes on all the same
+    check.true("--every: a line for a quiet interval", '"interval"' in quiet and '"requests": 0' in quiet, quiet[:200])
     files = diodcat(check, export, port, "--every")
     time.sleep(0.5)  # the next packets close the interval of the first diodcat
     files += diodcat(check, export, port, "--every")
@@ -301,7 +303,7 @@ def every_while_running(binary, check, export, port):
                line[:200])
     check.equal("--every: Ctrl-C exit status", proc.returncode, 0)
     try:
-        lines = [json.loads(x) for x in [line] + rest.decode().splitlines()]
+        lines = [json.loads(x) for x in [quiet, line] + rest.decode().splitlines()]
     except ValueError as e:
         check.true("--every: JSON lines", False, str(e))
         return
@@ -322,8 +324,9 @@ def pipe_from_tcpdump(binary, check, export, port):
         print("skipped the pipe part: tcpdump is not installed")
         return
     # As a terminal's Ctrl-C does: SIGINT to the whole pipeline (one process group).
-    writer = subprocess.Popen([tcpdump, "-i", "lo", "-U", "-w", "-", "port %d" % port], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, process_group=0)
+    # --immediate-mode: else tcpdump holds packets a second, and Ctrl-C drops them.
+    writer = subprocess.Popen([tcpdump, "-i", "lo", "--immediate-mode", "-U", "-w", "-", "port %d" % port],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, process_group=0)
     proc = subprocess.Popen([binary, "report", "--json", "-"], stdin=writer.stdout, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, process_group=writer.pid)
     writer.stdout.close()
@@ -335,6 +338,7 @@ def pipe_from_tcpdump(binary, check, export, port):
     writer.wait(timeout=30)
     check.equal("pipe: Ctrl-C exit status", proc.returncode, 0)
     check.true("pipe: no damage said", b"damaged" not in err, err)
+    check.true("pipe: says it reads the pipe to its end", b"reading standard input to its end" in err, err)
     report = json.loads(out or b"{}")
     t = report.get("totals", {})
     check.equal("pipe: not partial", report.get("partial"), False)
