@@ -92,6 +92,14 @@ def main():
         got = {line["interval"]["start_ns"]: Counter(line["totals"]["messages"]) for line in intervals}
         got = {k: v for k, v in got.items() if v}
         check.equal("%s: messages per interval as tshark's frame times place them" % name, got, want)
+
+    # Misuse is a usage error (exit status 1) that says why.
+    pcap = os.path.join(real, "diod_9p2000L_ls_cat.pcap")
+    for args in (["report", "--every", "1"], ["exchanges", "--every", "1"], ["report", "--json", "--every", "0"],
+                 ["report", "--json", "--every", "soon"], ["report", "--json", "--every", "nan"]):
+        code, out, err = run(binary, *args, pcap)
+        check.equal("%s: usage error" % " ".join(args), code, 1)
+        check.true("%s: says why" % " ".join(args), "--every" in err or "interval" in err, err)
     check.finish()
 
 
