@@ -18,6 +18,7 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 		csv_open(&a->exchanges_csv, a->opt.exchanges);
 	if (a->opt.accesses != NULL)
 		csv_open(&a->accesses_csv, a->opt.accesses);
+	a->exchanges_csv.flush_each_row = a->accesses_csv.flush_each_row = a->opt.flush_each_row;
 }
 
 void analysis_finish(struct analysis *a)
@@ -39,6 +40,7 @@ void analysis_free(struct analysis *a)
 	tally_stop(a);
 	accesses_free(a);
 	figures_free(&a->totals_by_type);
+	figures_free(&a->interval_by_type);
 	csv_close(&a->exchanges_csv);
 	csv_close(&a->accesses_csv);
 	struct connection *s = a->connections;
@@ -53,25 +55,26 @@ void analysis_free(struct analysis *a)
 	a->connections = a->connections_tail = NULL;
 }
 
+/* The reassembler's counters: one list, for adding and for taking away. */
+#define CAPTURE_COUNTERS(X)                                                                       \
+	X(packets) X(bytes) X(non_ip) X(non_tcp) X(malformed_headers) X(snaplen_truncated)          \
+	X(ip_fragments) X(ip_reassembled) X(ip_fragments_dropped) X(tcp_segments) X(retransmissions) \
+	X(retransmission_conflicts) X(out_of_order) X(gaps) X(gap_bytes) X(uncaptured_bytes)        \
+	X(connections) X(limit_hits)
+
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s)
 {
 	struct capture_stats *t = &a->capture;
-	t->packets += s->packets;
-	t->bytes += s->bytes;
-	t->non_ip += s->non_ip;
-	t->non_tcp += s->non_tcp;
-	t->malformed_headers += s->malformed_headers;
-	t->snaplen_truncated += s->snaplen_truncated;
-	t->ip_fragments += s->ip_fragments;
-	t->ip_reassembled += s->ip_reassembled;
-	t->ip_fragments_dropped += s->ip_fragments_dropped;
-	t->tcp_segments += s->tcp_segments;
-	t->retransmissions += s->retransmissions;
-	t->retransmission_conflicts += s->retransmission_conflicts;
-	t->out_of_order += s->out_of_order;
-	t->gaps += s->gaps;
-	t->gap_bytes += s->gap_bytes;
-	t->uncaptured_bytes += s->uncaptured_bytes;
-	t->connections += s->connections;
-	t->limit_hits += s->limit_hits;
+#define ADD(field) t->field += s->field;
+	CAPTURE_COUNTERS(ADD)
+#undef ADD
+}
+
+void capture_stats_since(struct capture_stats *out, const struct capture_stats *now,
+			 const struct capture_stats *before)
+{
+	memset(out, 0, sizeof *out);
+#define SINCE(field) out->field = now->field - before->field;
+	CAPTURE_COUNTERS(SINCE)
+#undef SINCE
 }

@@ -67,6 +67,8 @@ struct analysis_options {
 	FILE *accesses;            /* CSV rows as file accesses end, or NULL */
 	int timeline;              /* keep every exchange's times for the HTML charts */
 	struct extract *extract;   /* `ninep extract`: the files go there (files/extract.h), or NULL */
+	int flush_each_row;        /* live: each CSV row reaches the reader as it is written */
+	int intervals;             /* --every: also add up each interval's figures by type (interval_by_type) */
 };
 
 struct analysis {
@@ -87,13 +89,20 @@ struct analysis {
 	 * and saying which frame carried the message. */
 	uint64_t frame;
 	uint32_t messages;
+	int interrupted; /* Ctrl-C stopped the reading of a file before its end (so partial) */
 	int live;
+	int drops_known;             /* live: what pcap_stats says was dropped */
+	struct capture_drops drops;
 	uint64_t csv_rows;
 	struct access_log *access_log; /* file accesses (accesses.c); the tally thread's while it runs */
 	struct tally *tally;           /* the tally thread (tally.h), once started */
 	/* Every connection's figures by message number, added up by the tally
 	 * thread as it goes (figures_totals reads them). */
 	struct figures totals_by_type;
+	/* With opt.intervals, the same for the interval being counted:
+	 * emptied at each interval's end (stats/intervals.c). */
+	struct figures interval_by_type;
+	struct conn_state *open_states; /* the connections being read, for analysis_sync */
 	struct csv_out exchanges_csv, accesses_csv; /* of opt.exchanges and opt.accesses */
 };
 
@@ -106,10 +115,17 @@ const struct stream_events *analysis_events(void);
 /* Every input read: ends the file accesses still open and waits until
  * every figure is added up.  Call before reading figures or the access log. */
 void analysis_finish(struct analysis *a);
+/* Mid-capture: every open connection's counts handed to the tally thread,
+ * and added up.  The figures are then those of every message read so far
+ * (conversations/connections.c). */
+void analysis_sync(struct analysis *a);
 /* Writes out the buffered CSV rows. */
 void analysis_flush(struct analysis *a);
 /* Adds the reassembler's counters of one finished input. */
 void analysis_add_capture_stats(struct analysis *a, const struct capture_stats *s);
+/* out: what the counters the report shows rose by from `before` to `now`. */
+void capture_stats_since(struct capture_stats *out, const struct capture_stats *now,
+			 const struct capture_stats *before);
 
 
 /* "9P2000.L" when every connection agrees, "mixed" or "unknown" otherwise. */

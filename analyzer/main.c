@@ -7,6 +7,7 @@
  *   ninep report -i IFACE [-c COUNT] [FILTER]
  *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
  *   ninep extract [--overwrite] DIR FILE...
+ *   ninep merge A.json B.json ...
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
@@ -27,6 +28,8 @@
 #include "capture/merge.h"
 #include "report/exchanges_csv.h"
 #include "files/extract.h"
+#include "merge/merge_reports.h"
+#include "stats/intervals.h"
 
 enum {
 	EXIT_USAGE = 1,
@@ -43,10 +46,23 @@ enum {
 static volatile sig_atomic_t stop_requested;
 static struct capture_input *volatile input_being_read;
 static struct capture_merge *volatile files_being_read;
+/* Standard input is a pipe: a Ctrl-C reaches its writer too (tcpdump -w -
+ * flushes and exits), so the first is read to the pipe's end, which is
+ * where the user stopped; a second stops at once. */
+static volatile sig_atomic_t reading_pipe, sigints;
 
 static void on_sigint(int sig)
 {
 	(void)sig;
+	struct capture_merge *files = files_being_read;
+	if (reading_pipe && sigints++ == 0) {
+		static const char msg[] = "\nninep: reading standard input to its end (Ctrl-C again to stop at once)\n";
+		if (files != NULL)
+			capture_merge_note_interrupt(files);
+		if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+			return; /* nothing to be done about it in a signal handler */
+		return;
+	}
 	stop_requested = 1;
 	struct capture_input *in = input_being_read;
 	if (in != NULL)
@@ -70,6 +86,7 @@ struct options {
 	const char *html;     /* --html: also write this self-contained HTML file */
 	const char *extract_dir; /* extract: DIR */
 	int overwrite;        /* extract --overwrite */
+	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time */
 	struct analysis_options analysis;
 };
 
@@ -81,6 +98,7 @@ static void usage(FILE *out)
 	      "       ninep report|exchanges|accesses [options] -i IFACE [FILTER]\n"
 	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	      "       ninep extract [--overwrite] [-q] DIR FILE...\n"
+	      "       ninep merge REPORT.json...\n"
 	      "\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
 	      "latency, round trips, errors and losses per connection and 9P2000.e session.\n"
@@ -94,11 +112,14 @@ static void usage(FILE *out)
 	      "  extract            write every file the captures carried below DIR (made if\n"
 	      "                     missing; never outside it, unsafe names escaped), and a\n"
 	      "                     CSV manifest of them on standard output\n"
+	      "  merge              JSON reports (of several hosts) into one\n"
 	      "\n"
 	      "options:\n"
 	      "  --json             report as JSON\n"
 	      "  --html OUT.html    also write a self-contained HTML report with charts\n"
 	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
+	      "  --every SECONDS    with report --json: a JSON line per SECONDS of capture time,\n"
+	      "                     then one for the whole run\n"
 	      "  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
 	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
 	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
@@ -167,6 +188,14 @@ static int looks_like_file(const char *word)
 	return dot != NULL && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0 || strcmp(dot, ".cap") == 0);
 }
 
+static int stdin_given(const struct options *o)
+{
+	for (unsigned i = 0; i < o->n_files; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			return 1;
+	return 0;
+}
+
 /* Standard input is read once: a second "-" would find it at its end. */
 static int stdin_twice(const struct options *o)
 {
@@ -233,6 +262,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
 		{ "overwrite", no_argument, NULL, 'O' },
+		{ "every", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -286,6 +316,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->html = optarg;
 			o->analysis.timeline = 1;
 			break;
+		case 'E': {
+			char *end;
+			double seconds = strtod(optarg, &end);
+			if (o->command != CMD_REPORT)
+				return usage_error("%s", "--every goes with report --json");
+			/* A millisecond to a year: finer is noise, coarser is a whole report. */
+			if (end == optarg || *end != '\0' || !(seconds >= 0.001 && seconds <= 31536000))
+				return usage_error("bad interval '%s' (seconds, 0.001 to 31536000)", optarg);
+			o->every_ns = (int64_t)(seconds * 1e9 + 0.5);
+			o->analysis.intervals = 1;
+			break;
+		}
 		case 'p':
 			if (parse_ports(&o->analysis, optarg) != 0)
 				return usage_error("bad port list '%s'", optarg);
@@ -323,6 +365,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o->every_ns != 0 && !o->json)
+		return usage_error("%s", "--every goes with report --json");
 	if (o->command == CMD_COMPARE)
 		return compare_args(argc, argv, o);
 	if (o->command == CMD_EXTRACT)
@@ -355,6 +399,7 @@ struct run_ctx {
 	const struct stream_events *inner;
 	struct capture_merge *files; /* for the progress; NULL when live */
 	struct reassembler *reasm;   /* its packet count numbers the frames */
+	struct intervals *every;     /* --every, or NULL */
 	int show_progress;
 	unsigned long calls;
 	int last_percent;
@@ -389,6 +434,8 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 {
 	struct run_ctx *r = ctx;
 	note_frame(r);
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
 	progress(r);
 }
@@ -397,6 +444,8 @@ static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, 
 {
 	struct run_ctx *r = ctx;
 	note_frame(r);
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
@@ -404,6 +453,8 @@ static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t 
 {
 	struct run_ctx *r = ctx;
 	note_frame(r);
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
 }
 
@@ -411,7 +462,17 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 {
 	struct run_ctx *r = ctx;
 	note_frame(r);
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 	r->inner->on_close(r->a, conn, reason, ts);
+}
+
+/* A quiet live capture: its intervals end all the same. */
+static void fwd_idle(void *ctx, int64_t ts)
+{
+	struct run_ctx *r = ctx;
+	if (r->every != NULL)
+		intervals_advance(r->every, ts);
 }
 
 static int large_input(const char *const *paths, unsigned n)
@@ -450,8 +511,24 @@ static void merge_input(void *ctx, unsigned input)
 	r->a->current_input = input; /* the input a connection is first seen in */
 }
 
+/* Ctrl-C while files were read.  A pipe (`tcpdump -w - | ninep report -`)
+ * ends where the user stopped it, a normal end; a capture file still holds
+ * what was not read, so the report is partial. */
+static void interrupted(struct analysis *a, const char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(names[i], "-") != 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+			a->partial = a->interrupted = 1;
+			fputs("ninep: interrupted before the end of the capture: the report is partial\n", stderr);
+			return;
+		}
+	}
+}
+
 /* The interface, until Ctrl-C or -c; returns 0, or EXIT_INPUT. */
-static int run_live(struct analysis *a, const struct options *o, struct reassembler *r, int64_t *last_ns)
+static int run_live(struct analysis *a, const struct options *o, struct reassembler *r, struct intervals *every,
+		    int64_t *last_ns)
 {
 	char err[ERR_MAX] = "";
 	struct capture_input *in = capture_open_live(o->iface, o->filter[0] ? o->filter : NULL, err, sizeof err);
@@ -460,12 +537,23 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 		return EXIT_INPUT;
 	}
 	int status = 0;
+	char line[ERR_MAX];
+	capture_describe_live(in, line, sizeof line);
+	fprintf(stderr, "ninep: %s\n", line);
+	if (every != NULL)
+		intervals_watch(every, r, in);
 	input_being_read = in;
 	if (capture_run(in, r, o->max_packets, &stop_requested, err, sizeof err) != 0) {
 		record_failure(a, &a->inputs[0], err[0] ? err : "damaged input");
 		status = EXIT_INPUT;
 	}
 	input_being_read = NULL;
+	if (every != NULL)
+		intervals_watch(every, r, NULL);
+	a->drops_known = capture_drops(in, &a->drops) == 0;
+	if (a->drops_known)
+		fprintf(stderr, "ninep: %llu packets dropped by kernel, %llu by interface\n",
+			(unsigned long long)a->drops.kernel, (unsigned long long)a->drops.interface);
 	*last_ns = capture_last_ns(in);
 	capture_close(in);
 	return status;
@@ -478,7 +566,8 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
  * rotated file into the next.  Returns 0, or EXIT_INPUT when an input
  * failed (each is marked in a->inputs, in the order given).
  */
-static int run_inputs(struct analysis *a, const struct options *o, const char *const *names, unsigned n)
+static int run_inputs(struct analysis *a, const struct options *o, const char *const *names, unsigned n,
+		      struct intervals *every)
 {
 	static const struct stream_events forward = {
 		.on_open = fwd_open,
@@ -486,12 +575,13 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		.on_gap = fwd_gap,
 		.on_uncaptured = fwd_uncaptured,
 		.on_close = fwd_close,
+		.on_idle = fwd_idle,
 	};
 	static const struct merge_events merge_events = { merge_failure, merge_input };
 	for (unsigned i = 0; i < n; i++)
 		a->inputs[a->n_inputs++].name = names[i];
 
-	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, 0, 0, -1 };
+	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, every, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
 	ctx.reasm = r;
@@ -503,7 +593,7 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 	int status = 0;
 	int64_t last_ns = 0;
 	if (o->iface != NULL) {
-		status = run_live(a, o, r, &last_ns);
+		status = run_live(a, o, r, every, &last_ns);
 	} else {
 		struct capture_merge *m =
 			capture_merge_new(names, n, o->filter[0] ? o->filter : NULL, &merge_events, &ctx);
@@ -516,15 +606,21 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		ctx.files = m;
 		ctx.show_progress = !o->quiet && isatty(STDERR_FILENO) && large_input(names, n);
 		files_being_read = m;
+		if (every != NULL)
+			intervals_watch(every, r, NULL);
 		if (capture_merge_run(m, r, o->max_packets, &stop_requested) != 0)
 			status = EXIT_INPUT;
 		files_being_read = NULL;
+		if (stop_requested)
+			interrupted(a, names, n);
 		if (ctx.show_progress && ctx.last_percent >= 0)
 			fputs("\r             \r", stderr);
 		last_ns = capture_merge_last_ns(m);
 		capture_merge_free(m);
 	}
 	analysis_add_capture_stats(a, reasm_stats(r));
+	if (every != NULL)
+		intervals_watch(every, NULL, NULL); /* a->capture from here on */
 	reasm_free(r, last_ns); /* closes what is still open */
 	return status;
 }
@@ -545,8 +641,8 @@ static int run_compare(const struct options *o, struct analysis *before)
 	if (after == NULL)
 		return EXIT_INPUT;
 	analysis_init(after, &o->analysis);
-	int status = run_inputs(before, o, o->files, o->n_before);
-	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before) != 0)
+	int status = run_inputs(before, o, o->files, o->n_before, NULL);
+	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before, NULL) != 0)
 		status = EXIT_INPUT;
 	analysis_finish(before);
 	analysis_finish(after);
@@ -596,6 +692,8 @@ static int run_extract(struct options *o)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_reports_main(argc - 1, argv + 1);
 	struct options o;
 	memset(&o, 0, sizeof o);
 	int rc = parse_args(argc, argv, &o);
@@ -606,6 +704,10 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
+	struct stat st;
+	reading_pipe = o.iface != NULL ? 0 : stdin_given(&o) && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode);
+	/* Reading a pipe on after a Ctrl-C: its read must not fail with EINTR. */
+	sa.sa_flags = reading_pipe ? SA_RESTART : 0;
 	sigaction(SIGINT, &sa, NULL);
 
 	if (o.command == CMD_EXTRACT)
@@ -614,6 +716,8 @@ int main(int argc, char **argv)
 		o.analysis.exchanges = stdout;
 	if (o.command == CMD_ACCESSES)
 		o.analysis.accesses = stdout;
+	/* Live, or a pipe: rows go out as they come, not a megabyte at a time. */
+	o.analysis.flush_each_row = o.iface != NULL || (o.n_files == 1 && strcmp(o.files[0], "-") == 0);
 	struct analysis *a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return EXIT_INPUT;
@@ -626,14 +730,20 @@ int main(int argc, char **argv)
 	int status = 0;
 	if (o.command == CMD_COMPARE)
 		return run_compare(&o, a);
+	struct intervals *every = o.every_ns != 0 ? intervals_new(a, o.every_ns, stdout) : NULL;
+	if (o.every_ns != 0 && every == NULL)
+		return EXIT_INPUT;
 	if (o.iface != NULL) {
 		a->live = 1;
-		status = run_inputs(a, &o, &o.iface, 1);
+		status = run_inputs(a, &o, &o.iface, 1, every);
 	} else {
-		status = run_inputs(a, &o, o.files, o.n_files);
+		status = run_inputs(a, &o, o.files, o.n_files, every);
 	}
 
 	analysis_finish(a);
+	if (every != NULL)
+		intervals_finish(every);
+	intervals_free(every);
 	analysis_flush(a);
 	/* Nothing could be read at all (not a capture, no such file): the
 	 * error says it all, an empty report would only hide it.  A damaged
@@ -642,7 +752,9 @@ int main(int argc, char **argv)
 	if (o.command == CMD_REPORT && !nothing_read && o.html != NULL && report_html(a, NULL, o.html) != 0)
 		status = EXIT_INPUT;
 	if (o.command == CMD_REPORT && !nothing_read) {
-		if (o.json)
+		if (o.every_ns != 0)
+			report_json_line(a, stdout);
+		else if (o.json)
 			report_json(a, stdout);
 		else
 			report_text(a, stdout);

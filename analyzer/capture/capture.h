@@ -83,6 +83,11 @@ struct stream_events {
 	void (*on_uncaptured)(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, int64_t ts_ns);
 	/* The connection ended; conn is freed after this returns. */
 	void (*on_close)(void *ctx, struct tcp_conn *conn, enum close_reason reason, int64_t ts_ns);
+	/* A live capture is quiet: no packet came, and its clock reads ts_ns
+	 * (the system's real time, which a live capture's timestamps are).
+	 * Called about every tenth of a second while nothing arrives; never
+	 * for files. */
+	void (*on_idle)(void *ctx, int64_t ts_ns);
 };
 
 /* Memory ceilings, chosen when the reassembler is made. */
@@ -115,6 +120,8 @@ struct reassembler *reasm_new(const struct reasm_limits *limits, const struct st
 /* Ends every open connection (CLOSE_END_OF_CAPTURE, at ts_ns) and frees all. */
 void reasm_free(struct reassembler *r, int64_t ts_ns);
 const struct capture_stats *reasm_stats(const struct reassembler *r);
+/* A live capture saw no packet until ts_ns: tells on_idle. */
+void reasm_idle(struct reassembler *r, int64_t ts_ns);
 
 /* An opened input: a capture file, standard input ("-"), or an interface. */
 struct capture_input;
@@ -136,6 +143,18 @@ double capture_progress(const struct capture_input *in);
 /* Timestamp of the last packet read (for reasm_free). */
 int64_t capture_last_ns(const struct capture_input *in);
 void capture_close(struct capture_input *in);
+/*
+ * Live capture conventions, as tcpdump's.  capture_describe_live: the line
+ * "listening on IFACE, link-type EN10MB (Ethernet), snapshot length 262144
+ * bytes" (without a newline) into buf.  capture_drops: what libpcap's
+ * pcap_stats says the kernel and the interface dropped since the capture
+ * began; -1 when the input has no such counters (a file, standard input).
+ */
+void capture_describe_live(const struct capture_input *in, char *buf, size_t size);
+struct capture_drops {
+	uint64_t kernel, interface;
+};
+int capture_drops(const struct capture_input *in, struct capture_drops *out);
 /*
  * Make a capture_run in progress return as soon as it can.  Safe to call
  * from a signal handler: a live capture on an idle interface is blocked in

@@ -17,16 +17,18 @@
 #include "capture_internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 enum {
 	LIVE_SNAPLEN = 262144, /* tcpdump's default: whole packets */
-	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop */
+	LIVE_TIMEOUT_MS = 100, /* how often a quiet interface lets us see *stop and the time */
 	MAGIC_LEN = 4,
 	FILE_BUFFER = 1 << 20,       /* stdio buffer of a capture file */
 	SMALL_FILE_BUFFER = 64 << 10, /* ... of one read without a reading thread */
@@ -56,6 +58,7 @@ struct capture_input {
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
 	int64_t last_ns;
+	int live;         /* an interface: pcap_stats counts its drops */
 	/* reading ahead (a regular file) */
 	int regular;             /* a regular file: it can be opened again */
 	int read_ahead;          /* wanted */
@@ -284,7 +287,38 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 		capture_close(in);
 		return NULL;
 	}
+	/* live_wait waits; libpcap then takes what is there without blocking. */
+	if (pcap_get_selectable_fd(in->pcap) < 0 || pcap_setnonblock(in->pcap, 1, pe) != 0) {
+		snprintf(err, errlen, "%s: cannot capture: %s", iface, pe[0] ? pe : "no descriptor to wait on");
+		capture_close(in);
+		return NULL;
+	}
+	in->live = 1;
 	return in;
+}
+
+void capture_describe_live(const struct capture_input *in, char *buf, size_t size)
+{
+	int dlt = pcap_datalink(in->pcap);
+	const char *name = pcap_datalink_val_to_name(dlt);
+	const char *description = pcap_datalink_val_to_description(dlt);
+	char number[16];
+	if (name == NULL) {
+		snprintf(number, sizeof number, "DLT_%d", dlt);
+		name = number;
+	}
+	snprintf(buf, size, "listening on %s, link-type %s (%s), snapshot length %d bytes", in->name, name,
+		 description != NULL ? description : "unknown", pcap_snapshot(in->pcap));
+}
+
+int capture_drops(const struct capture_input *in, struct capture_drops *out)
+{
+	struct pcap_stat ps;
+	if (!in->live || pcap_stats(in->pcap, &ps) != 0)
+		return -1;
+	out->kernel = ps.ps_drop;
+	out->interface = ps.ps_ifdrop;
+	return 0;
 }
 
 void capture_interrupt(struct capture_input *in)
@@ -328,11 +362,25 @@ static double progress_at(const struct capture_input *in, long long offset)
 
 /* ---- packet sources: called here, or on the reading thread (readahead.c) */
 
+/*
+ * An interface: until a packet is there, at most LIVE_TIMEOUT_MS.  libpcap's
+ * own timeout does not wake a quiet interface (with TPACKET_V3 it starts at
+ * the first packet), and a quiet capture's intervals (--every) must still
+ * end.  0 when the time passed with nothing to read.
+ */
+static int live_wait(const struct capture_input *in)
+{
+	struct pollfd p = { .fd = pcap_get_selectable_fd(in->pcap), .events = POLLIN };
+	return poll(&p, 1, LIVE_TIMEOUT_MS);
+}
+
 static int next_from_pcap(void *source, struct input_packet *pkt, char *err, size_t errlen)
 {
 	struct capture_input *in = source;
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	if (in->live && live_wait(in) == 0)
+		return INPUT_IDLE;
 	int rc = pcap_next_ex(in->pcap, &h, &data);
 
 	if (rc == 0)
@@ -430,6 +478,14 @@ static inline void deliver(struct capture_input *in, struct reassembler *r, cons
 		reasm_packet(r, pkt->linktype, pkt->data, pkt->cap_len, (size_t)pkt->wire_len, pkt->ts_ns);
 }
 
+/* What a live capture's timestamps are: the system's real time. */
+static int64_t wall_clock_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return time_ns(t.tv_sec, t.tv_nsec);
+}
+
 int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_packets, volatile sig_atomic_t *stop,
 		char *err, size_t errlen)
 {
@@ -441,8 +497,11 @@ int capture_run(struct capture_input *in, struct reassembler *r, uint64_t max_pa
 		struct input_packet pkt;
 		int rc = pull(in, next, &pkt, err, errlen);
 
-		if (rc == INPUT_IDLE)
+		if (rc == INPUT_IDLE) {
+			if (in->live)
+				reasm_idle(r, wall_clock_ns());
 			continue;
+		}
 		if (rc != INPUT_PACKET)
 			return rc;
 		n++;

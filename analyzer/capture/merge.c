@@ -74,6 +74,8 @@ struct capture_merge {
 	int64_t last_ns;
 	long long done_bytes, total_bytes;
 	int failed;
+	volatile sig_atomic_t *stop; /* capture_merge_run's */
+	volatile sig_atomic_t interrupted; /* capture_merge_note_interrupt */
 	/* The input read on this thread right now, for a signal handler
 	 * (capture_merge_interrupt): set before a read and cleared after it,
 	 * and an input is only closed while it is clear. */
@@ -107,6 +109,12 @@ struct capture_merge *capture_merge_new(const char *const *paths, unsigned n, co
 
 static void fail(struct capture_merge *m, const struct member *mem, const char *err)
 {
+	/* Ctrl-C on `tcpdump -w - | ninep report -` interrupts our read of the
+	 * pipe, or the writer dies in the middle of a record: either way the
+	 * stream ends where the user asked it to, which is a normal end.  A
+	 * regular file is still all there, and is never excused. */
+	if (((m->stop != NULL && *m->stop) || m->interrupted) && mem->in != NULL && !capture_is_regular(mem->in))
+		return;
 	m->failed = 1;
 	if (m->ev != NULL && m->ev->on_failure != NULL)
 		m->ev->on_failure(m->ctx, mem->index, err[0] ? err : "damaged input");
@@ -288,6 +296,7 @@ int capture_merge_run(struct capture_merge *m, struct reassembler *r, uint64_t m
 
 	if (stop == NULL)
 		stop = &never;
+	m->stop = stop;
 	if (m->n == 1) {
 		m->order[m->n_order++] = &m->members[0]; /* one input: no order to find */
 	} else {
@@ -360,6 +369,11 @@ double capture_merge_progress(const struct capture_merge *m)
 int64_t capture_merge_last_ns(const struct capture_merge *m)
 {
 	return m->last_ns;
+}
+
+void capture_merge_note_interrupt(struct capture_merge *m)
+{
+	m->interrupted = 1;
 }
 
 void capture_merge_interrupt(struct capture_merge *m)

@@ -52,6 +52,11 @@ double capture_merge_progress(const struct capture_merge *m);
 int64_t capture_merge_last_ns(const struct capture_merge *m);
 /* As capture_interrupt, for the input being read; safe in a signal handler. */
 void capture_merge_interrupt(struct capture_merge *m);
+/* Ctrl-C was pressed, but the reading goes on to the end of a pipe (its
+ * writer got the Ctrl-C too): a non-regular input that fails from here on
+ * (a record its writer left cut short) has ended, not failed.  Safe in a
+ * signal handler. */
+void capture_merge_note_interrupt(struct capture_merge *m);
 void capture_merge_free(struct capture_merge *m);
 
 #endif

@@ -711,3 +711,9 @@ const struct capture_stats *reasm_stats(const struct reassembler *r)
 {
 	return &r->st;
 }
+
+void reasm_idle(struct reassembler *r, int64_t ts_ns)
+{
+	if (r->ev.on_idle != NULL)
+		r->ev.on_idle(r->ctx, ts_ns);
+}

@@ -31,6 +31,7 @@ struct conn_state {
 	struct figures_batch counted; /* this connection's counts not yet in session->fig */
 	struct access_tracker *accesses; /* file accesses in progress (accesses.c) */
 	uint32_t message_have; /* bytes the capture holds of the message the engine is given now */
+	struct conn_state *open_prev, *open_next; /* analysis->open_states */
 };
 
 /* matcher.c: what the engine's conversation tells the analyzer. */

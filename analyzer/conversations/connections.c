@@ -18,6 +18,7 @@
 
 #include "conversations/connection.h"
 #include "report/exchanges_csv.h"
+#include "stats/tally.h"
 
 enum {
 	DETECT_SCAN_LIMIT = 64 * 1024, /* mid-stream: give up finding 9P after this much */
@@ -75,6 +76,12 @@ static int port_listed(const struct analysis *a, uint16_t port)
 
 static void conn_free(struct conn_state *c)
 {
+	if (c->open_prev != NULL)
+		c->open_prev->open_next = c->open_next;
+	else
+		c->a->open_states = c->open_next;
+	if (c->open_next != NULL)
+		c->open_next->open_prev = c->open_prev;
 	framer_free(&c->dir[0]);
 	framer_free(&c->dir[1]);
 	if (c->decided) {
@@ -224,7 +231,19 @@ static void ev_open(void *ctx, struct tcp_conn *conn)
 	c->connection->input = a->current_input;
 	c->connection->handshake_rtt_ns = -1;
 	c->forced_client_side = client_side;
+	c->open_next = a->open_states;
+	if (a->open_states != NULL)
+		a->open_states->open_prev = c;
+	a->open_states = c;
 	conn->user = c;
+}
+
+void analysis_sync(struct analysis *a)
+{
+	for (struct conn_state *c = a->open_states; c != NULL; c = c->open_next)
+		if (c->decided)
+			figures_flush(a, &c->connection->fig, &c->counted);
+	tally_wait(a);
 }
 
 /* The first bytes (or gap): the reassembler knows by now whether it saw

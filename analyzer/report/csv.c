@@ -22,6 +22,15 @@ void csv_flush(struct csv_out *w)
 	w->len = 0;
 }
 
+void csv_row_end(struct csv_out *w)
+{
+	if (!w->flush_each_row)
+		return;
+	csv_flush(w);
+	if (w->file != NULL)
+		fflush(w->file);
+}
+
 void csv_close(struct csv_out *w)
 {
 	csv_flush(w);

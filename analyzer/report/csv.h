@@ -27,6 +27,7 @@ struct csv_out {
 	FILE *file;
 	char *buf;  /* CSV_BUFFER bytes */
 	size_t len; /* of them in use */
+	int flush_each_row; /* live: csv_row_end writes the row out and flushes the stream */
 };
 
 void csv_open(struct csv_out *w, FILE *file);
@@ -34,6 +35,10 @@ void csv_open(struct csv_out *w, FILE *file);
 void csv_flush(struct csv_out *w);
 /* Flushes and frees the buffer. */
 void csv_close(struct csv_out *w);
+
+/* A row is complete: with flush_each_row, out it goes (a live capture's
+ * rows would otherwise wait for a megabyte of them). */
+void csv_row_end(struct csv_out *w);
 
 void csv_bytes(struct csv_out *w, const char *s, size_t n);
 void csv_char(struct csv_out *w, char ch);

@@ -90,4 +90,5 @@ void exchanges_csv_row(struct csv_out *w, const struct exchange_row *r)
 	if (r->error != NULL)
 		csv_field(w, r->error, r->error_len);
 	csv_bytes(w, "\r\n", 2);
+	csv_row_end(w);
 }

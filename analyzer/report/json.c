@@ -95,3 +95,20 @@ void json_string(FILE *out, const char *s)
 {
 	json_string_n(out, s, strlen(s));
 }
+
+void json_one_line(FILE *out, const char *doc, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (doc[i] == '\n') {
+			for (i++; i < len && doc[i] == ' '; i++)
+				;
+			continue;
+		}
+		size_t start = i;
+		while (i < len && doc[i] != '\n')
+			i++;
+		fwrite(doc + start, 1, i - start, out);
+	}
+	fputc('\n', out);
+}

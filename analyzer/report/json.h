@@ -34,5 +34,10 @@
 void json_string_n(FILE *out, const char *s, size_t len);
 /* The same for a NUL-terminated string. */
 void json_string(FILE *out, const char *s);
+/* A document written by the reports, on one line ending in a newline (for
+ * NDJSON): each line break goes with the indentation after it.  A string
+ * never holds a raw line break (json_string escapes it), so only layout
+ * goes. */
+void json_one_line(FILE *out, const char *doc, size_t len);
 
 #endif

@@ -10,24 +10,46 @@
 #include "stats/accesses.h"
 #include "report/json.h"
 #include "report/report_common.h"
+#include "stats/intervals.h"
 
 static void key_u64(FILE *out, const char *indent, const char *key, uint64_t v, int last)
 {
 	fprintf(out, "%s\"%s\": %llu%s\n", indent, key, (unsigned long long)v, last ? "" : ",");
 }
 
-static void latency_object(FILE *out, const struct latency_hist *h)
+struct bucket_writer {
+	FILE *out;
+	int first;
+};
+
+static void write_bucket(void *ctx, uint32_t index, uint64_t count)
+{
+	struct bucket_writer *w = ctx;
+	fprintf(w->out, "%s%u, %llu", w->first ? "" : ", ", index, (unsigned long long)count);
+	w->first = 0;
+}
+
+/* with_histogram: also "sum" and the buckets, flat as [index, count, ...]
+ * (latency.h), for `ninep merge`. */
+static void latency_object(FILE *out, const struct latency_hist *h, int with_histogram)
 {
 	fprintf(out, "{\"count\": %llu, \"min\": %llu, \"p50\": %llu, \"p90\": %llu, \"p99\": %llu, \"max\": %llu, "
-		     "\"mean\": %llu}",
+		     "\"mean\": %llu",
 		(unsigned long long)h->count, (unsigned long long)h->min,
 		(unsigned long long)latency_percentile(h, 50), (unsigned long long)latency_percentile(h, 90),
 		(unsigned long long)latency_percentile(h, 99), (unsigned long long)h->max,
 		(unsigned long long)latency_mean(h));
+	if (with_histogram) {
+		struct bucket_writer w = { out, 1 };
+		fprintf(out, ", \"sum\": %llu, \"histogram\": [", (unsigned long long)h->sum);
+		latency_each_bucket(h, write_bucket, &w);
+		fputc(']', out);
+	}
+	fputc('}', out);
 }
 
 /* The figures shared by totals, sessions and 9P2000.e sessions. */
-static void figures_body(FILE *out, const char *in, const struct figures *f)
+static void figures_body(FILE *out, const char *in, const struct figures *f, int with_histograms)
 {
 	char b[16];
 	key_u64(out, in, "requests", f->requests, 0);
@@ -77,12 +99,12 @@ static void figures_body(FILE *out, const char *in, const struct figures *f)
 		if (figures_latency(f, i) == NULL || figures_latency(f, i)->count == 0)
 			continue;
 		fprintf(out, "%s\n%s  \"%s\": ", first ? "" : ",", in, message_label(i * 2, b));
-		latency_object(out, figures_latency(f, i));
+		latency_object(out, figures_latency(f, i), with_histograms);
 		first = 0;
 	}
 	fprintf(out, "%s%s},\n", first ? "" : "\n", first ? "" : in);
 	fprintf(out, "%s\"latency_all_ns\": ", in);
-	latency_object(out, &f->all_latency);
+	latency_object(out, &f->all_latency, with_histograms);
 }
 
 static void endpoint_json(FILE *out, const struct endpoint *e)
@@ -126,7 +148,7 @@ static void sessions(const struct analysis *a, struct connection *const *list, c
 			key_u64(out, in, "e_session", e, 0);
 		else
 			fprintf(out, "%s\"e_session\": null,\n", in);
-		figures_body(out, in, &s->fig);
+		figures_body(out, in, &s->fig, 0);
 		fprintf(out, "\n    }");
 	}
 	fprintf(out, "%s],\n", list[0] ? "\n  " : "");
@@ -155,21 +177,21 @@ static void esessions(const struct analysis *a, const struct esession_view *view
 		for (size_t i = 0; i < v->n_members; i++)
 			fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)v->members[i]->id);
 		fprintf(out, "],\n");
-		figures_body(out, in, &v->fig);
+		figures_body(out, in, &v->fig, 0);
 		fprintf(out, "\n    }");
 	}
 	fprintf(out, "%s]\n", first ? "" : "\n  ");
 }
 
-static void capture_object(const struct analysis *a, FILE *out)
+static void capture_object(const struct capture_stats *c, uint64_t other_connections, int drops_known,
+			   const struct capture_drops *drops, FILE *out)
 {
-	const struct capture_stats *c = &a->capture;
 	const char *in = "    ";
 	fprintf(out, "  \"capture\": {\n");
 	key_u64(out, in, "packets", c->packets, 0);
 	key_u64(out, in, "bytes", c->bytes, 0);
 	key_u64(out, in, "tcp_connections", c->connections, 0);
-	key_u64(out, in, "other_connections", a->other_connections, 0);
+	key_u64(out, in, "other_connections", other_connections, 0);
 	key_u64(out, in, "retransmissions", c->retransmissions, 0);
 	key_u64(out, in, "retransmission_conflicts", c->retransmission_conflicts, 0);
 	key_u64(out, in, "out_of_order", c->out_of_order, 0);
@@ -182,14 +204,23 @@ static void capture_object(const struct analysis *a, FILE *out)
 	key_u64(out, in, "gaps", c->gaps, 0);
 	key_u64(out, in, "gap_bytes", c->gap_bytes, 0);
 	key_u64(out, in, "uncaptured_bytes", c->uncaptured_bytes, 0);
-	key_u64(out, in, "limit_hits", c->limit_hits, 1);
+	key_u64(out, in, "limit_hits", c->limit_hits, 0);
+	/* pcap_stats of a live capture; a file cannot say (null). */
+	if (drops_known) {
+		key_u64(out, in, "dropped_by_kernel", drops->kernel, 0);
+		key_u64(out, in, "dropped_by_interface", drops->interface, 1);
+	} else {
+		fprintf(out, "%s\"dropped_by_kernel\": null,\n%s\"dropped_by_interface\": null\n", in, in);
+	}
 	fprintf(out, "  },\n");
 }
 
-void report_json(const struct analysis *a, FILE *out)
+/* What every document starts with: tool, version, partial, inputs. */
+static void document_head(const struct analysis *a, FILE *out)
 {
 	fprintf(out, "{\n  \"tool\": \"ninep\",\n  \"version\": \"%s\",\n", NINEP_VERSION);
-	fprintf(out, "  \"partial\": %s,\n  \"inputs\": [", a->partial ? "true" : "false");
+	fprintf(out, "  \"partial\": %s,\n  \"interrupted\": %s,\n  \"inputs\": [", a->partial ? "true" : "false",
+		a->interrupted ? "true" : "false");
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
 		json_string(out, a->inputs[i].name);
@@ -201,19 +232,31 @@ void report_json(const struct analysis *a, FILE *out)
 		fputc('}', out);
 	}
 	fprintf(out, "%s],\n", a->n_inputs ? "\n  " : "");
-	capture_object(a, out);
+}
 
-	struct figures t;
-	figures_totals(a, &t);
+static void totals_object(const struct analysis *a, uint64_t connections, uint64_t e_sessions,
+			  const struct figures *t, FILE *out)
+{
 	const char *in = "    ";
 	fprintf(out, "  \"totals\": {\n");
 	fprintf(out, "%s\"dialect\": ", in);
 	json_string(out, analysis_dialect(a));
 	fprintf(out, ",\n");
-	key_u64(out, in, "connections", a->n_connections, 0);
-	key_u64(out, in, "e_sessions", esessions_live(a), 0);
-	figures_body(out, in, &t);
-	fprintf(out, "\n  },\n");
+	key_u64(out, in, "connections", connections, 0);
+	key_u64(out, in, "e_sessions", e_sessions, 0);
+	figures_body(out, in, t, 1);
+	fprintf(out, "\n  }");
+}
+
+void report_json(const struct analysis *a, FILE *out)
+{
+	document_head(a, out);
+	capture_object(&a->capture, a->other_connections, a->drops_known, &a->drops, out);
+
+	struct figures t;
+	figures_totals(a, &t);
+	totals_object(a, a->n_connections, esessions_live(a), &t, out);
+	fprintf(out, ",\n");
 	figures_free(&t);
 	chattiness_json(a, out);
 	struct connection **list = connections_sorted(a);
@@ -223,4 +266,37 @@ void report_json(const struct analysis *a, FILE *out)
 	esession_views_free(a, views);
 	free(list);
 	fprintf(out, "}\n");
+}
+
+void report_json_interval(const struct analysis *a, const struct interval_figures *f, FILE *out)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+	if (mem == NULL)
+		return;
+	document_head(a, mem);
+	fprintf(mem, "  \"interval\": {\"start_ns\": %lld, \"end_ns\": %lld},\n", (long long)f->start_ns,
+		(long long)f->end_ns);
+	capture_object(&f->capture, f->other_connections, f->drops_known, &f->drops, mem);
+	/* 9P2000.e sessions belong to the whole run (their connections may
+	 * span intervals): 0 here, counted in the last line. */
+	totals_object(a, f->connections, 0, &f->totals, mem);
+	fprintf(mem, "\n}\n");
+	fclose(mem);
+	json_one_line(out, doc, len);
+	free(doc);
+}
+
+void report_json_line(const struct analysis *a, FILE *out)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+	if (mem == NULL)
+		return;
+	report_json(a, mem);
+	fclose(mem);
+	json_one_line(out, doc, len);
+	free(doc);
 }

@@ -13,6 +13,12 @@ struct analysis;
 /* text.c, json_report.c */
 void report_text(const struct analysis *a, FILE *out);
 void report_json(const struct analysis *a, FILE *out);
+/* The same document on one line, for NDJSON (--every's last line). */
+void report_json_line(const struct analysis *a, FILE *out);
+/* One interval of --every (stats/intervals.h) on one line: the report's
+ * head, "interval", "capture" and "totals" of the interval. */
+struct interval_figures;
+void report_json_interval(const struct analysis *a, const struct interval_figures *f, FILE *out);
 /* html.c: one self-contained HTML file; after may be NULL. */
 int report_html(const struct analysis *before, const struct analysis *after, const char *path);
 /* compare.c */

@@ -33,7 +33,9 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 			fprintf(out, "  %-22s %s\n", "  problem", a->inputs[i].error);
 	}
 	if (a->partial)
-		fprintf(out, "  %-22s %s\n", "PARTIAL", "the input is damaged; figures are of what was read");
+		fprintf(out, "  %-22s %s\n", "PARTIAL",
+			a->interrupted ? "interrupted before the end of the capture; figures are of what was read"
+				       : "the input is damaged; figures are of what was read");
 	line(out, "packets", a->capture.packets);
 	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
 		(unsigned long long)a->other_connections);

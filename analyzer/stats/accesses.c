@@ -387,6 +387,7 @@ static void csv_row(struct csv_out *w, const struct access_record *r, const char
 	csv_char(w, ',');
 	csv_u64(w, r->wait_ns);
 	csv_bytes(w, r->fits_macro ? ",true\r\n" : ",false\r\n", r->fits_macro ? 7 : 8);
+	csv_row_end(w);
 }
 
 /* On the tally thread: into the totals, the hottest paths, the list while

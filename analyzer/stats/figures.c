@@ -78,6 +78,19 @@ struct queued_batch {
 
 _Static_assert(FIGURES_BATCH <= 32, "sample_error and `taken` below have a bit per sample");
 
+/* The batch's counts by type into one figures: for the interval being
+ * counted (--every), where a sample at a time is fast enough. */
+static void add_batch_by_type(struct figures *into, const struct figures_batch *b)
+{
+	for (unsigned i = 0; i < b->n_messages; i++)
+		figures_type_of(into, b->message_type[i])->messages++;
+	for (unsigned i = 0; i < b->n_samples; i++) {
+		if (b->sample_error & (uint32_t)1 << i)
+			figures_type_of(into, b->sample_type[i])->errors++;
+		latency_add(latency_of(into, latency_slot(b->sample_type[i])), b->sample_ns[i]);
+	}
+}
+
 /* On the tally thread: the batch into its session's figures and the
  * totals by type. */
 static void add_batch(struct analysis *a, void *payload)
@@ -118,6 +131,8 @@ static void add_batch(struct analysis *a, void *payload)
 			}
 		}
 	}
+	if (a->opt.intervals)
+		add_batch_by_type(&a->interval_by_type, b);
 }
 
 void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *b)
@@ -141,28 +156,25 @@ static void add_by_type(struct figures *into, const struct figures *from)
 	}
 }
 
-/* Every other figure. */
+/* Every other figure: one list, for adding and for taking away. */
+#define FIGURES_COUNTERS(X)                                                               \
+	X(requests) X(replies) X(round_trips) X(errors) X(unanswered) X(flushed) X(orphans) \
+	X(bytes_to_server) X(bytes_to_client) X(not_9p_bytes) X(nonconforming) X(gaps)      \
+	X(gap_bytes) X(uncaptured_bytes) X(resync_bytes) X(truncated_bytes)                 \
+	X(exchanges_lost) X(file_accesses) X(file_access_round_trips)
+
 static void add_counters(struct figures *into, const struct figures *from)
 {
-	into->requests += from->requests;
-	into->replies += from->replies;
-	into->round_trips += from->round_trips;
-	into->errors += from->errors;
-	into->unanswered += from->unanswered;
-	into->flushed += from->flushed;
-	into->orphans += from->orphans;
-	into->bytes_to_server += from->bytes_to_server;
-	into->bytes_to_client += from->bytes_to_client;
-	into->not_9p_bytes += from->not_9p_bytes;
-	into->nonconforming += from->nonconforming;
-	into->gaps += from->gaps;
-	into->gap_bytes += from->gap_bytes;
-	into->uncaptured_bytes += from->uncaptured_bytes;
-	into->resync_bytes += from->resync_bytes;
-	into->truncated_bytes += from->truncated_bytes;
-	into->exchanges_lost += from->exchanges_lost;
-	into->file_accesses += from->file_accesses;
-	into->file_access_round_trips += from->file_access_round_trips;
+#define ADD(field) into->field += from->field;
+	FIGURES_COUNTERS(ADD)
+#undef ADD
+}
+
+void figures_counters_since(struct figures *out, const struct figures *now, const struct figures *before)
+{
+#define SINCE(field) out->field = now->field - before->field;
+	FIGURES_COUNTERS(SINCE)
+#undef SINCE
 }
 
 void figures_add(struct figures *into, const struct figures *from)

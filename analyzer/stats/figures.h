@@ -82,6 +82,9 @@ static inline const struct latency_hist *figures_latency(const struct figures *f
 /* figures.c */
 void figures_add(struct figures *into, const struct figures *from);
 void figures_free(struct figures *f);
+/* The counters (not the tables by message number) of out: what they rose
+ * by from `before` to `now`, figures of the same connections later. */
+void figures_counters_since(struct figures *out, const struct figures *now, const struct figures *before);
 /* What one live connection has counted but not yet added to its struct
  * connection's figures: its requests and replies, the number of each
  * message, and its round trips' latencies by request type.  A batch at a

@@ -359,3 +359,78 @@ uint64_t latency_mean(const struct latency_hist *h)
 {
 	return h->count ? (h->sum + h->count / 2) / h->count : 0;
 }
+
+/* ---- the buckets as the JSON report writes them (latency.h) */
+
+uint32_t latency_bucket_of(uint64_t ns)
+{
+	return bucket_of(ns);
+}
+
+uint64_t latency_bucket_low(uint32_t index)
+{
+	if (index < SUB_COUNT)
+		return index;
+	unsigned shift = index / SUB_COUNT - 1;
+	return (uint64_t)(SUB_COUNT + index % SUB_COUNT) << shift;
+}
+
+void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, void *ctx)
+{
+	if (h->count == 0)
+		return;
+	if (using_exact(h)) {
+		uint64_t sorted[LATENCY_EXACT_MAX];
+		for (uint32_t i = 0; i < h->n_exact; i++) {
+			uint64_t v = h->exact[i];
+			uint32_t j = i;
+			for (; j > 0 && sorted[j - 1] > v; j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = v;
+		}
+		for (uint32_t i = 0; i < h->n_exact;) {
+			uint32_t index = bucket_of(sorted[i]), n = 0;
+			while (i < h->n_exact && bucket_of(sorted[i]) == index) {
+				i++;
+				n++;
+			}
+			fn(ctx, index, n);
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < h->span; i++)
+		if (count_at(h, i) != 0)
+			fn(ctx, h->lo + i, count_at(h, i));
+}
+
+int latency_from_buckets(struct latency_hist *h, uint64_t count, uint64_t sum, uint64_t min, uint64_t max,
+			 const uint32_t *index, const uint64_t *counts, size_t n)
+{
+	uint64_t total = 0;
+	latency_init(h);
+	if (count == 0)
+		return n == 0 && sum == 0 ? 0 : -1;
+	/* The mean lies between min and max. */
+	if (min > max || (unsigned __int128)min * count > sum || (unsigned __int128)max * count < sum)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		/* Each bucket once, ascending, between min's and max's, and
+		 * a count a counter holds. */
+		if (index[i] >= BUCKET_LIMIT || (i > 0 && index[i] <= index[i - 1]) || counts[i] == 0 ||
+		    counts[i] > UINT32_MAX || index[i] < latency_bucket_of(min) || index[i] > latency_bucket_of(max)) {
+			latency_free(h);
+			return -1;
+		}
+		bucket_add(h, (uint16_t)index[i], (uint32_t)counts[i]);
+		total += counts[i];
+	}
+	if (total != count) {
+		latency_free(h);
+		return -1;
+	}
+	h->count = count;
+	h->sum = sum;
+	h->min = min;
+	h->max = max;
+	return 0;
+}

@@ -49,4 +49,25 @@ uint64_t latency_percentile(const struct latency_hist *h, unsigned percent);
 /* The mean, rounded to the nearest nanosecond. */
 uint64_t latency_mean(const struct latency_hist *h);
 
+/*
+ * The buckets, as the JSON report writes them so that reports can be
+ * merged (`ninep merge`).  Bucket i < 256 holds the value i ns; bucket
+ * i >= 256 holds [low, low + 2^s) with s = i / 256 - 1 and
+ * low = (256 + i % 256) << s: 256 buckets per power of two.  A bucket's
+ * midpoint is within 1/512 of every value in it, so a percentile read from
+ * buckets (merged or not) is within 0.2% of the exact one.
+ */
+uint32_t latency_bucket_of(uint64_t ns);
+uint64_t latency_bucket_low(uint32_t index);
+typedef void latency_bucket_fn(void *ctx, uint32_t index, uint64_t count);
+/* fn for every bucket with a count, in ascending order; samples still kept
+ * exactly are counted in their buckets. */
+void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, void *ctx);
+/* An empty h made from such buckets and the exact count, sum, min and
+ * max; -1 (h empty) when they disagree: counts that do not add up to
+ * count, buckets out of order or outside [min, max]'s, a sum that puts the
+ * mean outside [min, max]. */
+int latency_from_buckets(struct latency_hist *h, uint64_t count, uint64_t sum, uint64_t min, uint64_t max,
+			 const uint32_t *index, const uint64_t *counts, size_t n);
+
 #endif

@@ -2,10 +2,12 @@
 says.  Every key in the README's FIGURES and chattiness tables is in the
 output, every key of the output is named in the README's JSON section, on
 every real capture; so neither can drift from the other."""
+import json
 import os
 import re
+import tempfile
 
-from common import ninep_binary, report_json
+from common import ninep_binary, report_json, run
 from ninep_testlib import SOURCE_DIR, Checker, all_captures
 
 
@@ -60,9 +62,22 @@ def main():
         optional = {"hot_paths_approximate"}  # present only past the exact table's size
         check.equal("%s: documented chattiness keys missing" % name,
                     sorted(chattiness - set(doc["chattiness"]) - optional), [])
-        emitted = set(doc) | set(doc["capture"]) | totals
+        emitted = set(doc) | set(doc["capture"]) | totals | set(doc["totals"]["latency_all_ns"])
         for session in doc["sessions"] + doc["e_sessions"]:
             emitted |= set(session)
+        # --every's interval lines, and what `ninep merge` makes of them.
+        code, out, err = run(binary, "report", "--json", "--every", "0.005", "-q", pcap)
+        lines = [json.loads(line) for line in out.splitlines()]
+        for line in lines[:-1]:
+            emitted |= set(line) | set(line["interval"])
+        check.true("%s: --every gave interval lines" % name, len(lines) >= 2)
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            f.write(out)
+            f.flush()
+            code, merged, err = run(binary, "merge", f.name)
+        check.equal("%s: merge exit status" % name, code, 0)
+        if code == 0:
+            emitted |= set(json.loads(merged))
         check.equal("%s: keys the README's JSON section never names" % name, sorted(emitted - words), [])
     check.finish()
 

@@ -1,5 +1,10 @@
 """analyzer.json_schema: `ninep report --json` is one JSON document with the
-keys and types documented in README.md ("The JSON report"), for every capture."""
+keys and types documented in README.md ("The JSON report"), for every capture;
+and `report --json --every` is NDJSON whose interval lines have the same
+head, capture and totals, with "interval", and whose last line is the report.
+The latency objects of totals carry their histogram ("sum", "histogram":
+[index, count, ...], README "Histograms"): indexes ascending, counts adding up
+to count, every bucket between min's and max's."""
 import sys
 
 from ninep_testlib import Checker, all_captures
@@ -16,7 +21,30 @@ def is_int(v):
     return isinstance(v, int) and not isinstance(v, bool) and v >= 0
 
 
-def check_latency(check, where, obj):
+def bucket_of(v):
+    """The bucket scheme as the README states it (values below 256 their own
+    bucket, then 256 buckets per power of two), written here from the README."""
+    if v < 256:
+        return v
+    e = v.bit_length() - 1
+    return (e - 7) * 256 + ((v >> (e - 8)) & 255)
+
+
+def check_histogram(check, where, obj):
+    h = obj.get("histogram")
+    check.true("%s.histogram is a flat list of pairs" % where, isinstance(h, list) and len(h) % 2 == 0, repr(h))
+    check.true("%s.sum is a non-negative integer" % where, is_int(obj.get("sum")), repr(obj.get("sum")))
+    if not isinstance(h, list) or len(h) % 2 or not obj.get("count"):
+        return
+    index, counts = h[0::2], h[1::2]
+    check.true("%s.histogram: indexes ascending" % where, index == sorted(set(index)), repr(index))
+    check.equal("%s.histogram: counts add up to count" % where, sum(counts), obj["count"])
+    check.true("%s.histogram: buckets from min's to max's" % where,
+               index[0] >= bucket_of(obj["min"]) and index[-1] <= bucket_of(obj["max"]), repr((index, obj)))
+    check.equal("%s: mean = sum / count" % where, obj["mean"], (obj["sum"] + obj["count"] // 2) // obj["count"])
+
+
+def check_latency(check, where, obj, with_histogram=False):
     check.true("%s is an object" % where, isinstance(obj, dict))
     if not isinstance(obj, dict):
         return
@@ -26,9 +54,11 @@ def check_latency(check, where, obj):
         check.true("%s: min <= p50 <= p90 <= p99 <= max" % where,
                    obj["min"] <= obj["p50"] <= obj["p90"] <= obj["p99"] <= obj["max"], repr(obj))
         check.true("%s: min <= mean <= max" % where, obj["min"] <= obj["mean"] <= obj["max"], repr(obj))
+    if with_histogram:
+        check_histogram(check, where, obj)
 
 
-def check_figures(check, where, f, names):
+def check_figures(check, where, f, names, with_histograms=False):
     for k in FIGURE_INTS:
         check.true("%s.%s is a non-negative integer" % (where, k), is_int(f.get(k)), repr(f.get(k)))
     for table in ("messages", "errors_by_request"):
@@ -39,12 +69,49 @@ def check_figures(check, where, f, names):
     check.true("%s.latency_ns is an object" % where, isinstance(f.get("latency_ns"), dict))
     for name, obj in f.get("latency_ns", {}).items():
         check.true("%s.latency_ns.%s is a request" % (where, name), name in names and name.startswith("T"))
-        check_latency(check, "%s.latency_ns.%s" % (where, name), obj)
-    check_latency(check, "%s.latency_all_ns" % where, f.get("latency_all_ns"))
+        check_latency(check, "%s.latency_ns.%s" % (where, name), obj, with_histograms)
+    check_latency(check, "%s.latency_all_ns" % where, f.get("latency_all_ns"), with_histograms)
     requests = sum(n for name, n in f.get("messages", {}).items() if name.startswith("T"))
     check.equal("%s: requests = sum of T counts" % where, f.get("requests"), requests)
     check.equal("%s: round_trips = sum of latency counts" % where, f.get("round_trips"),
                 sum(o.get("count", 0) for o in f.get("latency_ns", {}).values()))
+
+
+def check_head(check, where, doc):
+    """What every document has: tool, version, partial, interrupted, inputs, capture."""
+    check.equal("%s: tool" % where, doc.get("tool"), "ninep")
+    check.true("%s: version is a string" % where, isinstance(doc.get("version"), str))
+    check.true("%s: partial is a boolean" % where, isinstance(doc.get("partial"), bool))
+    check.true("%s: interrupted is a boolean" % where, isinstance(doc.get("interrupted"), bool))
+    check.true("%s: inputs is a list" % where, isinstance(doc.get("inputs"), list) and doc["inputs"])
+    capture = doc.get("capture", {})
+    check.true("%s: capture.packets" % where, is_int(capture.get("packets")))
+    for k in ("dropped_by_kernel", "dropped_by_interface"):
+        check.true("%s: capture.%s is null for a file" % (where, k), k in capture and capture[k] is None,
+                   repr(capture.get(k)))
+
+
+def check_every(check, binary, pcap, names):
+    code, out, err = run(binary, "report", "--json", "--every", "0.005", "-q", pcap)
+    where = pcap.rsplit("/", 1)[-1] + " --every"
+    try:
+        lines = [json.loads(line) for line in out.splitlines()]
+    except ValueError as e:
+        check.true("%s: every line parses as JSON" % where, False, str(e))
+        return
+    check.true("%s: an interval line and the whole run" % where, len(lines) >= 2, str(len(lines)))
+    check.true("%s: the last line has no interval" % where, "interval" not in lines[-1])
+    for line in lines[:-1]:
+        iv = line.get("interval", {})
+        w = "%s [%s]" % (where, iv.get("start_ns"))
+        check.true("%s: interval start_ns < end_ns" % w,
+                   is_int(iv.get("start_ns")) and is_int(iv.get("end_ns")) and iv["start_ns"] < iv["end_ns"], repr(iv))
+        check_head(check, w, line)
+        t = line.get("totals", {})
+        check.true("%s: totals.connections" % w, is_int(t.get("connections")))
+        check_figures(check, w + ": totals", t, names, True)
+        check.equal("%s: no per-connection detail" % w,
+                    [k for k in ("chattiness", "sessions", "e_sessions") if k in line], [])
 
 
 def main():
@@ -52,6 +119,7 @@ def main():
     names = set(message_names().values())
     check = Checker()
     for pcap, _ in all_captures():
+        check_every(check, binary, pcap, names)
         code, out, err = run(binary, "report", "--json", "-q", pcap)
         try:
             doc = json.loads(out)
@@ -59,19 +127,15 @@ def main():
             check.true("%s: output parses as JSON" % pcap, False, str(e))
             continue
         where = pcap.rsplit("/", 1)[-1]
-        check.equal("%s: tool" % where, doc.get("tool"), "ninep")
-        check.true("%s: version is a string" % where, isinstance(doc.get("version"), str))
-        check.true("%s: partial is a boolean" % where, isinstance(doc.get("partial"), bool))
-        check.true("%s: inputs is a list" % where, isinstance(doc.get("inputs"), list) and doc["inputs"])
+        check_head(check, where, doc)
         for i in doc.get("inputs", []):
             check.true("%s: input fields" % where, isinstance(i.get("name"), str) and isinstance(i.get("ok"), bool)
                        and (i.get("error") is None or isinstance(i.get("error"), str)), repr(i))
-        check.true("%s: capture.packets" % where, is_int(doc.get("capture", {}).get("packets")))
         t = doc.get("totals", {})
         check.true("%s: totals.dialect is a string" % where, isinstance(t.get("dialect"), str))
         check.true("%s: totals.connections" % where, is_int(t.get("connections")))
         check.true("%s: totals.e_sessions" % where, is_int(t.get("e_sessions")))
-        check_figures(check, where + ": totals", t, names)
+        check_figures(check, where + ": totals", t, names, True)
         sessions = doc.get("sessions")
         check.true("%s: sessions is a list" % where, isinstance(sessions, list))
         check.equal("%s: one session per connection" % where, len(sessions or []), t.get("connections"))

@@ -4,16 +4,32 @@ loopback interface and reports it when interrupted (Ctrl-C, SIGINT), and
 
 A small 9P2000 server and client in this file talk over TCP on 127.0.0.1;
 their bytes are built by hand (the layouts of doc/9p-wire.md).
-Capturing needs root (CI runs as root); otherwise the test is skipped."""
+
+Then a real server, diod, started here on a free port of 127.0.0.1 with
+files of known content, and its client diodcat (issue 18's live
+conventions): tcpdump's "listening on" line on standard error; Ctrl-C is
+a normal end (exit status 0, a complete report with pcap_stats' drops);
+`exchanges` rows read while the capture still runs (flushed per row);
+`report --json --every` lines read while it runs (one for a quiet
+interval too), adding up to its last line; and `tcpdump -w - | ninep report -` stopped by Ctrl-C on the whole
+pipeline.  The expectations come from what diodcat did: the files it
+printed (their content checked), one Tlopen each.
+
+Capturing needs root (CI runs as root); otherwise the test is skipped, and
+the diod part is skipped (saying so) when diod is not installed."""
 import json
 import os
+import select
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections import Counter
 
 from common import ninep_binary
 from ninep_testlib import Checker
@@ -137,7 +153,196 @@ def main():
     check.equal("exit status after -c 3", proc.returncode, 0)
     report = json.loads(out) if out.strip() else {}
     check.equal("packets read with -c 3", report.get("capture", {}).get("packets"), 3)
+    diod_checks(binary, check)
     check.finish()
+
+
+# ---- a real server: diod and its clients ----------------------------------
+
+FILES = {"alpha.txt": b"alpha\n", "numbers.txt": "".join("%d\n" % i for i in range(1, 300)).encode(),
+         "empty.txt": b""}
+DIOD = shutil.which("diod") or "/usr/sbin/diod"
+DIODCAT = shutil.which("diodcat") or "/usr/sbin/diodcat"
+LISTENING = "ninep: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_diod(export):
+    port = free_port()
+    proc = subprocess.Popen([DIOD, "-f", "-n", "-l", "127.0.0.1:%d" % port, "-e", export, "-c", "/dev/null"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):  # until it listens
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    return None, port
+
+
+def read_line(stream, timeout):
+    """A line of an unbuffered pipe, or what came before the timeout."""
+    line = b""
+    deadline = time.monotonic() + timeout
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([stream], [], [], left)[0]:
+            break
+        ch = os.read(stream.fileno(), 1)
+        if not ch:
+            break
+        line += ch
+    return line.decode("utf-8", "replace")
+
+
+def diodcat(check, export, port, what):
+    """diodcat prints every file: checked against their content on disk."""
+    names = sorted(FILES)
+    out = subprocess.run([DIODCAT, "-s", "127.0.0.1:%d" % port, "-a", export] + names,
+                         capture_output=True, timeout=30).stdout
+    check.equal("%s: diodcat printed the files" % what, out, b"".join(FILES[n] for n in names))
+    return len(names)
+
+
+def capture(binary, port, *args):
+    proc = subprocess.Popen([binary, *args, "-i", "lo", "port %d" % port], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, bufsize=0)
+    return proc, read_line(proc.stderr, 10).rstrip("\n")
+
+
+def check_complete(check, what, report, files):
+    t = report.get("totals", {})
+    m = t.get("messages", {})
+    check.equal("%s: not partial" % what, report.get("partial"), False)
+    check.equal("%s: a Tlopen per file diodcat read" % what, m.get("Tlopen"), files)
+    check.equal("%s: a Tversion per diodcat" % what, m.get("Tversion"), files // len(FILES))
+    check.equal("%s: every request answered" % what, (t.get("round_trips"), t.get("unanswered")),
+                (t.get("requests"), 0))
+    c = report.get("capture", {})
+    check.true("%s: drops from pcap_stats" % what, isinstance(c.get("dropped_by_kernel"), int)
+               and isinstance(c.get("dropped_by_interface"), int), repr(c))
+
+
+def diod_checks(binary, check):
+    if not os.access(DIOD, os.X_OK) or not os.access(DIODCAT, os.X_OK):
+        print("skipped the diod part: diod is not installed (apt-get install diod)")
+        return
+    with tempfile.TemporaryDirectory() as export:
+        for name, data in FILES.items():
+            with open(os.path.join(export, name), "wb") as f:
+                f.write(data)
+        server, port = start_diod(export)
+        check.true("diod listens", server is not None)
+        if server is None:
+            return
+        try:
+            report_on_sigint(binary, check, export, port)
+            rows_while_running(binary, check, export, port)
+            every_while_running(binary, check, export, port)
+            pipe_from_tcpdump(binary, check, export, port)
+        finally:
+            server.kill()
+            server.wait()
+
+
+def report_on_sigint(binary, check, export, port):
+    proc, first = capture(binary, port, "report", "--json")
+    check.equal("the listening line", first, LISTENING)
+    files = diodcat(check, export, port, "report")
+    time.sleep(1.0)  # ninep reads what the kernel holds for it
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    check.equal("Ctrl-C: exit status", proc.returncode, 0)
+    check.true("Ctrl-C: no damage said", b"damaged" not in err, err)
+    check_complete(check, "Ctrl-C", json.loads(out or b"{}"), files)
+
+
+def rows_while_running(binary, check, export, port):
+    proc, first = capture(binary, port, "exchanges")
+    diodcat(check, export, port, "exchanges")
+    # Every row diodcat's exchanges make, read while the capture runs: the
+    # last is the Tclunk of the attach (the export itself).
+    header = read_line(proc.stdout, 10)
+    rows = []
+    while not rows or not rows[-1].startswith("1,") or ",Tclunk,Rclunk,%s," % export not in rows[-1]:
+        row = read_line(proc.stdout, 10)
+        if not row:
+            break
+        rows.append(row)
+    running = proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=30)
+    check.true("exchanges: the header before Ctrl-C", header.startswith("connection,"), repr(header))
+    check.true("exchanges: rows read while the capture runs", running and rows and ",Tversion,Rversion," in rows[0],
+               repr(rows[:1]))
+    check.equal("exchanges: a Tlopen row per file, before Ctrl-C", sum(",Tlopen,Rlopen," in r for r in rows),
+                len(FILES))
+    check.equal("exchanges: Ctrl-C exit status", proc.returncode, 0)
+    check.equal("exchanges: nothing after Ctrl-C", rest, b"")
+
+
+def every_while_running(binary, check, export, port):
+    proc, first = capture(binary, port, "report", "--json", "--every", "0.2")
+    quiet = read_line(proc.stdout, 5)  # nothing sent yet: the clock goes on all the same
+    check.true("--every: a line for a quiet interval", '"interval"' in quiet and '"requests": 0' in quiet, quiet[:200])
+    files = diodcat(check, export, port, "--every")
+    time.sleep(0.5)  # the next packets close the interval of the first diodcat
+    files += diodcat(check, export, port, "--every")
+    line = read_line(proc.stdout, 10)
+    running = proc.poll() is None
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    rest, err = proc.communicate(timeout=30)
+    check.true("--every: an interval line read while the capture runs", running and '"interval"' in line,
+               line[:200])
+    check.equal("--every: Ctrl-C exit status", proc.returncode, 0)
+    try:
+        lines = [json.loads(x) for x in [quiet, line] + rest.decode().splitlines()]
+    except ValueError as e:
+        check.true("--every: JSON lines", False, str(e))
+        return
+    whole, intervals = lines[-1], lines[:-1]
+    check.true("--every: the last line is the whole run", "interval" not in whole)
+    check.true("--every: two intervals or more", len(intervals) >= 2, str(len(intervals)))
+    check_complete(check, "--every whole", whole, files)
+    summed = Counter()
+    for x in intervals:
+        summed.update(x["totals"]["messages"])
+        check.true("--every: drops in each interval", isinstance(x["capture"].get("dropped_by_kernel"), int))
+    check.equal("--every: the intervals add up to the whole", dict(summed), whole["totals"]["messages"])
+
+
+def pipe_from_tcpdump(binary, check, export, port):
+    tcpdump = shutil.which("tcpdump") or "/usr/bin/tcpdump"
+    if not os.access(tcpdump, os.X_OK):
+        print("skipped the pipe part: tcpdump is not installed")
+        return
+    # As a terminal's Ctrl-C does: SIGINT to the whole pipeline (one process group).
+    # --immediate-mode: else tcpdump holds packets a second, and Ctrl-C drops them.
+    writer = subprocess.Popen([tcpdump, "-i", "lo", "--immediate-mode", "-U", "-w", "-", "port %d" % port],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, process_group=0)
+    proc = subprocess.Popen([binary, "report", "--json", "-"], stdin=writer.stdout, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, process_group=writer.pid)
+    writer.stdout.close()
+    time.sleep(1.0)  # tcpdump starts capturing
+    files = diodcat(check, export, port, "pipe")
+    time.sleep(0.3)
+    os.killpg(writer.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    writer.wait(timeout=30)
+    check.equal("pipe: Ctrl-C exit status", proc.returncode, 0)
+    check.true("pipe: no damage said", b"damaged" not in err, err)
+    check.true("pipe: says it reads the pipe to its end", b"reading standard input to its end" in err, err)
+    report = json.loads(out or b"{}")
+    t = report.get("totals", {})
+    check.equal("pipe: not partial", report.get("partial"), False)
+    check.equal("pipe: a Tlopen per file diodcat read", t.get("messages", {}).get("Tlopen"), files)
 
 
 if __name__ == "__main__":

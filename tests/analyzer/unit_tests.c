@@ -339,6 +339,88 @@ static int compare_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The buckets as the JSON report writes them (latency.h): walked,
+ * rebuilt, merged, their percentiles within 1/512 of the exact ones. */
+struct bucket_copy {
+	uint32_t index[16384];
+	uint64_t count[16384];
+	size_t n;
+};
+
+static void copy_bucket(void *ctx, uint32_t index, uint64_t count)
+{
+	struct bucket_copy *c = ctx;
+	c->index[c->n] = index;
+	c->count[c->n++] = count;
+}
+
+static void test_histogram_buckets(void)
+{
+	enum { N = 30000, PARTS = 3 };
+	static uint64_t v[N];
+	static struct bucket_copy copy;
+	struct latency_hist part[PARTS], merged;
+	latency_init(&merged);
+	for (int p = 0; p < PARTS; p++)
+		latency_init(&part[p]);
+	uint64_t state = 2463534242ull;
+	for (int i = 0; i < N; i++) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		v[i] = 50 + state % 5000000; /* 50 ns to 5 ms: exact buckets and wide ones */
+		/* part 0 keeps 40 samples, exactly; the others spill into buckets */
+		latency_add(&part[i < 40 ? 0 : 1 + i % 2], v[i]);
+	}
+	for (int p = 0; p < PARTS; p++) {
+		struct latency_hist back;
+		copy.n = 0;
+		latency_each_bucket(&part[p], copy_bucket, &copy);
+		CHECK_EQ("buckets: rebuilt", latency_from_buckets(&back, part[p].count, part[p].sum, part[p].min,
+								 part[p].max, copy.index, copy.count, copy.n), 0);
+		latency_merge(&merged, &back);
+		latency_free(&back);
+		latency_free(&part[p]);
+	}
+	qsort(v, N, sizeof *v, compare_u64);
+	CHECK_EQ("buckets: merged count", merged.count, N);
+	CHECK_EQ("buckets: merged min", merged.min, v[0]);
+	CHECK_EQ("buckets: merged max", merged.max, v[N - 1]);
+	for (unsigned p = 1; p <= 100; p++) {
+		uint64_t exact = v[(N * (uint64_t)p + 99) / 100 - 1];
+		uint64_t got = latency_percentile(&merged, p);
+		uint64_t off = got > exact ? got - exact : exact - got;
+		checks++;
+		if (off * 512 > exact) {
+			failures++;
+			printf("FAIL merged p%u: %llu vs exact %llu\n", p, (unsigned long long)got,
+			       (unsigned long long)exact);
+		}
+	}
+	latency_free(&merged);
+	/* The scheme as documented: a value lies in its bucket's range. */
+	static const uint64_t probes[] = { 0, 255, 256, 257, 511, 512, 1000, 123456789, UINT64_MAX };
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+		uint32_t b = latency_bucket_of(probes[i]);
+		checks++;
+		if (latency_bucket_low(b) > probes[i] || (probes[i] != UINT64_MAX && latency_bucket_low(b + 1) <= probes[i])) {
+			failures++;
+			printf("FAIL bucket of %llu: %u\n", (unsigned long long)probes[i], b);
+		}
+	}
+	/* Histograms that lie are refused. */
+	struct latency_hist h;
+	const uint32_t index[] = { 100, 300 }, backwards[] = { 300, 100 };
+	const uint64_t counts[] = { 1, 2 };
+	CHECK_EQ("buckets: counts not adding up", latency_from_buckets(&h, 4, 700, 100, 300, index, counts, 2), -1);
+	CHECK_EQ("buckets: out of order", latency_from_buckets(&h, 3, 700, 100, 300, backwards, counts, 2), -1);
+	CHECK_EQ("buckets: min above max", latency_from_buckets(&h, 3, 700, 300, 100, index, counts, 2), -1);
+	CHECK_EQ("buckets: a mean beyond max", latency_from_buckets(&h, 3, 7000, 100, 300, index, counts, 2), -1);
+	CHECK_EQ("buckets: below min's bucket", latency_from_buckets(&h, 3, 700, 200, 300, index, counts, 2), -1);
+	CHECK_EQ("buckets: a true one", latency_from_buckets(&h, 3, 700, 100, 300, index, counts, 2), 0);
+	latency_free(&h);
+}
+
 static void test_histogram(void)
 {
 	enum { N = 200000 };
@@ -869,6 +951,7 @@ int main(void)
 	test_mid_stream_roles_from_messages();
 	test_not_9p();
 	test_histogram();
+	test_histogram_buckets();
 	test_table_shrinks();
 	test_slot_texts();
 	test_hot_paths_beyond_the_table();
