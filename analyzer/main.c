@@ -676,7 +676,7 @@ static int run_extract(struct options *o)
 	}
 	o->analysis.extract = x; /* the engine's hooks hand it the files */
 	analysis_init(a, &o->analysis);
-	int status = run_inputs(a, o, o->files, o->n_files);
+	int status = run_inputs(a, o, o->files, o->n_files, NULL);
 	analysis_finish(a);
 	if (extract_finish(x) != 0)
 		status = EXIT_INPUT;
