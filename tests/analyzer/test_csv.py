@@ -3,6 +3,7 @@ row per round trip (as many as the JSON report counts), for every capture."""
 import csv
 import io
 import json
+import re
 import sys
 
 from ninep_testlib import Checker, all_captures
@@ -21,7 +22,11 @@ def main():
         code, out, err = run(binary, "exchanges", "-q", pcap)
         _, js, _ = run(binary, "report", "--json", "-q", pcap)
         doc = json.loads(js)
-        check.true("%s: lines end in CRLF" % where, out.endswith("\r\n") and "\n" not in out.replace("\r\n", ""))
+        # RFC 4180: a quoted field may hold CR and LF (a 9P name may:
+        # files_hostile); every line break outside one is CRLF
+        unquoted = re.sub(r'"(?:[^"]|"")*"', "", out)
+        check.true("%s: lines end in CRLF" % where,
+                   out.endswith("\r\n") and "\n" not in unquoted.replace("\r\n", ""))
         rows = list(csv.reader(io.StringIO(out, newline=""), strict=True))
         check.equal("%s: header" % where, rows[0] if rows else None, HEADER)
         body = rows[1:]
