@@ -18,11 +18,12 @@
  *     byte read as Latin-1.  A sequence is judged from its lead byte; when
  *     it is invalid only the lead byte is escaped, and what follows is
  *     judged afresh.
- * Hex digits are lower case.  So a Latin-1 file name reads as it was meant,
- * and once parsed an invalid byte 0xe9 (written \u00e9) cannot be told
- * from a real U+00E9, "é" (written as its two UTF-8 bytes): the price of
- * printing nothing but valid Unicode.  The README's JSON section says the
- * same for users.
+ * Hex digits are lower case.  (escape.c judges UTF-8 for every writer;
+ * the text, CSV and HTML writers escape such bytes as \xHH instead.)
+ * So a Latin-1 file name reads as it was meant, and once parsed an
+ * invalid byte 0xe9 (written \u00e9) cannot be told from a real U+00E9,
+ * "é" (written as its two UTF-8 bytes): the price of printing nothing but
+ * valid Unicode.  The README's JSON section says the same for users.
  */
 #ifndef NINEP_ANALYZER_JSON_H
 #define NINEP_ANALYZER_JSON_H

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/escape.h"
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "report/report_common.h"
@@ -28,9 +29,14 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		const char *name = a->inputs[i].name;
 		const char *base = strrchr(name, '/');
-		fprintf(out, "  %-22s %s\n", i == 0 ? "input" : "", base ? base + 1 : name);
-		if (a->inputs[i].failed)
-			fprintf(out, "  %-22s %s\n", "  problem", a->inputs[i].error);
+		fprintf(out, "  %-22s ", i == 0 ? "input" : "");
+		escape_text_str(out, base ? base + 1 : name);
+		fputc('\n', out);
+		if (a->inputs[i].failed) {
+			fprintf(out, "  %-22s ", "  problem");
+			escape_text_str(out, a->inputs[i].error);
+			fputc('\n', out);
+		}
 	}
 	if (a->partial)
 		fprintf(out, "  %-22s %s\n", "PARTIAL", "the input is damaged; figures are of what was read");
