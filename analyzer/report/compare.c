@@ -74,7 +74,9 @@ static void inputs_text(const struct analysis *a, const char *label, FILE *out)
 		const char *base = strrchr(name, '/');
 		fprintf(out, "  %-26s ", i == 0 ? label : "");
 		escape_text_str(out, base ? base + 1 : name);
-		fprintf(out, "%s\n", a->inputs[i].failed ? " (PARTIAL: damaged)" : "");
+		fprintf(out, "%s\n", !a->inputs[i].failed      ? ""
+				     : a->inputs[i].delivered ? " (PARTIAL: damaged)"
+							      : " (could not be read)");
 	}
 }
 

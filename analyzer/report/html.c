@@ -5,6 +5,7 @@
  * exchanges of each connection over time; then the text report's tables.
  * With two analyses (compare) every chart shows BEFORE and AFTER.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,7 +352,7 @@ int report_html(const struct analysis *before, const struct analysis *after, con
 {
 	FILE *out = fopen(path, "w");
 	if (out == NULL) {
-		perror(path);
+		fprintf(stderr, "ninep: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	int sides = after != NULL ? 2 : 1;
@@ -383,7 +384,7 @@ int report_html(const struct analysis *before, const struct analysis *after, con
 	for (int s = 0; s < sides; s++)
 		figures_free(&fig[s]);
 	if (fclose(out) != 0) {
-		perror(path);
+		fprintf(stderr, "ninep: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
