@@ -1,11 +1,10 @@
 /*
  * ninep: 9P latency and round trips from packet captures.
  *
- *   ninep report [--json] [--html OUT] [options] FILE... [[--] FILTER...]
+ *   ninep report|exchanges|accesses [options] FILE... [[--] FILTER...]
  *   ninep report|exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]
- *   ninep exchanges|accesses [options] FILE... [[--] FILTER...]
  *   ninep report|exchanges|accesses [options] -i IFACE [FILTER...]
- *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
+ *   ninep compare [options] BEFORE... vs AFTER...
  *
  * (command_help below says the same for users, and ninep.1.)
  *
@@ -78,10 +77,11 @@ struct options {
 
 static const char USAGE_LINES[] =
 	"usage: ninep report [--json] [--html OUT.html] [options] FILE... [[--] FILTER...]\n"
-	"       ninep exchanges [options] FILE... [[--] FILTER...]\n"
-	"       ninep accesses [options] FILE... [[--] FILTER...]\n"
-	"       ninep report|exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]\n"
-	"       ninep report|exchanges|accesses [options] -i IFACE [FILTER...]\n"
+	"       ninep report [--json] [--html OUT.html] [options] -r FILE [-r FILE...] [FILTER...]\n"
+	"       ninep report [--json] [--html OUT.html] [options] -i IFACE [FILTER...]\n"
+	"       ninep exchanges|accesses [options] FILE... [[--] FILTER...]\n"
+	"       ninep exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]\n"
+	"       ninep exchanges|accesses [options] -i IFACE [FILTER...]\n"
 	"       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	"       ninep COMMAND --help\n";
 
@@ -147,7 +147,7 @@ static void command_usage(enum command command, FILE *out)
 	case CMD_REPORT:
 		fputs("usage: ninep report [--json] [--html OUT.html] [options] FILE... [[--] FILTER...]\n"
 		      "       ninep report [--json] [--html OUT.html] [options] -r FILE [-r FILE...] [FILTER...]\n"
-		      "       ninep report [--json] [options] -i IFACE [FILTER...]\n"
+		      "       ninep report [--json] [--html OUT.html] [options] -i IFACE [FILTER...]\n"
 		      "\n"
 		      "A text report of the 9P in the captures: a summary, messages by type, latency\n"
 		      "by request type, one line per connection and per 9P2000.e session, and the\n"

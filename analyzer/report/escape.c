@@ -38,7 +38,7 @@ size_t escape_utf8_length(const unsigned char *p, size_t n)
  * what follows: C1 controls (U+0080..U+009F: C2 80..C2 9F), U+2028..U+202E
  * (E2 80 A8..AE: separators and bidirectional embeddings and overrides),
  * U+2066..U+2069 (E2 81 A6..A9: bidirectional isolates). */
-static int display_control(const unsigned char *p, size_t len)
+int escape_display_control(const unsigned char *p, size_t len)
 {
 	if (len == 2)
 		return p[0] == 0xc2 && p[1] <= 0x9f;
@@ -59,7 +59,7 @@ static size_t kept(const unsigned char *p, size_t n)
 	if (p[0] < 0x80)
 		return 0;
 	size_t len = escape_utf8_length(p, n);
-	return len != 0 && !display_control(p, len) ? len : 0;
+	return len != 0 && !escape_display_control(p, len) ? len : 0;
 }
 
 int escape_text_unchanged(const char *s, size_t len)

@@ -43,6 +43,10 @@ typedef void escape_write_fn(void *ctx, const char *s, size_t n);
  * starts at p[0..n) (RFC 3629, section 4), or 0 when there is none. */
 size_t escape_utf8_length(const unsigned char *p, size_t n);
 
+/* 1 when p[0..len), a well-formed sequence, is one of the characters that
+ * change how a terminal shows text (C1, U+2028..U+202E, U+2066..U+2069). */
+int escape_display_control(const unsigned char *p, size_t len);
+
 /* 1 when the text rule writes s[0..len) unchanged (the common case). */
 int escape_text_unchanged(const char *s, size_t len);
 

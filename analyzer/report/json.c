@@ -38,8 +38,20 @@ void json_string_n(FILE *out, const char *s, size_t len)
 		}
 		if (c >= 0x80) {
 			size_t n = escape_utf8_length(p + i, len - i);
-			if (n != 0) {
+			if (n != 0 && !escape_display_control(p + i, n)) {
 				i += n;
+				continue;
+			}
+			if (n != 0) {
+				/* The same character, but not raw on a terminal. */
+				fwrite(p + run, 1, i - run, out);
+				unsigned code = n == 2 ? (p[i] & 0x1fu) << 6 | (p[i + 1] & 0x3fu)
+						       : (p[i] & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
+				char u[6] = { '\\', 'u', hex[code >> 12], hex[(code >> 8) & 15], hex[(code >> 4) & 15],
+					      hex[code & 15] };
+				fwrite(u, 1, sizeof u, out);
+				i += n;
+				run = i;
 				continue;
 			}
 		}

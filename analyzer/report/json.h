@@ -11,7 +11,9 @@
  *   - backspace, form feed, line feed, carriage return and tab as \b \f \n
  *     \r \t; every other byte below 0x20, and 0x7f (DEL), as \u00xx;
  *   - a well-formed UTF-8 sequence (RFC 3629: shortest form, no surrogate,
- *     at most U+10FFFF) as it is;
+ *     at most U+10FFFF) as it is, but for the characters that change how a
+ *     terminal shows text (escape.h: C1 controls, U+2028 to U+202E, U+2066
+ *     to U+2069), written \uxxxx: the same character once parsed;
  *   - every other byte from 0x80 up (a stray continuation byte, 0xc0, 0xc1,
  *     0xf5 to 0xff, a lead byte whose sequence is cut short, overlong, a
  *     surrogate or beyond U+10FFFF) as \u00xx, one escape per byte: the

@@ -703,7 +703,11 @@ static const struct writer_case json_cases[] = {
 	WRITER_CASE("json: space, slash and tilde as they are", " /~", "\" /~\""),
 	/* Well-formed UTF-8, the shortest and longest of each length. */
 	WRITER_CASE("json: 2 bytes", "caf\xc3\xa9", "\"caf\xc3\xa9\""),
-	WRITER_CASE("json: U+0080 and U+07FF", "\xc2\x80\xdf\xbf", "\"\xc2\x80\xdf\xbf\""),
+	WRITER_CASE("json: U+00A0 and U+07FF", "\xc2\xa0\xdf\xbf", "\"\xc2\xa0\xdf\xbf\""),
+	/* Characters that change how a terminal shows text (json.h): \u. */
+	WRITER_CASE("json: C1 U+0080 and U+009F", "\xc2\x80\xc2\x9f", "\"\\u0080\\u009f\""),
+	WRITER_CASE("json: U+202E and U+2066", "a\xe2\x80\xae\xe2\x81\xa6" "b", "\"a\\u202e\\u2066b\""),
+	WRITER_CASE("json: U+2027 and U+206A as they are", "\xe2\x80\xa7\xe2\x81\xaa", "\"\xe2\x80\xa7\xe2\x81\xaa\""),
 	WRITER_CASE("json: 3 bytes", "\xe2\x82\xac", "\"\xe2\x82\xac\""),
 	WRITER_CASE("json: U+0800, U+D7FF, U+E000", "\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80",
 		     "\"\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\""),
