@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/escape.h"
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "analysis.h"
@@ -596,7 +597,11 @@ static void record_failure(struct analysis *a, struct input_status *st, const ch
 		snprintf(st->error, sizeof st->error, "%s", err);
 	else
 		snprintf(st->error, sizeof st->error, "%s: %s", st->name, err);
-	fprintf(stderr, "ninep: %s\n", st->error);
+	/* A file name is anyone's bytes too (ninep report * in a folder of
+	 * downloads): escaped like everything the reports print. */
+	fputs("ninep: ", stderr);
+	escape_text_str(stderr, st->error);
+	fputc('\n', stderr);
 }
 
 /* The merge's events: an input failed; the packets now are another input's. */

@@ -198,6 +198,15 @@ def check_errors(binary, check, capture, tmp):
         for line in lines:
             check.true("%r: ninep: prefix on %r" % (args, line),
                        line.startswith("ninep: ") or line.startswith("Try 'ninep"), err)
+    # A file name is anyone's bytes: the error about it is escaped too.
+    hostile = os.path.join(tmp, "e\x1b[31mvil\nname.pcap")
+    with open(hostile, "w") as f:
+        f.write("not a capture\n")
+    code, out, err = run(binary, "report", hostile)
+    check.equal("hostile file name: exit", code, 2)
+    check.true("hostile file name: no raw ESC or newline in the error", "\x1b" not in err and err.count("\n") == 1,
+               repr(err))
+    check.true("hostile file name: shown escaped", "e\\x1b[31mvil\\x0aname.pcap" in err, repr(err))
     code, out, err = run(binary, "report", "--html", unwritable, capture)
     check.equal("--html unwritable: exit", code, 2)
     check.true("--html unwritable: names it", unwritable in err, err)
