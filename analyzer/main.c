@@ -6,7 +6,7 @@
  *   ninep report|exchanges|accesses [options] -i IFACE [FILTER...]
  *   ninep compare [options] BEFORE... vs AFTER...
  *
- * (command_help below says the same for users, and ninep.1.)
+ * (usage and command_usage below say the same for users, and ninep.1.)
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
