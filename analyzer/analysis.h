@@ -57,6 +57,7 @@ struct connection {
 struct input_status {
 	const char *name;
 	int failed;         /* could not be opened or was damaged */
+	int delivered;      /* a packet of it was read (so a failure was damage, not "cannot read") */
 	char error[512];
 };
 

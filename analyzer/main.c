@@ -1,13 +1,14 @@
 /*
  * ninep: 9P latency and round trips from packet captures.
  *
- *   ninep report [--json] [options] FILE... [FILTER]
- *   ninep exchanges [options] FILE... [FILTER]
- *   ninep accesses [options] FILE... [FILTER]
- *   ninep report -i IFACE [-c COUNT] [FILTER]
- *   ninep compare [--json] [--html OUT] [options] BEFORE... vs AFTER...
+ *   ninep report|exchanges|accesses [options] FILE... [[--] FILTER...]
+ *   ninep report|exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]
+ *   ninep report|exchanges|accesses [options] -i IFACE [FILTER...]
+ *   ninep compare [options] BEFORE... vs AFTER...
  *   ninep extract [--overwrite] DIR FILE...
- *   ninep merge A.json B.json ...
+ *   ninep merge REPORT.json...
+ *
+ * (usage and command_usage below say the same for users, and ninep.1.)
  *
  * Exit status: 0 success, 1 usage error, 2 an input could not be read or
  * was damaged (the report of what was read is still printed, marked
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/escape.h"
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "analysis.h"
@@ -35,6 +37,7 @@ enum {
 	EXIT_USAGE = 1,
 	EXIT_INPUT = 2,
 	FILTER_MAX = 4096,
+	FILTER_CLAUSES_MAX = 32, /* -f options, and the filter words as one more */
 	ERR_MAX = 512,
 	PROGRESS_EVERY = 1 << 14,          /* data deliveries between progress checks */
 	PROGRESS_MIN_BYTES = 16 << 20,     /* inputs smaller than this need no progress */
@@ -79,9 +82,13 @@ struct options {
 	int json, quiet;
 	const char *iface;
 	uint64_t max_packets;
-	char filter[FILTER_MAX];
+	char filter[FILTER_MAX];  /* the -f clauses and the filter words, joined with "and" */
+	const char *clauses[FILTER_CLAUSES_MAX];
+	unsigned n_clauses;
+	char words[FILTER_MAX];   /* the filter words, one expression */
 	const char *files[ANALYSIS_MAX_INPUTS];
 	unsigned n_files;
+	int files_by_r;       /* -r given: the words are all filter, as with tcpdump */
 	unsigned n_before;    /* compare: files[0..n_before) are BEFORE, the rest AFTER */
 	const char *html;     /* --html: also write this self-contained HTML file */
 	const char *extract_dir; /* extract: DIR */
@@ -90,20 +97,53 @@ struct options {
 	struct analysis_options analysis;
 };
 
+static const char USAGE_LINES[] =
+	"usage: ninep report [--json] [--html OUT.html] [options] FILE... [[--] FILTER...]\n"
+	"       ninep report [--json] [--html OUT.html] [options] -r FILE [-r FILE...] [FILTER...]\n"
+	"       ninep report [--json] [--html OUT.html] [options] -i IFACE [FILTER...]\n"
+	"       ninep exchanges|accesses [options] FILE... [[--] FILTER...]\n"
+	"       ninep exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]\n"
+	"       ninep exchanges|accesses [options] -i IFACE [FILTER...]\n"
+	"       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
+	"       ninep extract [--overwrite] [-q] DIR FILE...\n"
+	"       ninep merge REPORT.json...\n"
+	"       ninep COMMAND --help\n";
+
+static const char OPTIONS_HELP[] =
+	"options:\n"
+	"  -r FILE            read this capture (again for more); the words are then all filter\n"
+	"  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
+	"  -f FILTER          BPF filter expression, as with tcpdump; several -f (and the\n"
+	"                     filter words) must all match: they are joined with 'and'\n"
+	"  -i IFACE           capture live; the report is printed on Ctrl-C\n"
+	"  -c COUNT           stop after COUNT packets\n"
+	"  -n                 accepted, as with tcpdump: names are never resolved anyway\n"
+	"  -q                 no progress on standard error\n"
+	"  -h, --help         this help\n"
+	"  -V, --version      the version\n";
+
+/* How the words after the options are told apart: never by looking at the
+ * file system, so that a file named like a filter word changes nothing. */
+static const char WORDS_HELP[] =
+	"Captures and filter: with -r or -i every word is the filter.  Otherwise the\n"
+	"first word is a capture, and so is each next word that is -, holds a / or ends\n"
+	"in .pcap, .pcapng or .cap (digits may follow, as in tcpdump -C's trace.pcap1);\n"
+	"from the first other word on, the words are the filter.  After --, every word\n"
+	"is the filter and every word before it a capture.  Whether a file of that name\n"
+	"exists plays no part.  FILE may be - for standard input (once).\n";
+
+static const char EXIT_HELP[] =
+	"Exit status: 0 success, 1 usage error (a bad filter too), 2 an input could not\n"
+	"be read or was damaged (the report of what was read is still printed).\n";
+
 static void usage(FILE *out)
 {
-	fputs("usage: ninep report [--json] [options] FILE... [FILTER]\n"
-	      "       ninep exchanges [options] FILE... [FILTER]\n"
-	      "       ninep accesses [options] FILE... [FILTER]\n"
-	      "       ninep report|exchanges|accesses [options] -i IFACE [FILTER]\n"
-	      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
-	      "       ninep extract [--overwrite] [-q] DIR FILE...\n"
-	      "       ninep merge REPORT.json...\n"
-	      "\n"
+	fputs(USAGE_LINES, out);
+	fputs("\n"
 	      "Matches every 9P request to its reply in pcap/pcapng captures and reports\n"
 	      "latency, round trips, errors and losses per connection and 9P2000.e session.\n"
 	      "\n"
-	      "commands:\n"
+	      "commands (ninep COMMAND --help says more):\n"
 	      "  report             a text report (--json: one JSON document)\n"
 	      "  exchanges          CSV, one row per round trip\n"
 	      "  accesses           CSV, one row per file access, as each ends\n"
@@ -113,27 +153,104 @@ static void usage(FILE *out)
 	      "                     missing; never outside it, unsafe names escaped), and a\n"
 	      "                     CSV manifest of them on standard output\n"
 	      "  merge              JSON reports (of several hosts) into one\n"
-	      "\n"
-	      "options:\n"
-	      "  --json             report as JSON\n"
-	      "  --html OUT.html    also write a self-contained HTML report with charts\n"
-	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
+	      "\n",
+	      out);
+	fputs(OPTIONS_HELP, out);
+	fputs("  --json             report or compare as JSON\n"
+	      "  --html OUT.html    report or compare: also write a self-contained HTML page\n"
 	      "  --every SECONDS    with report --json: a JSON line per SECONDS of capture time,\n"
 	      "                     then one for the whole run\n"
-	      "  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
-	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
-	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
-	      "  -c COUNT           stop after COUNT packets\n"
-	      "  -q                 no progress on standard error\n"
-	      "  -h, --help         this help\n"
-	      "  -V, --version      the version\n"
-	      "\n"
-	      "Several FILEs (or each side of compare) are one capture: read in the order of\n"
-	      "their first packets, merged by timestamp where they overlap, a connection going\n"
-	      "on from one file into the next.  FILE may be - for standard input (once).\n"
-	      "Exit status: 0 success, 1 usage error, 2 an input could not be read or was\n"
-	      "damaged (the report is still printed).\n",
+	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
+	      "\n",
 	      out);
+	fputs(WORDS_HELP, out);
+	fputs("Several FILEs (or each side of compare) are one capture: read in the order of\n"
+	      "their first packets, merged by timestamp where they overlap, a connection going\n"
+	      "on from one file into the next.\n",
+	      out);
+	fputs(EXIT_HELP, out);
+}
+
+/* `ninep COMMAND --help`: that command's forms, what it prints, its options. */
+static void command_usage(enum command command, FILE *out)
+{
+	switch (command) {
+	case CMD_REPORT:
+		fputs("usage: ninep report [--json] [--html OUT.html] [options] FILE... [[--] FILTER...]\n"
+		      "       ninep report [--json] [--html OUT.html] [options] -r FILE [-r FILE...] [FILTER...]\n"
+		      "       ninep report [--json] [--html OUT.html] [options] -i IFACE [FILTER...]\n"
+		      "\n"
+		      "A text report of the 9P in the captures: a summary, messages by type, latency\n"
+		      "by request type, one line per connection and per 9P2000.e session, and the\n"
+		      "file accesses with their round trips.\n"
+		      "\n"
+		      "  --json             one JSON document instead (the README lists its keys)\n"
+		      "  --html OUT.html    also write a self-contained HTML page with charts\n",
+		      out);
+		break;
+	case CMD_EXCHANGES:
+		fputs("usage: ninep exchanges [options] FILE... [[--] FILTER...]\n"
+		      "       ninep exchanges [options] -r FILE [-r FILE...] [FILTER...]\n"
+		      "       ninep exchanges [options] -i IFACE [FILTER...]\n"
+		      "\n"
+		      "CSV (RFC 4180) on standard output, one row per round trip, as the exchanges\n"
+		      "match: connection, client, server, tag, request, reply, path,\n"
+		      "request_time_ns, latency_ns, request_size, reply_size, error.\n",
+		      out);
+		break;
+	case CMD_ACCESSES:
+		fputs("usage: ninep accesses [options] FILE... [[--] FILTER...]\n"
+		      "       ninep accesses [options] -r FILE [-r FILE...] [FILTER...]\n"
+		      "       ninep accesses [options] -i IFACE [FILTER...]\n"
+		      "\n"
+		      "CSV (RFC 4180) on standard output, one row per file access, as each ends:\n"
+		      "connection, client, server, kind, state, path, round_trips, errors, bytes,\n"
+		      "data_bytes, first_ns, last_ns, wall_ns, wait_ns, fits_macro_op.\n",
+		      out);
+		break;
+	case CMD_COMPARE:
+		fputs("usage: ninep compare [--json] [--html OUT.html] [options] BEFORE AFTER\n"
+		      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
+		      "       ninep compare [--json] [--html OUT.html] [options] BEFORE... -- AFTER...\n"
+		      "\n"
+		      "BEFORE against AFTER side by side: requests, round trips, file accesses,\n"
+		      "round trips per access, latency per request type, with the change in each,\n"
+		      "and what one Tsread/Tswrite per whole-file access would save on BEFORE.\n"
+		      "Every word is a capture (the files of a side are one capture); a filter\n"
+		      "is given with -f.  When a side cannot be read at all, the error is\n"
+		      "printed and no table (exit status 2).\n"
+		      "\n"
+		      "  --json             one JSON document instead\n"
+		      "  --html OUT.html    also write a self-contained HTML page with charts\n",
+		      out);
+		fputs("\n", out);
+		fputs(OPTIONS_HELP, out);
+		fputs("\n", out);
+		fputs(EXIT_HELP, out);
+		return;
+	case CMD_EXTRACT:
+		fputs("usage: ninep extract [--overwrite] [-q] DIR FILE...\n"
+		      "\n"
+		      "Writes every file whose content the captures carried below DIR (made when\n"
+		      "missing), placed by offset, what was not captured left as zeros, and prints\n"
+		      "a CSV manifest on standard output: path, saved_as, size, captured, holes,\n"
+		      "first_frame, first_time, last_frame, last_time, access.  Nothing is written\n"
+		      "outside DIR (unsafe names are escaped: ninep.1, EXTRACT); an existing file\n"
+		      "is left alone unless --overwrite.  The FILEs are one capture.\n"
+		      "\n"
+		      "  --overwrite        replace files that exist in DIR\n"
+		      "  -q                 no progress on standard error\n"
+		      "\n"
+		      "Exit status: 0 success, 1 usage error, 2 an input could not be read or a\n"
+		      "file could not be written.\n",
+		      out);
+		return;
+	}
+	fputs("\n", out);
+	fputs(OPTIONS_HELP, out);
+	fputs("\n", out);
+	fputs(WORDS_HELP, out);
+	fputs(EXIT_HELP, out);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -166,26 +283,92 @@ static int parse_ports(struct analysis_options *a, const char *text)
 	return a->n_ports > 0 ? 0 : -1;
 }
 
-static int append_filter(struct options *o, const char *word)
+/* One more filter word, to the expression the words make. */
+static int append_word(struct options *o, const char *word)
 {
-	size_t used = strlen(o->filter);
+	size_t used = strlen(o->words);
 	size_t need = strlen(word) + (used ? 1 : 0);
-	if (used + need >= sizeof o->filter)
+	if (used + need >= sizeof o->words)
 		return -1;
 	if (used)
-		o->filter[used++] = ' ';
-	strcpy(o->filter + used, word);
+		o->words[used++] = ' ';
+	strcpy(o->words + used, word);
 	return 0;
 }
 
-/* A word that names an input rather than starting a filter expression. */
-static int looks_like_file(const char *word)
+/* o->filter: each clause (every -f, then the words) must match, as when
+ * tcpdump is given "(A) and (B)"; one clause as it is. */
+static int join_filter(struct options *o)
 {
-	struct stat st;
-	if (strcmp(word, "-") == 0 || strchr(word, '/') != NULL || stat(word, &st) == 0)
+	if (o->words[0] != '\0') {
+		if (o->n_clauses == FILTER_CLAUSES_MAX)
+			return -1;
+		o->clauses[o->n_clauses++] = o->words;
+	}
+	size_t used = 0;
+	for (unsigned i = 0; i < o->n_clauses; i++) {
+		int n = o->n_clauses == 1 ? snprintf(o->filter, sizeof o->filter, "%s", o->clauses[0])
+					  : snprintf(o->filter + used, sizeof o->filter - used, "%s(%s)",
+						     i ? " and " : "", o->clauses[i]);
+		if (n < 0 || (size_t)n >= sizeof o->filter - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+/* Whether a word after the first capture is another capture rather than
+ * the start of the filter, by its spelling alone (the rule is WORDS_HELP's):
+ * no BPF expression starts with a word like these. */
+static int capture_name(const char *word)
+{
+	if (strcmp(word, "-") == 0 || strchr(word, '/') != NULL)
 		return 1;
-	const char *dot = strrchr(word, '.');
-	return dot != NULL && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0 || strcmp(dot, ".cap") == 0);
+	static const char *const suffixes[] = { ".pcap", ".pcapng", ".cap" };
+	size_t len = strlen(word);
+	while (len > 0 && word[len - 1] >= '0' && word[len - 1] <= '9')
+		len--; /* tcpdump -C -W numbers its files trace.pcap0, trace.pcap1, ... */
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		size_t n = strlen(suffixes[i]);
+		if (len > n && strncmp(word + len - n, suffixes[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Where "--" ends the options and captures of report, exchanges and
+ * accesses (argc when there is none), found before getopt, which would
+ * drop it: an option's argument is stepped over, so "-f --" is a filter. */
+static int double_dash(int argc, char **argv, const char *shorts, const struct option *longs)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			/* --name or --name=value; getopt also takes a unique prefix */
+			const char *name = a + 2;
+			if (strchr(name, '=') != NULL)
+				continue;
+			for (const struct option *lo = longs; lo->name != NULL; lo++)
+				if (strncmp(lo->name, name, strlen(name)) == 0 && lo->has_arg == required_argument) {
+					i++;
+					break;
+				}
+			continue;
+		}
+		for (const char *c = a + 1; *c != '\0'; c++) {
+			const char *spec = *c == ':' ? NULL : strchr(shorts, *c);
+			if (spec != NULL && spec[1] == ':') {
+				if (c[1] == '\0')
+					i++; /* the argument is the next word */
+				break;
+			}
+		}
+	}
+	return argc;
 }
 
 static int stdin_given(const struct options *o)
@@ -239,7 +422,7 @@ static int extract_args(int argc, char **argv, struct options *o)
 {
 	if (o->iface != NULL)
 		return usage_error("%s", "extract reads capture files, not -i");
-	if (o->filter[0] != '\0')
+	if (o->n_clauses > 0)
 		return usage_error("%s", "extract takes no filter: it writes every file of the captures");
 	if (optind >= argc)
 		return usage_error("%s", "extract needs DIR and capture files");
@@ -253,6 +436,58 @@ static int extract_args(int argc, char **argv, struct options *o)
 		return usage_error("%s", "extract needs capture files after DIR");
 	if (stdin_twice(o))
 		return usage_error("%s", "standard input (-) can be read once: give it once");
+	if (o->files_by_r)
+		return usage_error("%s", "extract takes its captures after DIR, not with -r");
+	return 0;
+}
+
+/* The count of -c: digits only (strtoull would take "-5" as a huge count). */
+static int parse_count(const char *text, uint64_t *count)
+{
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (*end != '\0' || errno != 0 || n == 0)
+		return -1;
+	*count = n;
+	return 0;
+}
+
+static int add_file(struct options *o, const char *name)
+{
+	if (o->n_files == ANALYSIS_MAX_INPUTS)
+		return usage_error("%s", "too many inputs");
+	o->files[o->n_files++] = name;
+	return 0;
+}
+
+/* report, exchanges, accesses: the words after the options (argv[first..
+ * end)) and those after "--" (argv[end + 1..argc)), by WORDS_HELP's rule. */
+static int sort_words(struct options *o, char **argv, int first, int end, int argc)
+{
+	int in_filter = o->iface != NULL || o->files_by_r;
+	for (int i = first; i < end; i++) {
+		int file = !in_filter && (end < argc || o->n_files == 0 || capture_name(argv[i]));
+		if (file) {
+			if (add_file(o, argv[i]) != 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		in_filter = 1;
+		if (append_word(o, argv[i]) != 0)
+			return usage_error("%s", "filter too long");
+	}
+	for (int i = end + 1; i < argc; i++)
+		if (append_word(o, argv[i]) != 0)
+			return usage_error("%s", "filter too long");
+	if (o->iface == NULL && o->n_files == 0)
+		return usage_error("%s", "no input: give capture files, -r FILE, - for standard input, or -i IFACE");
+	if (stdin_twice(o))
+		return usage_error("%s", "standard input (-) can be read once: give it once");
+	if (o->iface != NULL && o->n_files > 0)
+		return usage_error("%s", "-i and capture files do not go together");
 	return 0;
 }
 
@@ -267,6 +502,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char short_options[] = ":p:f:i:c:r:nqhV";
 	if (argc < 2)
 		return usage_error("%s", "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -288,17 +524,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 	else if (strcmp(argv[1], "extract") == 0)
 		o->command = CMD_EXTRACT;
 	else
-		return usage_error("unknown command '%s' (report, exchanges, accesses, compare or extract)", argv[1]);
-	/* getopt would swallow "--": as the separator of compare it becomes "vs". */
-	for (int i = 2; o->command == CMD_COMPARE && i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			argv[i] = (char *)"vs";
+		return usage_error("unknown command '%s' (report, exchanges, accesses, compare, extract or merge)", argv[1]);
 
 	argc--;
 	argv++;
+	/* getopt would swallow "--": as the separator of compare it becomes
+	 * "vs"; for the others, what follows it is the filter, kept from getopt. */
+	int words_end = argc;
+	if (o->command == CMD_COMPARE) {
+		for (int i = 1; i < argc; i++)
+			if (strcmp(argv[i], "--") == 0)
+				argv[i] = (char *)"vs";
+	} else {
+		words_end = double_dash(argc, argv, short_options, long_options);
+	}
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, ":p:f:i:c:qhV", long_options, NULL)) != -1) {
+	while ((ch = getopt_long(words_end, argv, short_options, long_options, NULL)) != -1) {
 		switch (ch) {
 		case 'O':
 			if (o->command != CMD_EXTRACT)
@@ -333,26 +575,31 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("bad port list '%s'", optarg);
 			break;
 		case 'f':
-			if (append_filter(o, optarg) != 0)
-				return usage_error("%s", "filter too long");
+			if (o->n_clauses == FILTER_CLAUSES_MAX - 1)
+				return usage_error("more than %d -f", FILTER_CLAUSES_MAX - 1);
+			o->clauses[o->n_clauses++] = optarg;
+			break;
+		case 'r':
+			if (o->command == CMD_COMPARE)
+				return usage_error("%s", "compare takes its captures as words: BEFORE... vs AFTER...");
+			if (add_file(o, optarg) != 0)
+				return EXIT_USAGE;
+			o->files_by_r = 1;
 			break;
 		case 'i':
 			o->iface = optarg;
 			break;
-		case 'c': {
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 || n == 0)
-				return usage_error("bad packet count '%s'", optarg);
-			o->max_packets = n;
+		case 'c':
+			if (parse_count(optarg, &o->max_packets) != 0)
+				return usage_error("bad packet count '%s' (a whole number from 1)", optarg);
 			break;
-		}
+		case 'n':
+			break; /* tcpdump's "no name resolution": ninep resolves none */
 		case 'q':
 			o->quiet = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			command_usage(o->command, stdout);
 			exit(0);
 		case 'V':
 			printf("ninep %s\n", NINEP_VERSION);
@@ -367,29 +614,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->every_ns != 0 && !o->json)
 		return usage_error("%s", "--every goes with report --json");
-	if (o->command == CMD_COMPARE)
-		return compare_args(argc, argv, o);
 	if (o->command == CMD_EXTRACT)
 		return extract_args(argc, argv, o);
-	/* Inputs first, then (as with tcpdump) the words of a filter. */
-	int in_filter = o->iface != NULL;
-	for (int i = optind; i < argc; i++) {
-		if (!in_filter && (o->n_files == 0 || looks_like_file(argv[i]))) {
-			if (o->n_files == ANALYSIS_MAX_INPUTS)
-				return usage_error("%s", "too many inputs");
-			o->files[o->n_files++] = argv[i];
-			continue;
-		}
-		in_filter = 1;
-		if (append_filter(o, argv[i]) != 0)
-			return usage_error("%s", "filter too long");
-	}
-	if (o->iface == NULL && o->n_files == 0)
-		return usage_error("%s", "no input: give capture files, - for standard input, or -i IFACE");
-	if (stdin_twice(o))
-		return usage_error("%s", "standard input (-) can be read once: give it once");
-	if (o->iface != NULL && o->n_files > 0)
-		return usage_error("%s", "-i and capture files do not go together");
+	int rc = o->command == CMD_COMPARE ? compare_args(argc, argv, o)
+					   : sort_words(o, argv, optind, words_end, argc);
+	if (rc != 0)
+		return rc;
+	if (join_filter(o) != 0)
+		return usage_error("%s", "filter too long");
+	char err[ERR_MAX];
+	if (o->filter[0] != '\0' && capture_filter_check(o->filter, err, sizeof err) != 0)
+		return usage_error("bad filter \"%s\": %s", o->filter, err);
 	return 0;
 }
 
@@ -495,7 +730,11 @@ static void record_failure(struct analysis *a, struct input_status *st, const ch
 		snprintf(st->error, sizeof st->error, "%s", err);
 	else
 		snprintf(st->error, sizeof st->error, "%s: %s", st->name, err);
-	fprintf(stderr, "ninep: %s\n", st->error);
+	/* A file name is anyone's bytes too (ninep report * in a folder of
+	 * downloads): escaped like everything the reports print. */
+	fputs("ninep: ", stderr);
+	escape_text_str(stderr, st->error);
+	fputc('\n', stderr);
 }
 
 /* The merge's events: an input failed; the packets now are another input's. */
@@ -509,6 +748,7 @@ static void merge_input(void *ctx, unsigned input)
 {
 	struct run_ctx *r = ctx;
 	r->a->current_input = input; /* the input a connection is first seen in */
+	r->a->inputs[input].delivered = 1;
 }
 
 /* Ctrl-C while files were read.  A pipe (`tcpdump -w - | ninep report -`)
@@ -621,6 +861,8 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 	analysis_add_capture_stats(a, reasm_stats(r));
 	if (every != NULL)
 		intervals_watch(every, NULL, NULL); /* a->capture from here on */
+	if (o->iface != NULL && a->capture.packets > 0)
+		a->inputs[0].delivered = 1;
 	reasm_free(r, last_ns); /* closes what is still open */
 	return status;
 }
@@ -641,16 +883,22 @@ static int run_compare(const struct options *o, struct analysis *before)
 	if (after == NULL)
 		return EXIT_INPUT;
 	analysis_init(after, &o->analysis);
-	int status = run_inputs(before, o, o->files, o->n_before, NULL);
-	if (!stop_requested && run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before, NULL) != 0)
-		status = EXIT_INPUT;
+	int before_status = run_inputs(before, o, o->files, o->n_before, NULL);
+	int after_status = 0;
+	if (!stop_requested)
+		after_status = run_inputs(after, o, o->files + o->n_before, o->n_files - o->n_before, NULL);
+	int status = before_status != 0 || after_status != 0 ? EXIT_INPUT : 0;
 	analysis_finish(before);
 	analysis_finish(after);
-	if (o->html != NULL && report_html(before, after, o->html) != 0)
+	/* A side of which nothing could be read would show every figure as
+	 * -100 % or +inf: the error (already printed) says it all. */
+	int nothing_read = (before_status != 0 && before->capture.packets == 0) ||
+			   (after_status != 0 && after->capture.packets == 0);
+	if (!nothing_read && o->html != NULL && report_html(before, after, o->html) != 0)
 		status = EXIT_INPUT;
-	if (o->json)
+	if (!nothing_read && o->json)
 		compare_json(before, after, stdout);
-	else
+	else if (!nothing_read)
 		compare_text(before, after, stdout);
 	status = finish_output(status);
 	analysis_free(before);

@@ -6,6 +6,7 @@
  */
 #include "ninep-plugin.h"
 
+#include <epan/charsets.h>
 #include <epan/conversation.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/proto_data.h>
@@ -265,13 +266,29 @@ static bool explain_hidden(proto_tree *tree, tvbuff_t *tvb, enum hidden hidden, 
 	return true;
 }
 
+/* A path is bytes from the wire.  In the tree it is a string field, whose
+ * value Wireshark wants as UTF-8: invalid bytes become U+FFFD there, as in
+ * the wname and name fields tvb_get_string_enc reads (the label escapes
+ * control characters itself).  In the Info column it is shown with
+ * format_text, like the names beside it, since Wireshark puts column text
+ * on the screen as it is given. */
+static const char *path_value(packet_info *pinfo, const char *path)
+{
+	return (const char *)get_utf_8_string(pinfo->pool, (const guint8 *)path, (gint)strlen(path));
+}
+
+static const char *path_info(packet_info *pinfo, const char *path)
+{
+	return format_text(pinfo->pool, (const guchar *)path, strlen(path));
+}
+
 /* The generated fields and the experts that come from tracking. */
 static void add_tracking(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, struct conv_state *conv,
 			 const struct ninep_msginfo *info, proto_item *msg_item)
 {
 	proto_item *pi;
 	if (info->path != NULL) {
-		pi = proto_tree_add_string(tree, ninep_hf.path, tvb, 0, 0, info->path);
+		pi = proto_tree_add_string(tree, ninep_hf.path, tvb, 0, 0, path_value(pinfo, info->path));
 		proto_item_set_generated(pi);
 	}
 	if (info->session != 0) {
@@ -388,7 +405,7 @@ static void append_info(packet_info *pinfo, const uint8_t *bytes, const struct n
 		}
 	}
 	if (info->path != NULL)
-		wmem_strbuf_append_printf(line, " path=%s", info->path);
+		wmem_strbuf_append_printf(line, " path=%s", path_info(pinfo, info->path));
 	col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(line));
 }
 

@@ -126,6 +126,10 @@ void reasm_idle(struct reassembler *r, int64_t ts_ns);
 /* An opened input: a capture file, standard input ("-"), or an interface. */
 struct capture_input;
 
+/* 0 when the BPF filter compiles for at least one of the link types read
+ * (filter.c); else -1 with libpcap's message in err. */
+int capture_filter_check(const char *filter, char *err, size_t errlen);
+
 /* NULL on failure with a message naming the file and the problem in err. */
 struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen);
 struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen);

@@ -8,6 +8,7 @@
 
 #include "report/report.h"
 #include "stats/accesses.h"
+#include "report/escape.h"
 #include "report/json.h"
 #include "report/report_common.h"
 
@@ -101,9 +102,10 @@ static void access_list_text(const struct analysis *a, const struct access_total
 		us_text(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
 		us_text(wait, sizeof wait, r->wait_ns);
 		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
-		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  %s\n", (unsigned long long)r->connection->id,
-			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state,
-			r->path[0] ? r->path : "?");
+		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  ", (unsigned long long)r->connection->id,
+			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state);
+		escape_text_str(out, r->path[0] ? r->path : "?");
+		fputc('\n', out);
 	}
 	if (t->accesses > shown && t->not_kept == 0)
 		fprintf(out, "  ... %llu more (all of them in --json)\n", (unsigned long long)(t->accesses - shown));
@@ -162,8 +164,10 @@ void chattiness_text(const struct analysis *a, FILE *out)
 	fprintf(out, "  %8s %8s %14s  %s\n", "accesses", "rtrips", "wait us", "path");
 	for (size_t i = 0; i < n; i++) {
 		us_text(b1, sizeof b1, rows[i].wait_ns);
-		fprintf(out, "  %8llu %8llu %14s  %s\n", (unsigned long long)rows[i].accesses,
-			(unsigned long long)rows[i].round_trips, b1, rows[i].path[0] ? rows[i].path : "?");
+		fprintf(out, "  %8llu %8llu %14s  ", (unsigned long long)rows[i].accesses,
+			(unsigned long long)rows[i].round_trips, b1);
+		escape_text_str(out, rows[i].path[0] ? rows[i].path : "?");
+		fputc('\n', out);
 	}
 	if (access_hot_paths_approximate(a))
 		fprintf(out, "  (approximate: more than %d distinct paths; the round trips of a path may include\n"

@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "stats/accesses.h"
+#include "report/escape.h"
 #include "report/json.h"
 #include "report/report_common.h"
 
@@ -71,8 +72,11 @@ static void inputs_text(const struct analysis *a, const char *label, FILE *out)
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		const char *name = a->inputs[i].name;
 		const char *base = strrchr(name, '/');
-		fprintf(out, "  %-26s %s%s\n", i == 0 ? label : "", base ? base + 1 : name,
-			a->inputs[i].failed ? " (PARTIAL: damaged)" : "");
+		fprintf(out, "  %-26s ", i == 0 ? label : "");
+		escape_text_str(out, base ? base + 1 : name);
+		fprintf(out, "%s\n", !a->inputs[i].failed      ? ""
+				     : a->inputs[i].delivered ? " (PARTIAL: damaged)"
+							      : " (could not be read)");
 	}
 }
 

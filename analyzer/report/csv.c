@@ -2,6 +2,7 @@
  * The CSV writer (the format is in csv.h).
  */
 #include "report/csv.h"
+#include "report/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,23 +64,40 @@ void csv_char(struct csv_out *w, char ch)
 	w->len++;
 }
 
+static void csv_escaped(void *ctx, const char *s, size_t n)
+{
+	csv_bytes(ctx, s, n);
+}
+
+/* Inside the quotes: each double quote doubled. */
+static void csv_quoted(void *ctx, const char *s, size_t n)
+{
+	struct csv_out *w = ctx;
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '"')
+			continue;
+		csv_bytes(w, s + run, i + 1 - run);
+		csv_char(w, '"');
+		run = i + 1;
+	}
+	csv_bytes(w, s + run, n - run);
+}
+
 void csv_field(struct csv_out *w, const char *s, size_t len)
 {
-	int quote = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
-			quote = 1;
-	if (!quote) {
+	/* The escape leaves commas and double quotes as they are, and makes
+	 * no new ones: whether to quote is decided on the field as given. */
+	int quote = len > 0 && (memchr(s, ',', len) != NULL || memchr(s, '"', len) != NULL);
+	if (!quote && escape_text_unchanged(s, len)) {
 		csv_bytes(w, s, len);
 		return;
 	}
-	csv_char(w, '"');
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			csv_char(w, '"');
-		csv_char(w, s[i]);
-	}
-	csv_char(w, '"');
+	if (quote)
+		csv_char(w, '"');
+	escape_text_to(s, len, quote ? csv_quoted : csv_escaped, w);
+	if (quote)
+		csv_char(w, '"');
 }
 
 static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"

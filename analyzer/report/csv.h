@@ -4,12 +4,14 @@
  * one large buffer that goes to the stream when full, not through printf a
  * field at a time.
  *
- * Lines end in CRLF (the rows write "\r\n").  csv_field quotes a field
- * that holds a comma, a double quote, CR or LF: it is enclosed in double
- * quotes and each double quote inside is doubled.  Every other field,
- * including an empty one, is written as it is.  Other bytes (tabs, bytes
- * from 0x80 up) pass through unchanged: a 9P name is bytes, usually UTF-8,
- * and a reader splits fields only on commas, quotes and line ends.
+ * Lines end in CRLF (the rows write "\r\n").  csv_field writes a field of
+ * text from outside (a path, an error string, an endpoint) escaped by the
+ * text rule of escape.h, so that every field is valid UTF-8 on one line:
+ * a backslash as \\, control bytes (tab, CR and LF included), DEL and
+ * bytes that are not UTF-8 as \xHH.  Then, when the field holds a comma
+ * or a double quote, it is enclosed in double quotes and each double
+ * quote inside is doubled (RFC 4180).  Every other field, including an
+ * empty one, is written as it is.
  */
 #ifndef NINEP_ANALYZER_CSV_H
 #define NINEP_ANALYZER_CSV_H
@@ -42,7 +44,7 @@ void csv_row_end(struct csv_out *w);
 
 void csv_bytes(struct csv_out *w, const char *s, size_t n);
 void csv_char(struct csv_out *w, char ch);
-/* s[0..len), quoted when it needs to be. */
+/* s[0..len), escaped (escape.h) and quoted when it needs to be. */
 void csv_field(struct csv_out *w, const char *s, size_t len);
 void csv_u64(struct csv_out *w, uint64_t v);
 void csv_i64(struct csv_out *w, int64_t v);

@@ -5,10 +5,12 @@
  * exchanges of each connection over time; then the text report's tables.
  * With two analyses (compare) every chart shows BEFORE and AFTER.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/escape.h"
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "report/report_common.h"
@@ -23,19 +25,6 @@ enum {
 static const char *const SIDE_COLOR[2] = { "#1f77b4", "#ff7f0e" };
 static const char *const SIDE_NAME[2] = { "before", "after" };
 
-static void html_escape(FILE *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(s[i], out);
-		}
-	}
-}
-
 /* The text report (or comparison), as <pre>. */
 static void text_tables(FILE *out, const struct analysis *a, const struct analysis *b)
 {
@@ -47,12 +36,16 @@ static void text_tables(FILE *out, const struct analysis *a, const struct analys
 	else
 		report_text(a, tmp);
 	rewind(tmp);
-	char buf[4096];
-	size_t n;
+	/* A line at a time: a character's UTF-8 bytes never span two lines,
+	 * as they may span two blocks of a fixed size. */
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t n;
 	fputs("<h2>Tables</h2>\n<pre>", out);
-	while ((n = fread(buf, 1, sizeof buf, tmp)) > 0)
-		html_escape(out, buf, n);
+	while ((n = getline(&line, &size, tmp)) > 0)
+		escape_html_preformatted(out, line, (size_t)n);
 	fputs("</pre>\n", out);
+	free(line);
 	fclose(tmp);
 }
 
@@ -350,7 +343,7 @@ static void inputs_line(FILE *out, const struct analysis *a, const char *label)
 	fprintf(out, "<p class=\"inputs\">%s", label);
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		fputs(i ? ", " : "", out);
-		html_escape(out, a->inputs[i].name, strlen(a->inputs[i].name));
+		escape_html(out, a->inputs[i].name, strlen(a->inputs[i].name));
 	}
 	fputs("</p>\n", out);
 }
@@ -359,7 +352,7 @@ int report_html(const struct analysis *before, const struct analysis *after, con
 {
 	FILE *out = fopen(path, "w");
 	if (out == NULL) {
-		perror(path);
+		fprintf(stderr, "ninep: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	int sides = after != NULL ? 2 : 1;
@@ -391,7 +384,7 @@ int report_html(const struct analysis *before, const struct analysis *after, con
 	for (int s = 0; s < sides; s++)
 		figures_free(&fig[s]);
 	if (fclose(out) != 0) {
-		perror(path);
+		fprintf(stderr, "ninep: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;

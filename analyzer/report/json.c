@@ -2,39 +2,9 @@
  * JSON strings for any bytes (the rule is in json.h).
  */
 #include "report/json.h"
+#include "report/escape.h"
 
 #include <string.h>
-
-/* The length of the well-formed UTF-8 sequence of two bytes or more that
- * starts at p (RFC 3629, section 4), or 0 when there is none. */
-static size_t utf8_sequence(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf; /* the range of the second byte */
-	size_t len;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0; /* overlong below */
-		else if (p[0] == 0xed)
-			hi = 0x9f; /* surrogates above */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90; /* overlong below */
-		else if (p[0] == 0xf4)
-			hi = 0x8f; /* beyond U+10FFFF above */
-	} else {
-		return 0;
-	}
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 /* The two-character escape of a control byte, or 0 when it has none. */
 static char short_escape(unsigned char c)
@@ -67,9 +37,21 @@ void json_string_n(FILE *out, const char *s, size_t len)
 			continue;
 		}
 		if (c >= 0x80) {
-			size_t n = utf8_sequence(p + i, len - i);
-			if (n != 0) {
+			size_t n = escape_utf8_length(p + i, len - i);
+			if (n != 0 && !escape_display_control(p + i, n)) {
 				i += n;
+				continue;
+			}
+			if (n != 0) {
+				/* The same character, but not raw on a terminal. */
+				fwrite(p + run, 1, i - run, out);
+				unsigned code = n == 2 ? (p[i] & 0x1fu) << 6 | (p[i + 1] & 0x3fu)
+						       : (p[i] & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
+				char u[6] = { '\\', 'u', hex[code >> 12], hex[(code >> 8) & 15], hex[(code >> 4) & 15],
+					      hex[code & 15] };
+				fwrite(u, 1, sizeof u, out);
+				i += n;
+				run = i;
 				continue;
 			}
 		}

@@ -11,18 +11,21 @@
  *   - backspace, form feed, line feed, carriage return and tab as \b \f \n
  *     \r \t; every other byte below 0x20, and 0x7f (DEL), as \u00xx;
  *   - a well-formed UTF-8 sequence (RFC 3629: shortest form, no surrogate,
- *     at most U+10FFFF) as it is;
+ *     at most U+10FFFF) as it is, but for the characters that change how a
+ *     terminal shows text (escape.h: C1 controls, U+2028 to U+202E, U+2066
+ *     to U+2069), written \uxxxx: the same character once parsed;
  *   - every other byte from 0x80 up (a stray continuation byte, 0xc0, 0xc1,
  *     0xf5 to 0xff, a lead byte whose sequence is cut short, overlong, a
  *     surrogate or beyond U+10FFFF) as \u00xx, one escape per byte: the
  *     byte read as Latin-1.  A sequence is judged from its lead byte; when
  *     it is invalid only the lead byte is escaped, and what follows is
  *     judged afresh.
- * Hex digits are lower case.  So a Latin-1 file name reads as it was meant,
- * and once parsed an invalid byte 0xe9 (written \u00e9) cannot be told
- * from a real U+00E9, "é" (written as its two UTF-8 bytes): the price of
- * printing nothing but valid Unicode.  The README's JSON section says the
- * same for users.
+ * Hex digits are lower case.  (escape.c judges UTF-8 for every writer;
+ * the text, CSV and HTML writers escape such bytes as \xHH instead.)
+ * So a Latin-1 file name reads as it was meant, and once parsed an
+ * invalid byte 0xe9 (written \u00e9) cannot be told from a real U+00E9,
+ * "é" (written as its two UTF-8 bytes): the price of printing nothing but
+ * valid Unicode.  The README's JSON section says the same for users.
  */
 #ifndef NINEP_ANALYZER_JSON_H
 #define NINEP_ANALYZER_JSON_H

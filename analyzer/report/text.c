@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/escape.h"
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "report/report_common.h"
@@ -22,20 +23,39 @@ static void line(FILE *out, const char *label, uint64_t value)
 	fprintf(out, "  %-22s %llu\n", label, (unsigned long long)value);
 }
 
+/* Damaged (some of it was read) is not the same as unreadable (a file
+ * that does not exist, or is not a capture): say which. */
+static const char *partial_reason(const struct analysis *a)
+{
+	int damaged = 0;
+	for (unsigned i = 0; i < a->n_inputs; i++)
+		damaged |= a->inputs[i].failed && a->inputs[i].delivered;
+	if (damaged)
+		return "the input is damaged; figures are of what was read";
+	if (a->interrupted)
+		return "interrupted before the end of the capture; figures are of what was read";
+	if (a->live)
+		return "the capture failed; figures are of what was read";
+	return "an input could not be read; figures are of the others";
+}
+
 static void summary(const struct analysis *a, const struct figures *t, FILE *out)
 {
 	fprintf(out, "Summary\n");
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		const char *name = a->inputs[i].name;
 		const char *base = strrchr(name, '/');
-		fprintf(out, "  %-22s %s\n", i == 0 ? "input" : "", base ? base + 1 : name);
-		if (a->inputs[i].failed)
-			fprintf(out, "  %-22s %s\n", "  problem", a->inputs[i].error);
+		fprintf(out, "  %-22s ", i == 0 ? "input" : "");
+		escape_text_str(out, base ? base + 1 : name);
+		fputc('\n', out);
+		if (a->inputs[i].failed) {
+			fprintf(out, "  %-22s ", "  problem");
+			escape_text_str(out, a->inputs[i].error);
+			fputc('\n', out);
+		}
 	}
 	if (a->partial)
-		fprintf(out, "  %-22s %s\n", "PARTIAL",
-			a->interrupted ? "interrupted before the end of the capture; figures are of what was read"
-				       : "the input is damaged; figures are of what was read");
+		fprintf(out, "  %-22s %s\n", "PARTIAL", partial_reason(a));
 	line(out, "packets", a->capture.packets);
 	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
 		(unsigned long long)a->other_connections);

@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "files/safe_name.h"
 #include "report/csv.h"
+#include "report/escape.h"
 #include "report/json.h"
 #include "stats/latency.h"
 #include "ninep/engine.h"
@@ -785,7 +786,11 @@ static const struct writer_case json_cases[] = {
 	WRITER_CASE("json: space, slash and tilde as they are", " /~", "\" /~\""),
 	/* Well-formed UTF-8, the shortest and longest of each length. */
 	WRITER_CASE("json: 2 bytes", "caf\xc3\xa9", "\"caf\xc3\xa9\""),
-	WRITER_CASE("json: U+0080 and U+07FF", "\xc2\x80\xdf\xbf", "\"\xc2\x80\xdf\xbf\""),
+	WRITER_CASE("json: U+00A0 and U+07FF", "\xc2\xa0\xdf\xbf", "\"\xc2\xa0\xdf\xbf\""),
+	/* Characters that change how a terminal shows text (json.h): \u. */
+	WRITER_CASE("json: C1 U+0080 and U+009F", "\xc2\x80\xc2\x9f", "\"\\u0080\\u009f\""),
+	WRITER_CASE("json: U+202E and U+2066", "a\xe2\x80\xae\xe2\x81\xa6" "b", "\"a\\u202e\\u2066b\""),
+	WRITER_CASE("json: U+2027 and U+206A as they are", "\xe2\x80\xa7\xe2\x81\xaa", "\"\xe2\x80\xa7\xe2\x81\xaa\""),
 	WRITER_CASE("json: 3 bytes", "\xe2\x82\xac", "\"\xe2\x82\xac\""),
 	WRITER_CASE("json: U+0800, U+D7FF, U+E000", "\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80",
 		     "\"\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\""),
@@ -818,7 +823,9 @@ static void test_json_strings(void)
 	check_file("json: a C string", f, "\"x\\\"\\n\"");
 }
 
-/* Expectations written from RFC 4180 section 2 (rules 5 to 7). */
+/* Expectations written from RFC 4180 section 2 (rules 5 to 7), after the
+ * text rule of escape.h (CR, LF, tab and bytes that are not UTF-8 as \xHH,
+ * so a field is valid UTF-8 on one line). */
 static const struct writer_case csv_cases[] = {
 	WRITER_CASE("csv: plain", "/usr/lib", "/usr/lib"),
 	WRITER_CASE("csv: empty", "", ""),
@@ -826,12 +833,70 @@ static const struct writer_case csv_cases[] = {
 	WRITER_CASE("csv: comma", "a,b", "\"a,b\""),
 	WRITER_CASE("csv: quotes doubled", "say \"hi\"", "\"say \"\"hi\"\"\""),
 	WRITER_CASE("csv: a lone quote", "\"", "\"\"\"\""),
-	WRITER_CASE("csv: CRLF", "one\r\ntwo", "\"one\r\ntwo\""),
-	WRITER_CASE("csv: LF", "one\n", "\"one\n\""),
-	WRITER_CASE("csv: CR", "\rx", "\"\rx\""),
-	WRITER_CASE("csv: tab and UTF-8 as they are", "\tcaf\xc3\xa9", "\tcaf\xc3\xa9"),
-	WRITER_CASE("csv: invalid UTF-8 as it is", "\xff\xe2\x82", "\xff\xe2\x82"),
+	WRITER_CASE("csv: CRLF escaped, no quotes needed", "one\r\ntwo", "one\\x0d\\x0atwo"),
+	WRITER_CASE("csv: LF", "one\n", "one\\x0a"),
+	WRITER_CASE("csv: CR", "\rx", "\\x0dx"),
+	WRITER_CASE("csv: tab escaped, UTF-8 as it is", "\tcaf\xc3\xa9", "\\x09caf\xc3\xa9"),
+	WRITER_CASE("csv: invalid UTF-8 escaped", "\xff\xe2\x82", "\\xff\\xe2\\x82"),
+	WRITER_CASE("csv: backslash doubled", "a\\b", "a\\\\b"),
+	WRITER_CASE("csv: escaped and quoted", "\x1b,\"\xff", "\"\\x1b,\"\"\\xff\""),
 };
+
+/* Expectations written from escape.h's text rule. */
+static const struct writer_case text_cases[] = {
+	WRITER_CASE("text: plain", "/usr/lib", "/usr/lib"),
+	WRITER_CASE("text: empty", "", ""),
+	WRITER_CASE("text: printable ASCII as it is", " !\"#,<>~", " !\"#,<>~"),
+	WRITER_CASE("text: backslash doubled", "a\\x1b", "a\\\\x1b"),
+	WRITER_CASE("text: ESC colour sequence", "x\x1b[31mRED\x1b[0m", "x\\x1b[31mRED\\x1b[0m"),
+	WRITER_CASE("text: NUL, tab, LF, CR", "\0\t\n\r", "\\x00\\x09\\x0a\\x0d"),
+	WRITER_CASE("text: 0x1f and DEL", "\x1f\x7f", "\\x1f\\x7f"),
+	WRITER_CASE("text: UTF-8 of 2, 3 and 4 bytes", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+	WRITER_CASE("text: U+00A0, the first after C1, as it is", "\xc2\xa0", "\xc2\xa0"),
+	WRITER_CASE("text: C1 U+0080 and U+009B escaped", "\xc2\x80\xc2\x9b", "\\xc2\\x80\\xc2\\x9b"),
+	WRITER_CASE("text: U+2027 kept, U+2028 and U+202E escaped", "\xe2\x80\xa7\xe2\x80\xa8\xe2\x80\xae",
+		     "\xe2\x80\xa7\\xe2\\x80\\xa8\\xe2\\x80\\xae"),
+	WRITER_CASE("text: U+202F kept", "\xe2\x80\xaf", "\xe2\x80\xaf"),
+	WRITER_CASE("text: U+2066 and U+2069 escaped, U+2065 and U+206A kept",
+		     "\xe2\x81\xa5\xe2\x81\xa6\xe2\x81\xa9\xe2\x81\xaa",
+		     "\xe2\x81\xa5\\xe2\\x81\\xa6\\xe2\\x81\\xa9\xe2\x81\xaa"),
+	WRITER_CASE("text: 0xff", "byte\xff.txt", "byte\\xff.txt"),
+	WRITER_CASE("text: Latin-1 e-acute", "caf\xe9", "caf\\xe9"),
+	WRITER_CASE("text: truncated sequence, then ASCII", "\xe2\x82x", "\\xe2\\x82x"),
+	WRITER_CASE("text: a lead byte, then a valid sequence", "\xc3\xc3\xa9", "\\xc3\xc3\xa9"),
+	WRITER_CASE("text: overlong slash", "\xc0\xaf", "\\xc0\\xaf"),
+	WRITER_CASE("text: surrogate", "\xed\xa0\x80", "\\xed\\xa0\\x80"),
+	WRITER_CASE("text: beyond U+10FFFF", "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"),
+};
+
+/* Expectations written from escape.h: the text rule, then the entities. */
+static const struct writer_case html_cases[] = {
+	WRITER_CASE("html: plain", "/usr/lib", "/usr/lib"),
+	WRITER_CASE("html: markup and quotes", "<b>&amp;\"'", "&lt;b&gt;&amp;amp;&quot;&#39;"),
+	WRITER_CASE("html: controls and invalid bytes", "a\nb\x1b\xff", "a\\x0ab\\x1b\\xff"),
+	WRITER_CASE("html: backslash doubled", "\\", "\\\\"),
+	WRITER_CASE("html: UTF-8 as it is", "caf\xc3\xa9", "caf\xc3\xa9"),
+};
+
+/* The text report in a <pre>: its lines and backslashes kept. */
+static const struct writer_case html_pre_cases[] = {
+	WRITER_CASE("html pre: lines and backslashes kept", "a\\x1b\nb <&>\n", "a\\x1b\nb &lt;&amp;&gt;\n"),
+	WRITER_CASE("html pre: a stray control or invalid byte still escaped", "\x1b\xff\tcaf\xc3\xa9\n",
+		     "\\x1b\\xff\\x09caf\xc3\xa9\n"),
+};
+
+static void test_escapes(void)
+{
+	run_writer_cases(text_cases, sizeof text_cases / sizeof text_cases[0], escape_text);
+	run_writer_cases(html_cases, sizeof html_cases / sizeof html_cases[0], escape_html);
+	run_writer_cases(html_pre_cases, sizeof html_pre_cases / sizeof html_pre_cases[0], escape_html_preformatted);
+	for (size_t i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
+		const struct writer_case *c = &text_cases[i];
+		int unchanged = c->len == strlen(c->want) && memcmp(c->in, c->want, c->len) == 0;
+		CHECK_EQ(c->what, escape_text_unchanged(c->in, c->len), unchanged);
+	}
+}
 
 /* One field through the buffered writer. */
 static void csv_field_to(FILE *f, const char *s, size_t len)
@@ -959,6 +1024,7 @@ int main(void)
 	test_json_strings();
 	test_csv_fields();
 	test_safe_names();
+	test_escapes();
 	printf("%d checks, %d failed\n", checks, failures);
 	if (checks == 0)
 		printf("FAIL: no check ran\n");

@@ -47,6 +47,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from ninep_escaping import text_unescape  # noqa: E402
+
 KINDS = [
     ("only_analyzer", "an exchange only the analyzer reports"),
     ("only_plugin", "a reply only the plugin links to a request"),
@@ -93,8 +96,29 @@ def analyzer_exchanges(ninep, capture):
         request_ns = int(row["request_time_ns"])
         latency = int(row["latency_ns"])
         rows.append(Exchange(row["client"], row["server"], int(row["tag"]), row["request"], row["reply"],
-                             row["path"], request_ns + latency, latency, "csv line %d" % number))
+                             analyzer_path(row["path"]), request_ns + latency, latency, "csv line %d" % number))
     return rows
+
+
+# A path's characters, as far as both tools can be read back.  The CSV
+# writes a name by the analyzer's documented text rule (\xHH, \\); the
+# plugin's value is UTF-8 with U+FFFD for bytes that are not, and tshark's
+# PDML writes an ASCII control character c as "\x%x" (one or two hex digits)
+# and keeps tab, CR and LF, which the XML parser then reads as spaces.
+def analyzer_path(text):
+    name = text_unescape(text).decode("utf-8", "replace")
+    return re.sub(r"[\t\r\n]", " ", name)
+
+
+def _pdml_control(m):
+    two = int(m.group(1), 16)
+    if len(m.group(1)) == 2 and (two < 0x20 or two == 0x7F):
+        return chr(two)
+    return chr(int(m.group(1)[0], 16)) + m.group(1)[1:]  # "\x7" then a letter: BEL, then it
+
+
+def plugin_path(show):
+    return re.sub(r"[\t\r\n]", " ", re.sub(r"\\x([0-9a-f]{1,2})", _pdml_control, show))
 
 
 def endpoint(address, port):
@@ -145,7 +169,7 @@ def plugin_exchanges(wrapper, plugin, capture, two_pass=False, out_of_order=Fals
         for index, fields in enumerate(messages):
             if "ninep.request_type" not in fields or "ninep.time" not in fields:
                 continue  # a request, or a reply linked to no request
-            path = fields["ninep.path"].get("show", "") if "ninep.path" in fields else ""
+            path = plugin_path(fields["ninep.path"].get("show", "")) if "ninep.path" in fields else ""
             rows.append(Exchange(endpoint(dst, first.get("tcp.dstport")), endpoint(src, first.get("tcp.srcport")),
                                  int(fields["ninep.tag"].get("show")), message_name(fields["ninep.request_type"]),
                                  message_name(fields["ninep.type"]), path, reply_ns,
