@@ -6,7 +6,7 @@
  *   ninep report|exchanges|accesses [options] -i IFACE [FILTER...]
  *   ninep compare [options] BEFORE... vs AFTER...
  *   ninep extract [--overwrite] DIR FILE...
- *   ninep merge REPORT.json...
+ *   ninep merge REPORT...
  *
  * (usage and command_usage below say the same for users, and ninep.1.)
  *
@@ -106,7 +106,7 @@ static const char USAGE_LINES[] =
 	"       ninep exchanges|accesses [options] -i IFACE [FILTER...]\n"
 	"       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	"       ninep extract [--overwrite] [-q] DIR FILE...\n"
-	"       ninep merge REPORT.json...\n"
+	"       ninep merge REPORT...\n"
 	"       ninep COMMAND --help\n";
 
 static const char OPTIONS_HELP[] =

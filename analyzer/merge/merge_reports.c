@@ -41,9 +41,7 @@ enum {
 };
 static const long long MAX_REPORT_BYTES = 1LL << 30; /* a report of a million connections is smaller */
 
-/* jansson's json_string has the name of the analyzer's own string writer
- * (report/json.h), and the program's wins: a string is made here with
- * jansson's json_stringn instead. */
+/* A jansson string value of a C string. */
 static json_t *string_value(const char *s)
 {
 	return json_stringn(s, strlen(s));

@@ -234,7 +234,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 	fprintf(out, "%s\"hot_paths\": [", in);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s\n%s  {\"path\": ", i ? "," : "", in);
-		json_string(out, rows[i].path);
+		json_write_string(out, rows[i].path);
 		fprintf(out, ", \"accesses\": %llu, \"round_trips\": %llu, \"wait_ns\": %llu, \"bytes\": %llu}",
 			(unsigned long long)rows[i].accesses, (unsigned long long)rows[i].round_trips,
 			(unsigned long long)rows[i].wait_ns, (unsigned long long)rows[i].bytes);
@@ -245,7 +245,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 		const struct access_record *r = &log->rec[i];
 		fprintf(out, "%s\n%s  {\"connection\": %llu, \"path\": ", i ? "," : "", in,
 			(unsigned long long)r->connection->id);
-		json_string(out, r->path);
+		json_write_string(out, r->path);
 		fprintf(out,
 			", \"kind\": \"%s\", \"round_trips\": %u, \"errors\": %u, \"bytes\": %llu, \"data_bytes\": %llu, "
 			"\"first_ns\": %lld, \"last_ns\": %lld, \"wall_ns\": %llu, \"wait_ns\": %llu, \"open\": %s, "

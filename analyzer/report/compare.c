@@ -163,7 +163,7 @@ static void json_inputs(const struct analysis *a, FILE *out)
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		if (i > 0)
 			fputs(", ", out);
-		json_string(out, a->inputs[i].name);
+		json_write_string(out, a->inputs[i].name);
 	}
 	fputc(']', out);
 }

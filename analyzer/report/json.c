@@ -24,7 +24,7 @@ static char short_escape(unsigned char c)
 	return 0;
 }
 
-void json_string_n(FILE *out, const char *s, size_t len)
+void json_write_string_n(FILE *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -73,9 +73,9 @@ void json_string_n(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-void json_string(FILE *out, const char *s)
+void json_write_string(FILE *out, const char *s)
 {
-	json_string_n(out, s, strlen(s));
+	json_write_string_n(out, s, strlen(s));
 }
 
 void json_one_line(FILE *out, const char *doc, size_t len)

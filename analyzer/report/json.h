@@ -3,7 +3,7 @@
  * analyzer prints (report --json, its chattiness section, compare --json).
  * Keys and fixed names (message names, kinds, "fin") are ASCII written by
  * the reports themselves; anything that came from outside (file names,
- * paths, error texts, endpoints) goes through json_string.
+ * paths, error texts, endpoints) goes through json_write_string.
  *
  * A string is written between quotes (RFC 8259, section 7) so that any
  * bytes make valid JSON and valid UTF-8:
@@ -34,12 +34,12 @@
 #include <stdio.h>
 
 /* s[0..len) as a JSON string, quotes included; a NUL byte is \u0000. */
-void json_string_n(FILE *out, const char *s, size_t len);
+void json_write_string_n(FILE *out, const char *s, size_t len);
 /* The same for a NUL-terminated string. */
-void json_string(FILE *out, const char *s);
+void json_write_string(FILE *out, const char *s);
 /* A document written by the reports, on one line ending in a newline (for
  * NDJSON): each line break goes with the indentation after it.  A string
- * never holds a raw line break (json_string escapes it), so only layout
+ * never holds a raw line break (json_write_string escapes it), so only layout
  * goes. */
 void json_one_line(FILE *out, const char *doc, size_t len);
 

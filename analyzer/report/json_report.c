@@ -111,7 +111,7 @@ static void endpoint_json(FILE *out, const struct endpoint *e)
 {
 	char buf[ENDPOINT_STRLEN];
 	endpoint_format(e, buf, sizeof buf);
-	json_string(out, buf);
+	json_write_string(out, buf);
 }
 
 static void sessions(const struct analysis *a, struct connection *const *list, const struct esession_view *views,
@@ -124,13 +124,13 @@ static void sessions(const struct analysis *a, struct connection *const *list, c
 		fprintf(out, "%s\n    {\n", i ? "," : "");
 		key_u64(out, in, "id", s->id, 0);
 		fprintf(out, "%s\"input\": ", in);
-		json_string(out, a->inputs[s->input].name);
+		json_write_string(out, a->inputs[s->input].name);
 		fprintf(out, ",\n%s\"client\": ", in);
 		endpoint_json(out, &s->client);
 		fprintf(out, ",\n%s\"server\": ", in);
 		endpoint_json(out, &s->server);
 		fprintf(out, ",\n%s\"dialect\": ", in);
-		json_string(out, s->dialect ? ninep_dialect_name(s->dialect) : "unknown");
+		json_write_string(out, s->dialect ? ninep_dialect_name(s->dialect) : "unknown");
 		fprintf(out, ",\n");
 		key_u64(out, in, "msize", s->msize, 0);
 		fprintf(out, "%s\"syn_seen\": %s,\n", in, s->syn_seen ? "true" : "false");
@@ -141,7 +141,7 @@ static void sessions(const struct analysis *a, struct connection *const *list, c
 		fprintf(out, "%s\"first_ns\": %lld,\n%s\"last_ns\": %lld,\n", in, (long long)s->first_ns, in,
 			(long long)s->last_ns);
 		fprintf(out, "%s\"close\": ", in);
-		json_string(out, s->closed ? close_reason_name(s->close_reason) : "open");
+		json_write_string(out, s->closed ? close_reason_name(s->close_reason) : "open");
 		fprintf(out, ",\n");
 		uint64_t e = s->esession ? views[s->esession->number - 1].display_number : 0;
 		if (e)
@@ -223,10 +223,10 @@ static void document_head(const struct analysis *a, FILE *out)
 		a->interrupted ? "true" : "false");
 	for (unsigned i = 0; i < a->n_inputs; i++) {
 		fprintf(out, "%s\n    {\"name\": ", i ? "," : "");
-		json_string(out, a->inputs[i].name);
+		json_write_string(out, a->inputs[i].name);
 		fprintf(out, ", \"ok\": %s, \"error\": ", a->inputs[i].failed ? "false" : "true");
 		if (a->inputs[i].failed)
-			json_string(out, a->inputs[i].error);
+			json_write_string(out, a->inputs[i].error);
 		else
 			fputs("null", out);
 		fputc('}', out);
@@ -240,7 +240,7 @@ static void totals_object(const struct analysis *a, uint64_t connections, uint64
 	const char *in = "    ";
 	fprintf(out, "  \"totals\": {\n");
 	fprintf(out, "%s\"dialect\": ", in);
-	json_string(out, analysis_dialect(a));
+	json_write_string(out, analysis_dialect(a));
 	fprintf(out, ",\n");
 	key_u64(out, in, "connections", connections, 0);
 	key_u64(out, in, "e_sessions", e_sessions, 0);

@@ -2,15 +2,13 @@
  * The manifest of `ninep extract`: one CSV row per file a capture carried,
  * with the columns the files contract fixes:
  *   path,saved_as,size,captured,holes,first_frame,first_time,last_frame,last_time,access
- * path is the file's 9P name; a byte below 0x20, DEL and '\' in it are
- * written as \xHH (a 9P name may hold ESC or NUL, which must not reach a
- * terminal raw), every other byte as it is.  Times are seconds since 1970
- * with 9 decimals.
+ * path is the file's 9P name, escaped as every CSV text field is
+ * (report/escape.h: a 9P name may hold ESC or NUL, which must not reach a
+ * terminal raw).  Times are seconds since 1970 with 9 decimals.
  */
 #include "report/manifest.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void manifest_open(struct manifest_out *w, FILE *out)
@@ -19,30 +17,6 @@ void manifest_open(struct manifest_out *w, FILE *out)
 	static const char header[] =
 		"path,saved_as,size,captured,holes,first_frame,first_time,last_frame,last_time,access\r\n";
 	csv_bytes(&w->csv, header, sizeof header - 1);
-}
-
-/* The 9P name with its control bytes (and backslash) as \xHH, quoted
- * as one field when it needs to be. */
-static void name_field(struct csv_out *w, const char *name, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *text = malloc(4 * len + 1);
-	if (text == NULL)
-		abort();
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = (unsigned char)name[i];
-		if (b < 0x20 || b == 0x7f || b == '\\') {
-			text[n++] = '\\';
-			text[n++] = 'x';
-			text[n++] = hex[b >> 4];
-			text[n++] = hex[b & 0xf];
-		} else {
-			text[n++] = (char)b;
-		}
-	}
-	csv_field(w, text, n);
-	free(text);
 }
 
 static void time_field(struct csv_out *w, int64_t ns)
@@ -57,7 +31,7 @@ static void time_field(struct csv_out *w, int64_t ns)
 void manifest_row(struct manifest_out *w, const struct ninep_file *f, const char *saved_as)
 {
 	struct csv_out *c = &w->csv;
-	name_field(c, f->name, f->name_len);
+	csv_field(c, f->name, f->name_len);
 	csv_char(c, ',');
 	csv_field(c, saved_as, strlen(saved_as));
 	csv_char(c, ',');

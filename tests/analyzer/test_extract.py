@@ -55,15 +55,24 @@ def manifest(out):
     """The rows, each a dict; the header row checked by the caller."""
     text = out.decode("utf-8", "surrogateescape")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    return rows[0] if rows else [], [dict(zip(HEADER, r)) for r in rows[1:]]
+    table = [dict(zip(HEADER, r)) for r in rows[1:]]
+    for row in table:
+        # saved_as is a file name below DIR: text, escaped as every CSV field is
+        if "saved_as" in row:
+            row["saved_as"] = unescape_path(row["saved_as"]).decode("utf-8", "surrogateescape")
+    return rows[0] if rows else [], table
 
 
 def unescape_path(field):
-    """The manifest's path column: \\xHH stands for a control byte or '\\' (ninep.1)."""
+    """A manifest field, as every CSV field is escaped (ninep.1): \\xHH stands
+    for a byte, \\\\ for a backslash."""
     raw = field.encode("utf-8", "surrogateescape")
     out, i = bytearray(), 0
     while i < len(raw):
-        if raw[i:i + 2] == b"\\x":
+        if raw[i:i + 2] == b"\\\\":
+            out.append(0x5C)
+            i += 2
+        elif raw[i:i + 2] == b"\\x":
             out.append(int(raw[i + 2:i + 4], 16))
             i += 4
         else:

@@ -816,10 +816,10 @@ static const struct writer_case json_cases[] = {
 
 static void test_json_strings(void)
 {
-	run_writer_cases(json_cases, sizeof json_cases / sizeof json_cases[0], json_string_n);
-	/* json_string stops at the NUL. */
+	run_writer_cases(json_cases, sizeof json_cases / sizeof json_cases[0], json_write_string_n);
+	/* json_write_string stops at the NUL. */
 	FILE *f = scratch();
-	json_string(f, "x\"\n");
+	json_write_string(f, "x\"\n");
 	check_file("json: a C string", f, "\"x\\\"\\n\"");
 }
 
