@@ -13,6 +13,8 @@
  *     name; Topen/Tlopen tell the file's type.
  *   - Tclunk and Tremove end the fid whatever the reply says.
  *   - Tversion ends every fid.
+ * A connection keeps at most NINEP_FIDS_MAX fids (engine.h): a fid made
+ * beyond that is counted as forgotten, not kept.
  * The path a request concerns is worked out when it is sent, from the fids
  * as they are then; a reply only confirms it.
  */
@@ -242,6 +244,11 @@ static struct ninep_fid *set_fid(struct ninep_conv *c, uint32_t fid, const struc
 {
 	if (fid == NINEP_NOFID)
 		return NULL;
+	if (c->fids->map.count >= NINEP_FIDS_MAX && fid_find(c, fid) == NULL) {
+		/* Full (a client that never clunks): the fid is not kept. */
+		c->fids_forgotten++;
+		return NULL;
+	}
 	struct ninep_fid *f = u32map_insert(&c->fids->map, fid, 1);
 	slot_set_text(&f->head, slot_text(&r->head), r->head.text_len);
 	f->root_len = r->root_len;
