@@ -94,6 +94,9 @@ static void usage(FILE *out)
 	      "  -f FILTER          BPF filter expression, as with tcpdump (or as trailing words)\n"
 	      "  -i IFACE           capture live; the report is printed on Ctrl-C\n"
 	      "  -c COUNT           stop after COUNT packets\n"
+	      "  --connections N    keep detail for the N ended connections that matter most\n"
+	      "                     (problems, then messages, then slowness; default 50); the\n"
+	      "                     others are folded into one \"others\" row, exactly counted\n"
 	      "  -q                 no progress on standard error\n"
 	      "  -h, --help         this help\n"
 	      "  -V, --version      the version\n"
@@ -201,6 +204,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "connections", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -247,6 +251,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->html = optarg;
 			o->analysis.timeline = 1;
 			break;
+		case 'C': {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-')
+				return usage_error("bad number of connections '%s'", optarg);
+			o->analysis.kept_connections = n;
+			o->analysis.kept_connections_set = 1;
+			break;
+		}
 		case 'p':
 			if (parse_ports(&o->analysis, optarg) != 0)
 				return usage_error("bad port list '%s'", optarg);
