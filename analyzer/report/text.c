@@ -3,7 +3,8 @@
  * then one line per connection and per 9P2000.e session.  The connections
  * are those the analysis kept in detail (stats/folding.h), at most
  * TEXT_CONNECTIONS_SHOWN of them, then one "others" line for the folded
- * ones, so the report stays short whatever the capture.  Latencies are
+ * ones, and at most TEXT_ESESSIONS_SHOWN 9P2000.e sessions, so the report
+ * stays short whatever the capture.  Latencies are
  * shown in microseconds with three decimals, i.e. exact nanoseconds.
  */
 #include <stdlib.h>
@@ -13,7 +14,10 @@
 #include "stats/accesses.h"
 #include "report/report_common.h"
 
-enum { TEXT_CONNECTIONS_SHOWN = 100 };
+enum {
+	TEXT_CONNECTIONS_SHOWN = 100,
+	TEXT_ESESSIONS_SHOWN = 100,
+};
 
 static void print_us(FILE *out, int width, uint64_t ns)
 {
@@ -189,9 +193,15 @@ static void esessions(const struct analysis *a, FILE *out)
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
 	struct connection **list = connections_sorted(a);
 	struct esession_view *views = esession_views(a, list);
+	uint64_t shown = 0, more = 0;
 	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
+		if (shown == TEXT_ESESSIONS_SHOWN) {
+			more++;
+			continue;
+		}
+		shown++;
 		char key[9] = "-";
 		if (e->has_key)
 			key_fingerprint(e->key_hash, key);
@@ -209,6 +219,8 @@ static void esessions(const struct analysis *a, FILE *out)
 		print_us(out, 11, latency_percentile(&v->fig.all_latency, 50));
 		fputc('\n', out);
 	}
+	if (more > 0)
+		fprintf(out, "  ... and %llu more (all of them in --json)\n", (unsigned long long)more);
 	esession_views_free(a, views);
 	free(list);
 }
