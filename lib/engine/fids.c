@@ -145,7 +145,10 @@ static void fid_facts(struct ninep_conv *c, const struct ninep_request *r, const
 {
 	const struct engine_fields *F = &ninep_engine_fields;
 	const struct ninep_filter *existing[] = { &F->fid, &F->dfid, &F->dirfd, &F->olddirfid, &F->newdirfid, &F->afid };
-	for (size_t i = 0; i < sizeof existing / sizeof existing[0] && c->versioned; i++) {
+	/* Once the connection has forgotten fids (NINEP_FIDS_MAX), a fid not
+	 * found may be one of them: it is not said to be used before it exists. */
+	int all_known = c->versioned && c->fids_forgotten == 0;
+	for (size_t i = 0; i < sizeof existing / sizeof existing[0] && all_known; i++) {
 		if ((m->type == NINEP_Tattach && existing[i] == &F->fid) || (m->type == NINEP_Tauth && existing[i] == &F->afid))
 			continue; /* the fid these make */
 		uint64_t fid = ninep_find_filter_uint(m, existing[i], NINEP_NOFID);
