@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "stats/accesses.h"
+#include "stats/folding.h"
 #include "stats/tally.h"
 
 void analysis_init(struct analysis *a, const struct analysis_options *opt)
@@ -14,6 +15,8 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 	memset(a, 0, sizeof *a);
 	if (opt != NULL)
 		a->opt = *opt;
+	if (!a->opt.kept_connections_set)
+		a->opt.kept_connections = KEPT_CONNECTIONS_DEFAULT;
 	if (a->opt.exchanges != NULL)
 		csv_open(&a->exchanges_csv, a->opt.exchanges);
 	if (a->opt.accesses != NULL)
@@ -24,7 +27,7 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 void analysis_finish(struct analysis *a)
 {
 	accesses_finish(a);
-	tally_wait(a);
+	folding_settle(a); /* waits for the tally thread */
 }
 
 void analysis_flush(struct analysis *a)
@@ -51,8 +54,10 @@ void analysis_free(struct analysis *a)
 		free(s);
 		s = next;
 	}
+	folding_free(a);
 	ninep_esessions_free(&a->esessions);
 	a->connections = a->connections_tail = NULL;
+	a->n_listed = 0;
 }
 
 /* The reassembler's counters: one list, for adding and for taking away. */

@@ -22,6 +22,7 @@
 #include "ninep/engine.h"
 #include "report/csv.h" /* struct csv_out */
 #include "stats/figures.h"
+#include "stats/folding.h"
 
 enum {
 	MAX_PORTS = 64,              /* -p */
@@ -51,7 +52,11 @@ struct connection {
 	struct figures fig;
 	char *csv_prefix;         /* "connection,client,server," for CSV rows, once needed */
 	uint16_t csv_prefix_len;
-	struct connection *next;
+	/* Bounded memory (stats/folding.h): */
+	unsigned live_accesses;   /* file accesses in progress that started on it (stats/accesses.c) */
+	uint8_t fold_state;       /* where folding has it (stats/folding.c) */
+	uint64_t heap_at;         /* its place in the heap of kept ended connections */
+	struct connection *prev, *next; /* the listed ones (analysis.connections) */
 };
 
 struct input_status {
@@ -70,12 +75,18 @@ struct analysis_options {
 	struct extract *extract;   /* `ninep extract`: the files go there (files/extract.h), or NULL */
 	int flush_each_row;        /* live: each CSV row reaches the reader as it is written */
 	int intervals;             /* --every: also add up each interval's figures by type (interval_by_type) */
+	int kept_connections_set;  /* --connections: ... */
+	uint64_t kept_connections; /* ... ended connections kept in detail (else KEPT_CONNECTIONS_DEFAULT) */
 };
 
 struct analysis {
 	struct analysis_options opt;
+	/* The connections listed one by one: open ones, and the ended ones
+	 * folding keeps or has not decided yet (stats/folding.h). */
 	struct connection *connections, *connections_tail;
-	uint64_t n_connections;
+	uint64_t n_listed;
+	uint64_t n_connections;     /* every 9P connection, listed or folded */
+	struct folded folded;       /* the others */
 	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
 	unsigned current_input;     /* index of the input whose packet is being read */

@@ -161,6 +161,9 @@ static void usage(FILE *out)
 	      "  --every SECONDS    with report --json: a JSON line per SECONDS of capture time,\n"
 	      "                     then one for the whole run\n"
 	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
+	      "  --connections N    keep detail for the N ended connections that matter most\n"
+	      "                     (problems, then messages, then slowness; default 50); the\n"
+	      "                     others are folded into one \"others\" row, exactly counted\n"
 	      "\n",
 	      out);
 	fputs(WORDS_HELP, out);
@@ -498,6 +501,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "html", required_argument, NULL, 'H' },
 		{ "overwrite", no_argument, NULL, 'O' },
 		{ "every", required_argument, NULL, 'E' },
+		{ "connections", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -568,6 +572,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("bad interval '%s' (seconds, 0.001 to 31536000)", optarg);
 			o->every_ns = (int64_t)(seconds * 1e9 + 0.5);
 			o->analysis.intervals = 1;
+			break;
+		}
+		case 'C': {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-')
+				return usage_error("bad number of connections '%s'", optarg);
+			o->analysis.kept_connections = n;
+			o->analysis.kept_connections_set = 1;
 			break;
 		}
 		case 'p':

@@ -125,12 +125,14 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	 * tally thread. */
 	if (a->opt.exchanges != NULL || a->opt.accesses != NULL)
 		connection_csv_prefix_make(s);
+	s->prev = a->connections_tail;
 	if (a->connections_tail)
 		a->connections_tail->next = s;
 	else
 		a->connections = s;
 	a->connections_tail = s;
 	a->n_connections++;
+	a->n_listed++;
 
 	for (int side = 0; side < 2; side++) {
 		struct framer_env *env = &c->env[side];
@@ -358,6 +360,8 @@ static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason,
 	s->fig.bytes_to_client = conn->payload_bytes[1 - c->client_side];
 	conn->user = NULL;
 	conn_free(c);
+	/* Its figures are final: kept in detail or folded (stats/folding.h). */
+	folding_ended(a, s);
 }
 
 static const struct stream_events events = {

@@ -172,5 +172,6 @@ void matcher_close(struct conn_state *c)
 	figures_flush(c->a, &c->connection->fig, &c->counted);
 	ninep_conv_close(&c->engine);
 	c->connection->esession = c->engine.esession;
+	c->connection->fig.fids_forgotten = c->engine.fids_forgotten;
 	accesses_close(c);
 }

@@ -36,6 +36,7 @@ void access_totals(const struct analysis *a, struct access_totals *t)
 		for (unsigned i = 0; i < s->fig.n_types; i++)
 			if (s->fig.types[i].latency != NULL)
 				t->all_wait_ns += s->fig.types[i].latency->sum;
+	t->all_wait_ns += a->folded.fig.all_latency.sum; /* every type's samples are in all_latency too */
 }
 
 static int by_round_trips(const void *x, const void *y)
@@ -102,7 +103,7 @@ static void access_list_text(const struct analysis *a, const struct access_total
 		us_text(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
 		us_text(wait, sizeof wait, r->wait_ns);
 		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
-		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  ", (unsigned long long)r->connection->id,
+		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  ", (unsigned long long)r->connection_id,
 			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state);
 		escape_text_str(out, r->path[0] ? r->path : "?");
 		fputc('\n', out);
@@ -244,7 +245,7 @@ void chattiness_json(const struct analysis *a, FILE *out)
 	for (size_t i = 0; log != NULL && i < log->n; i++) {
 		const struct access_record *r = &log->rec[i];
 		fprintf(out, "%s\n%s  {\"connection\": %llu, \"path\": ", i ? "," : "", in,
-			(unsigned long long)r->connection->id);
+			(unsigned long long)r->connection_id);
 		json_write_string(out, r->path);
 		fprintf(out,
 			", \"kind\": \"%s\", \"round_trips\": %u, \"errors\": %u, \"bytes\": %llu, \"data_bytes\": %llu, "

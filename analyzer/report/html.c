@@ -305,7 +305,7 @@ static void timeline_chart(FILE *out, const struct analysis *an[2], int sides)
 				sides == 2 ? SIDE_NAME[s] : "", sides == 2 ? " " : "", (unsigned long long)sess->id);
 			for (size_t k = 0; log != NULL && k < log->n_points; k++) {
 				const struct timeline_point *p = &log->points[k];
-				if (p->connection != sess)
+				if (p->connection_id != sess->id)
 					continue;
 				double x0 = MARGIN_L + plot_w * (double)(p->request_ns - t0[s]) / (double)span;
 				double w = plot_w * (double)p->latency_ns / (double)span;

@@ -74,6 +74,7 @@ static void figures_body(FILE *out, const char *in, const struct figures *f, int
 	key_u64(out, in, "messages_lost", f->exchanges_lost, 0);
 	key_u64(out, in, "file_accesses", f->file_accesses, 0);
 	key_u64(out, in, "file_access_round_trips", f->file_access_round_trips, 0);
+	key_u64(out, in, "fids_forgotten", f->fids_forgotten, 0);
 
 	fprintf(out, "%s\"messages\": {", in);
 	int first = 1;
@@ -152,6 +153,17 @@ static void sessions(const struct analysis *a, struct connection *const *list, c
 		fprintf(out, "\n    }");
 	}
 	fprintf(out, "%s],\n", list[0] ? "\n  " : "");
+}
+
+/* The connections folded into one (stats/folding.h): the sessions listed
+ * and these add up to the totals. */
+static void others(const struct analysis *a, FILE *out)
+{
+	const char *in = "    ";
+	fprintf(out, "  \"others\": {\n");
+	key_u64(out, in, "connections", a->folded.connections, 0);
+	figures_body(out, in, &a->folded.fig, 0);
+	fprintf(out, "\n  },\n");
 }
 
 static void esessions(const struct analysis *a, const struct esession_view *views, FILE *out)
@@ -262,6 +274,7 @@ void report_json(const struct analysis *a, FILE *out)
 	struct connection **list = connections_sorted(a);
 	struct esession_view *views = esession_views(a, list);
 	sessions(a, list, views, out);
+	others(a, out);
 	esessions(a, views, out);
 	esession_views_free(a, views);
 	free(list);

@@ -1,6 +1,10 @@
 /*
  * The readable report: a summary, messages by type, latency by request,
- * then one line per connection and per 9P2000.e session.  Latencies are
+ * then one line per connection and per 9P2000.e session.  The connections
+ * are those the analysis kept in detail (stats/folding.h), at most
+ * TEXT_CONNECTIONS_SHOWN of them, then one "others" line for the folded
+ * ones, and at most TEXT_ESESSIONS_SHOWN 9P2000.e sessions, so the report
+ * stays short whatever the capture.  Latencies are
  * shown in microseconds with three decimals, i.e. exact nanoseconds.
  */
 #include <stdlib.h>
@@ -10,6 +14,11 @@
 #include "report/report.h"
 #include "stats/accesses.h"
 #include "report/report_common.h"
+
+enum {
+	TEXT_CONNECTIONS_SHOWN = 100,
+	TEXT_ESESSIONS_SHOWN = 100,
+};
 
 static void print_us(FILE *out, int width, uint64_t ns)
 {
@@ -57,8 +66,13 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	if (a->partial)
 		fprintf(out, "  %-22s %s\n", "PARTIAL", partial_reason(a));
 	line(out, "packets", a->capture.packets);
-	fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
-		(unsigned long long)a->other_connections);
+	if (a->folded.connections > 0)
+		fprintf(out, "  %-22s %llu (%llu other TCP; %llu folded into others)\n", "9P connections",
+			(unsigned long long)a->n_connections, (unsigned long long)a->other_connections,
+			(unsigned long long)a->folded.connections);
+	else
+		fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
+			(unsigned long long)a->other_connections);
 	fprintf(out, "  %-22s %s\n", "dialect", analysis_dialect(a));
 	if (esessions_live(a) > 0)
 		line(out, "9P2000.e sessions", esessions_live(a));
@@ -83,6 +97,8 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 		line(out, "truncated bytes", t->truncated_bytes);
 	fprintf(out, "  %-22s %llu (%llu round trips)\n", "file accesses", (unsigned long long)t->file_accesses,
 		(unsigned long long)t->file_access_round_trips);
+	if (t->fids_forgotten)
+		line(out, "fids forgotten", t->fids_forgotten);
 }
 
 static void messages(const struct figures *t, FILE *out)
@@ -137,13 +153,33 @@ static void latency_table(const struct figures *t, FILE *out)
 		latency_row(out, "all", &t->all_latency);
 }
 
+/* The folded connections (stats/folding.h), in one line of the same columns. */
+static void others(const struct analysis *a, FILE *out)
+{
+	const struct folded *f = &a->folded;
+	if (f->connections == 0)
+		return;
+	char who[32];
+	snprintf(who, sizeof who, "%llu others", (unsigned long long)f->connections);
+	unsigned d = f->dialects;
+	const char *dialect = d == 0 ? "unknown" : (d & (d - 1)) != 0 ? "mixed" : ninep_dialect_name(d);
+	fprintf(out, "  %4s  %-22s %-22s %-9s %6s %6llu %5llu %5llu %5llu %5llu", "-", who, "", dialect, "-",
+		(unsigned long long)f->fig.round_trips, (unsigned long long)f->fig.errors,
+		(unsigned long long)f->fig.unanswered, (unsigned long long)f->fig.orphans,
+		(unsigned long long)f->fig.gaps);
+	print_us(out, 11, latency_percentile(&f->fig.all_latency, 50));
+	print_us(out, 11, f->fig.all_latency.max);
+	fprintf(out, " %11s\n", "-");
+}
+
 static void connections(const struct analysis *a, FILE *out)
 {
 	struct connection **list = connections_sorted(a);
 	fprintf(out, "\nConnections (latency in microseconds)\n");
 	fprintf(out, "  %4s  %-22s %-22s %-9s %6s %6s %5s %5s %5s %5s %11s %11s %11s\n", "id", "client", "server",
 		"dialect", "msize", "rtrips", "errs", "unans", "orph", "gaps", "p50", "max", "handshake");
-	for (size_t i = 0; list[i] != NULL; i++) {
+	size_t i = 0;
+	for (; list[i] != NULL && i < TEXT_CONNECTIONS_SHOWN; i++) {
 		const struct connection *s = list[i];
 		char client[ENDPOINT_STRLEN], server[ENDPOINT_STRLEN];
 		endpoint_format(&s->client, client, sizeof client);
@@ -162,7 +198,13 @@ static void connections(const struct analysis *a, FILE *out)
 			fprintf(out, " %11s", "-");
 		fputc('\n', out);
 	}
+	size_t more = 0;
+	while (list[i + more] != NULL)
+		more++;
+	if (more > 0)
+		fprintf(out, "  ... and %zu more (all of them in --json)\n", more);
 	free(list);
+	others(a, out);
 }
 
 static void esessions(const struct analysis *a, FILE *out)
@@ -173,9 +215,15 @@ static void esessions(const struct analysis *a, FILE *out)
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %11s\n", "id", "key", "connections", "rtrips", "errors", "p50 us");
 	struct connection **list = connections_sorted(a);
 	struct esession_view *views = esession_views(a, list);
+	uint64_t shown = 0, more = 0;
 	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
 		if (e->members == 0)
 			continue;
+		if (shown == TEXT_ESESSIONS_SHOWN) {
+			more++;
+			continue;
+		}
+		shown++;
 		char key[9] = "-";
 		if (e->has_key)
 			key_fingerprint(e->key_hash, key);
@@ -193,6 +241,8 @@ static void esessions(const struct analysis *a, FILE *out)
 		print_us(out, 11, latency_percentile(&v->fig.all_latency, 50));
 		fputc('\n', out);
 	}
+	if (more > 0)
+		fprintf(out, "  ... and %llu more (all of them in --json)\n", (unsigned long long)more);
 	esession_views_free(a, views);
 	free(list);
 }

@@ -52,6 +52,7 @@
 #include "stats/accesses.h"
 #include "conversations/connection.h"
 #include "report/exchanges_csv.h"
+#include "stats/folding.h"
 #include "stats/tally.h"
 
 enum {
@@ -407,6 +408,7 @@ static void log_access(struct analysis *a, struct access_record *r, const char *
 		return;
 	}
 	r->path = copy_text(path, len);
+	r->connection = NULL; /* it may be folded: the list keeps its id */
 	log->rec = grow(log->rec, &log->cap, sizeof *log->rec, log->n + 1);
 	log->rec[log->n++] = *r;
 }
@@ -463,6 +465,7 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	struct access_record r;
 	memset(&r, 0, sizeof r);
 	r.connection = la->connection;
+	r.connection_id = la->connection->id;
 	r.kind = kind_of(la);
 	r.round_trips = la->round_trips;
 	r.errors = la->errors;
@@ -475,7 +478,10 @@ static void end_live(struct analysis *a, struct access_tracker *t, struct live_a
 	r.open = (uint8_t)open;
 	r.fits_macro = (uint8_t)(!open && fits_macro(la, la->connection->msize));
 	record(a, &r, slot_text(&la->head), la->head.text_len);
+	struct connection *started_on = la->connection;
 	u32map_remove(&t->live, la);
+	if (--started_on->live_accesses == 0)
+		folding_released(a, started_on); /* an ended connection waits for its last access */
 }
 
 static void end_all(struct analysis *a, struct access_tracker *t)
@@ -533,6 +539,7 @@ static struct live_access *start_live(struct conn_state *c, struct access_tracke
 		end_live(c->a, t, old, 1); /* the client reused a fid we thought live */
 	struct live_access *la = u32map_insert(&t->live, fid, 1);
 	la->connection = c->connection;
+	c->connection->live_accesses++;
 	slot_set_text(&la->head, slot_text(&p->head), p->head.text_len);
 	return la;
 }
@@ -544,6 +551,7 @@ static void single(struct conn_state *c, const struct ninep_request *p, uint32_t
 	struct access_record r;
 	memset(&r, 0, sizeof r);
 	r.connection = c->connection;
+	r.connection_id = c->connection->id;
 	r.kind = kind;
 	r.round_trips = 1;
 	r.errors = is_error != 0;
@@ -554,6 +562,27 @@ static void single(struct conn_state *c, const struct ninep_request *p, uint32_t
 	r.wait_ns = r.longest_ns = latency;
 	r.failed = (uint8_t)failed;
 	r.macro = (uint8_t)!failed;
+	record(c->a, &r, slot_text(&p->head), p->head.text_len);
+}
+
+/* A walk that made a fid when the connection already had NINEP_FIDS_MAX
+ * accesses in progress (a client that never clunks): the engine does not
+ * keep the fid (ninep/engine.h), and the access is not followed either.
+ * It is recorded at once as an open access of its one round trip. */
+static void not_followed(struct conn_state *c, const struct ninep_request *p, uint32_t reply_size, int64_t ts,
+			 uint64_t latency)
+{
+	struct access_record r;
+	memset(&r, 0, sizeof r);
+	r.connection = c->connection;
+	r.connection_id = c->connection->id;
+	r.kind = ACCESS_OTHER;
+	r.round_trips = 1;
+	r.bytes = (uint64_t)p->size + reply_size;
+	r.first_ns = p->time_ns;
+	r.last_ns = ts;
+	r.wait_ns = r.longest_ns = latency;
+	r.open = 1;
 	record(c->a, &r, slot_text(&p->head), p->head.text_len);
 }
 
@@ -573,7 +602,7 @@ static void timeline(struct conn_state *c, const struct ninep_request *p, int is
 {
 	if (!c->a->opt.timeline)
 		return;
-	struct timeline_point pt = { c->connection, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
+	struct timeline_point pt = { c->connection->id, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
 	tally_add(c->a, keep_point, &pt, sizeof pt, NULL, 0);
 }
 
@@ -585,6 +614,10 @@ static void on_walk(struct conn_state *c, struct access_tracker *t, const struct
 	struct live_access *la = p->newfid == p->fid ? u32map_find(&t->live, p->fid) : NULL;
 	if (la == NULL && !made) {
 		single(c, p, reply_size, is_error, ts, latency, ACCESS_OTHER, 0, 1);
+		return;
+	}
+	if (la == NULL && t->live.count >= NINEP_FIDS_MAX && u32map_find(&t->live, p->newfid) == NULL) {
+		not_followed(c, p, reply_size, ts, latency);
 		return;
 	}
 	if (la == NULL)

@@ -28,7 +28,10 @@ enum {
 };
 
 struct access_record {
-	struct connection *connection; /* the connection it started on */
+	/* The connection it started on: valid until the record is logged (a
+	 * connection may be folded later: stats/folding.h); connection_id stays. */
+	struct connection *connection;
+	uint64_t connection_id;
 	char *path;
 	enum access_kind kind;
 	uint32_t round_trips, errors;
@@ -46,7 +49,7 @@ struct access_record {
 
 /* One matched exchange, for the timeline chart. */
 struct timeline_point {
-	const struct connection *connection;
+	uint64_t connection_id; /* an id, not a pointer: the connection may be folded */
 	int64_t request_ns;
 	uint64_t latency_ns;
 	uint8_t type;

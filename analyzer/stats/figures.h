@@ -45,6 +45,7 @@ struct figures {
 	uint64_t truncated_bytes;  /* a partial message when the connection ended */
 	uint64_t exchanges_lost;   /* unanswered requests and orphan replies after a loss (gap, mid-stream start) */
 	uint64_t file_accesses, file_access_round_trips;
+	uint64_t fids_forgotten;   /* fids the engine did not keep: NINEP_FIDS_MAX were (ninep/engine.h) */
 	/* Every request type's round trips together, for the one-line
 	 * summaries: kept as samples arrive (merging a thousand connections'
 	 * types at report time kept the other threads waiting). */
@@ -115,7 +116,8 @@ void figures_flush(struct analysis *a, struct figures *f, struct figures_batch *
 /* Totals over every connection; the caller frees them with figures_free. */
 void figures_totals(const struct analysis *a, struct figures *out);
 
-/* Connections sorted by id, in a new array the caller frees. */
+/* The listed connections (not folded) sorted by id, in a new array the
+ * caller frees, ending with NULL. */
 struct connection **connections_sorted(const struct analysis *a);
 /* What the reports show of each 9P2000.e session, built in one pass over
  * the connections (a pass per 9P2000.e session would cost their product):

@@ -68,6 +68,16 @@ enum { NINEP_WHOLE_REPLY = 512 };
 #define NINEP_PATH_AUTH "(auth)"
 #define NINEP_PATH_UNKNOWN "(unknown)"
 
+/* The most fids the engine keeps per connection (and per 9P2000.e
+ * session's saved fids, a copy of them).  A client that never clunks would
+ * otherwise grow the table for ever.  When the table is full, a fid made
+ * after that is not kept and counted in ninep_conv.fids_forgotten: the
+ * fids made first (the attach fids, the roots every walk starts from) stay
+ * known, and a request on a forgotten fid concerns NINEP_PATH_UNKNOWN.
+ * Linux v9fs holds a fid per open file and per cached dentry it walked to;
+ * 8192 covers a busy mount, at about 80 bytes and a path each. */
+enum { NINEP_FIDS_MAX = 8192 };
+
 /* ---- finding 9P (limits.c) ------------------------------------------------ */
 
 /* Whether buf (at least a header) starts a message of this direction
@@ -259,6 +269,7 @@ struct ninep_conv {
 	unsigned n_early;
 	/* fids */
 	struct ninep_fidmap *fids;
+	uint64_t fids_forgotten; /* fids made while NINEP_FIDS_MAX were kept: not kept */
 	int has_auth_fid;
 	uint32_t auth_fid;
 	struct ninep_esession *esession; /* 9P2000.e connections only */

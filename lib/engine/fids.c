@@ -15,6 +15,8 @@
  *     tell the file's type.
  *   - Tclunk and Tremove end the fid whatever the reply says.
  *   - Tversion ends every fid.
+ * A connection keeps at most NINEP_FIDS_MAX fids (engine.h): a fid made
+ * beyond that is counted as forgotten, not kept.
  * The path a request concerns is worked out when it is sent, from the fids
  * as they are then; a reply only confirms it.
  */
@@ -147,7 +149,10 @@ static void fid_facts(struct ninep_conv *c, const struct ninep_request *r, const
 {
 	const struct engine_fields *F = &ninep_engine_fields;
 	const struct ninep_filter *existing[] = { &F->fid, &F->dfid, &F->dirfd, &F->olddirfid, &F->newdirfid, &F->afid };
-	for (size_t i = 0; i < sizeof existing / sizeof existing[0] && c->versioned; i++) {
+	/* Once the connection has forgotten fids (NINEP_FIDS_MAX), a fid not
+	 * found may be one of them: it is not said to be used before it exists. */
+	int all_known = c->versioned && c->fids_forgotten == 0;
+	for (size_t i = 0; i < sizeof existing / sizeof existing[0] && all_known; i++) {
 		if ((m->type == NINEP_Tattach && existing[i] == &F->fid) || (m->type == NINEP_Tauth && existing[i] == &F->afid))
 			continue; /* the fid these make */
 		uint64_t fid = ninep_find_filter_uint(m, existing[i], NINEP_NOFID);
@@ -255,6 +260,11 @@ static struct ninep_fid *set_fid(struct ninep_conv *c, uint32_t fid, const struc
 {
 	if (fid == NINEP_NOFID)
 		return NULL;
+	if (c->fids->map.count >= NINEP_FIDS_MAX && fid_find(c, fid) == NULL) {
+		/* Full (a client that never clunks): the fid is not kept. */
+		c->fids_forgotten++;
+		return NULL;
+	}
 	struct ninep_fid *f = u32map_insert(&c->fids->map, fid, 1);
 	slot_set_text(&f->head, slot_text(&r->head), r->head.text_len);
 	f->root_len = r->root_len;

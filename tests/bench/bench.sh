@@ -5,8 +5,8 @@
 #   tests/bench/bench.sh [BUILD_DIR]          (default ./build)
 #
 # It builds nothing: BUILD_DIR must hold analyzer/ninep, plugin/ninep.so and
-# tests/bench/{pcap_floor,gen_bench_capture}
-#   cmake --build BUILD_DIR --target ninep ninep_plugin pcap_floor gen_bench_capture
+# tests/bench/{pcap_floor,gen_bench_capture,gen_short_connections}
+#   cmake --build BUILD_DIR --target ninep ninep_plugin pcap_floor gen_bench_capture gen_short_connections
 # (or simply cmake --build BUILD_DIR).  Use a build without NINEP_SANITIZE.
 #
 # What it does:
@@ -18,6 +18,9 @@
 #     (the mix is 60 % 9P2000.L, 20 % 9P2000, 20 % 9P2000.e connections;
 #     tshark's built-in dissector does not know 9P2000.e, so the plugin is
 #     compared with it on the 9P2000.L-only capture, as issue 3 asks);
+#     and with gen_short_connections (issue 18, bounded memory):
+#       short  200,000 short 9P2000.L connections of 12 messages each
+#              (handshake, version, attach, walk, open, read, clunk, FIN);
 #  2. runs every contender BENCH_RUNS times, round-robin so that the
 #     machine's drift hits all of them alike, timing wall clock and peak RSS;
 #  3. prints medians (wall clock, and CPU time over every thread: ninep
@@ -55,6 +58,13 @@
 #                         ratios are not the targets' conditions
 #  BENCH_SMALL, BENCH_LARGE, BENCH_CONNECTIONS   override the sizes
 #  BENCH_TSHARK=0         skip the tshark contenders
+#  BENCH_SHORT            short connections in the short capture (default
+#                         200,000; BENCH_QUICK: 20,000)
+#  BENCH_ONLY_SHORT=1     only the short capture's rows (report, exchanges,
+#                         the floor, the text report's length)
+#  BENCH_BASELINE=NINEP   another ninep binary (say, of an older commit) run
+#                         on the short capture beside this one:
+#                         report-base and exchanges-base
 #  BENCH_TMPDIR           where the captures go (default $TMPDIR or /tmp);
 #                         the full run needs about 9 GB there (the captures
 #                         hold about 370 bytes of pcap per message)
@@ -86,12 +96,16 @@ if [ "$quick" = 1 ]; then
 	small_messages=${BENCH_SMALL:-20000}
 	large_messages=${BENCH_LARGE:-200000}
 	connections=${BENCH_CONNECTIONS:-100}
+	short_connections=${BENCH_SHORT:-20000}
 else
 	small_messages=${BENCH_SMALL:-2000000}
 	large_messages=${BENCH_LARGE:-20000000}
 	connections=${BENCH_CONNECTIONS:-1000}
+	short_connections=${BENCH_SHORT:-200000}
 fi
-readonly small_messages large_messages connections
+readonly small_messages large_messages connections short_connections
+readonly only_short=${BENCH_ONLY_SHORT:-0}
+readonly baseline=${BENCH_BASELINE:-}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number"
 
 # Targets (issues 3, 4, 7).
@@ -100,22 +114,26 @@ readonly min_tshark_vs_report=100
 readonly max_plugin_vs_builtin=1.2
 readonly max_peak_mb=64
 readonly max_growth_pct=10
+readonly max_text_lines=400 # issue 18: the text report of any capture
 
 # ---- what it needs ---------------------------------------------------------
 readonly floor=$build/tests/bench/pcap_floor
 readonly gen=$build/tests/bench/gen_bench_capture
+readonly gen_short=$build/tests/bench/gen_short_connections
 readonly ninep=$build/analyzer/ninep
 readonly plugin=$build/plugin/ninep.so
 readonly wrapper=$top/tests/tshark-with-plugin
 
-for program in "$floor" "$gen"; do
+for program in "$floor" "$gen" "$gen_short"; do
 	[ -x "$program" ] || die "$program is missing: build it with cmake --build $build --target pcap_floor gen_bench_capture (tests/CMakeLists.txt needs add_subdirectory(bench))"
 done
 [ -x "$ninep" ] || die "$ninep is missing: build the analyzer (cmake --build $build --target ninep)"
+[ -z "$baseline" ] || [ -x "$baseline" ] || die "BENCH_BASELINE=$baseline is not a program"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time, for peak memory) is missing: apt-get install time"
 [ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 (EPOCHREALTIME)"
 
 use_tshark=${BENCH_TSHARK:-1}
+[ "$only_short" != 1 ] || use_tshark=0
 if [ "$use_tshark" = 1 ]; then
 	if ! command -v tshark >/dev/null; then
 		echo "bench.sh: tshark not found (apt-get install tshark): tshark contenders skipped" >&2
@@ -153,7 +171,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 # About 400 bytes of pcap per message; refuse early rather than fill a disk.
-need_kb=$(( (2 * small_messages + large_messages) * 400 / 1024 ))
+# The short capture: about 1,560 bytes of pcap per connection.
+if [ "$only_short" = 1 ]; then
+	need_kb=$(( short_connections * 1600 / 1024 ))
+else
+	need_kb=$(( (2 * small_messages + large_messages) * 400 / 1024 + short_connections * 1600 / 1024 ))
+fi
 have_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
 [ "$have_kb" -gt "$need_kb" ] || die "$tmp has $((have_kb / 1024)) MB free, the captures need about $((need_kb / 1024)) MB (set BENCH_TMPDIR)"
 
@@ -168,12 +191,24 @@ make_capture() { # key messages dialect
 	# Counting with the floor once also warms the page cache for every run.
 	capture_packets[$key]=$("$floor" "$file" | awk '{ print $2 }')
 }
-echo "generating captures in $tmp ($connections connections each)"
-make_capture small "$small_messages" mix
-make_capture large "$large_messages" mix
-if [ "$use_tshark" = 1 ]; then
-	make_capture L "$small_messages" L
+make_short_capture() { # key connections
+	local key=$1 file=$tmp/$1.pcap info
+	info=$("$gen_short" --connections "$2" "$file" 2>&1) || die "gen_short_connections failed: $info"
+	echo "  $key: ${info#*"$file": }"
+	capture_file[$key]=$file
+	capture_messages[$key]=$(sed -n 's/.*connections, \([0-9]*\) messages.*/\1/p' <<<"$info")
+	capture_packets[$key]=$("$floor" "$file" | awk '{ print $2 }')
+}
+if [ "$only_short" != 1 ]; then
+	echo "generating captures in $tmp ($connections connections each)"
+	make_capture small "$small_messages" mix
+	make_capture large "$large_messages" mix
+	if [ "$use_tshark" = 1 ]; then
+		make_capture L "$small_messages" L
+	fi
 fi
+echo "generating the short-connections capture in $tmp"
+make_short_capture short "$short_connections"
 echo
 
 # ---- contenders ------------------------------------------------------------
@@ -199,6 +234,8 @@ contender_command() { # name file
 	floor) cmd=("$floor" "$file") ;;
 	report) cmd=("$ninep" report -q "$file") ;;
 	exchanges) cmd=("$ninep" exchanges -q "$file") ;;
+	report-base) cmd=("$baseline" report -q "$file") ;;
+	exchanges-base) cmd=("$baseline" exchanges -q "$file") ;;
 	builtin-rt)
 		local dump
 		dump=$(printf '%q ' "$wrapper" "$plugin" "$file" "${builtin[@]}" -T fields \
@@ -213,7 +250,15 @@ contender_command() { # name file
 }
 
 # name:capture, in the order of one round.
-contenders=(floor:small report:small exchanges:small floor:large report:large exchanges:large)
+if [ "$only_short" = 1 ]; then
+	contenders=()
+else
+	contenders=(floor:small report:small exchanges:small floor:large report:large exchanges:large)
+fi
+contenders+=(floor:short report:short exchanges:short)
+if [ -n "$baseline" ]; then
+	contenders+=(report-base:short exchanges-base:short)
+fi
 if [ "$use_tshark" = 1 ]; then
 	contenders+=(builtin-rt:small plugin-rt:small plugin-srt:small
 		floor:L report:L builtin-rt:L plugin-rt:L builtin:L plugin:L)
@@ -285,6 +330,7 @@ ratio() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { print (b > 0) ? a /
 mb_of() { awk -v kb="${peak_kb[$1]}" 'BEGIN { print kb / 1024 }'; }
 growth() { awk -v a="${peak_kb[$1]}" -v b="${peak_kb[$2]}" 'BEGIN { print (b - a) * 100 / a }'; }
 
+if [ "$only_short" != 1 ]; then
 echo "ratios (medians)"
 verdict "ninep report / floor, small (time)" "$(ratio report:small floor:small)" '<=' "$max_report_vs_floor"
 verdict "ninep report / floor, large (time)" "$(ratio report:large floor:large)" '<=' "$max_report_vs_floor"
@@ -306,6 +352,17 @@ verdict "ninep report growth small -> large (%)" "$(growth report:small report:l
 verdict "ninep exchanges, small" "$(mb_of exchanges:small)" '<' "$max_peak_mb"
 verdict "ninep exchanges, large" "$(mb_of exchanges:large)" '<' "$max_peak_mb"
 verdict "ninep exchanges growth small -> large (%)" "$(growth exchanges:small exchanges:large)" '<' "$max_growth_pct"
+echo
+fi
+echo "many short connections: $short_connections (issue 18; peak RSS in MB, lines)"
+verdict "ninep report, short connections (MB)" "$(mb_of report:short)" '<=' "$max_peak_mb"
+verdict "ninep exchanges, short connections (MB)" "$(mb_of exchanges:short)" '<=' "$max_peak_mb"
+text_lines=$("$ninep" report -q "${capture_file[short]}" | wc -l)
+verdict "ninep report, short connections: text lines" "$text_lines" '<=' "$max_text_lines"
+if [ -n "$baseline" ]; then
+	echo "  (baseline $baseline: report $(mb report-base:short) MB, exchanges $(mb exchanges-base:short) MB," \
+		"text $("$baseline" report -q "${capture_file[short]}" | wc -l) lines)"
+fi
 echo
 if [ "$quick" = 1 ]; then
 	echo "BENCH_QUICK: these sizes only smoke-test the script; the targets are about 2M and 20M messages."

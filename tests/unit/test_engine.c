@@ -417,6 +417,36 @@ static void test_fids(void)
 	play_end(&p);
 }
 
+/* A client that never clunks: the engine keeps NINEP_FIDS_MAX fids and
+ * counts the ones it could not keep (engine.h). */
+static void test_fid_bound(void)
+{
+	enum { EXTRA = 10 };
+	struct play p;
+	play_start(&p);
+	version(&p, "9P2000.L", "9P2000.L", 8192);
+	attach(&p, 0, "/export"); /* fid 0: one fid */
+	uint32_t last = NINEP_FIDS_MAX - 1 + EXTRA;
+	for (uint32_t fid = 1; fid <= last; fid++)
+		walk(&p, 0, fid, 1, 1, "f");
+	CHECK(p.conv.fids_forgotten == EXTRA, "%u fids made, %u kept: %u forgotten, got %llu",
+	      (unsigned)(last + 1), (unsigned)NINEP_FIDS_MAX, (unsigned)EXTRA, (unsigned long long)p.conv.fids_forgotten);
+	/* A forgotten fid names a file nobody knows, and is not said to be
+	 * used before it exists: it was made, the engine did not keep it. */
+	build_tclunk(&msg, 7, last);
+	send(&p);
+	CHECK(strcmp(last_path(&p), NINEP_PATH_UNKNOWN) == 0, "a forgotten fid is %s, got \"%s\"", NINEP_PATH_UNKNOWN,
+	      last_path(&p));
+	CHECK(p.facts.fid_unknown == NINEP_NOFID, "a forgotten fid is not flagged as unknown (fid_unknown %u)",
+	      p.facts.fid_unknown);
+	build_empty(&msg, NINEP_Rclunk, 7);
+	send(&p);
+	/* The fids made first stay known. */
+	check_path(&p, 1, "/export/f", "the first walked fid is kept");
+	check_path(&p, 0, "/export", "the attach fid is kept");
+	play_end(&p);
+}
+
 int main(void)
 {
 	buf_init(&msg, MSG_CEILING);
@@ -425,6 +455,7 @@ int main(void)
 	test_flush();
 	test_version();
 	test_fids();
+	test_fid_bound();
 	buf_free(&msg);
 	return check_summary();
 }
