@@ -131,6 +131,10 @@ struct conv_state;
 
 void ninep_register_tracking(void);
 
+/* Whether a list of frame numbers in increasing order (where the snaplen or
+ * a TCP hole may have hidden messages) holds one in from..to. */
+bool ninep_frames_between(wmem_array_t *frames, uint32_t from, uint32_t to);
+
 /* The conversation state, created on first use. */
 struct conv_state *conv_state_get(packet_info *pinfo, bool create);
 int conv_direction(const struct conv_state *conv, const packet_info *pinfo);

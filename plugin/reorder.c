@@ -167,16 +167,7 @@ bool ninep_reorder_lost(struct conv_state *conv, uint32_t from, uint32_t to)
 	struct ninep_reorder *state = state_of(conv, false);
 	if (state == NULL || state->hole_frames == NULL)
 		return false;
-	wmem_array_t *a = state->hole_frames;
-	guint lo = 0, hi = wmem_array_get_count(a);
-	while (lo < hi) { /* the first frame >= from */
-		guint mid = lo + (hi - lo) / 2;
-		if (*(guint32 *)wmem_array_index(a, mid) < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < wmem_array_get_count(a) && *(guint32 *)wmem_array_index(a, lo) <= to;
+	return ninep_frames_between(state->hole_frames, from, to);
 }
 
 /* First pass: where the frame's own segment [seq, seq + len) lies against

@@ -125,16 +125,7 @@ bool ninep_snap_lost(struct conv_state *conv, uint32_t from, uint32_t to)
 	struct ninep_snap *snap = *conv_snap(conv);
 	if (snap == NULL || snap->unsure == NULL)
 		return false;
-	wmem_array_t *a = snap->unsure;
-	guint lo = 0, hi = wmem_array_get_count(a);
-	while (lo < hi) { /* the first frame >= from */
-		guint mid = lo + (hi - lo) / 2;
-		if (*(guint32 *)wmem_array_index(a, mid) < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < wmem_array_get_count(a) && *(guint32 *)wmem_array_index(a, lo) <= to;
+	return ninep_frames_between(snap->unsure, from, to);
 }
 
 static bool seq_lt(uint32_t a, uint32_t b)

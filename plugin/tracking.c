@@ -66,6 +66,20 @@ void ninep_register_tracking(void)
 	register_cleanup_routine(cleanup_tracking);
 }
 
+bool ninep_frames_between(wmem_array_t *frames, uint32_t from, uint32_t to)
+{
+	wmem_array_t *a = frames;
+	guint lo = 0, hi = wmem_array_get_count(a);
+	while (lo < hi) { /* the first frame >= from */
+		guint mid = lo + (hi - lo) / 2;
+		if (*(guint32 *)wmem_array_index(a, mid) < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < wmem_array_get_count(a) && *(guint32 *)wmem_array_index(a, lo) <= to;
+}
+
 static struct ninep_msginfo *info_of(uint64_t cookie)
 {
 	return (struct ninep_msginfo *)(uintptr_t)cookie;

@@ -318,6 +318,19 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 	into->n_buckets += added;
 }
 
+/* The exact samples (at most LATENCY_EXACT_MAX) in order: an insertion
+ * sort, without qsort's call per comparison. */
+static void sort_exact(const struct latency_hist *h, uint64_t *sorted)
+{
+	for (uint32_t i = 0; i < h->n_exact; i++) {
+		uint64_t v = h->exact[i];
+		uint32_t j = i;
+		for (; j > 0 && sorted[j - 1] > v; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = v;
+	}
+}
+
 uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
 {
 	if (h->count == 0)
@@ -328,16 +341,8 @@ uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
 	if (rank == 0)
 		rank = 1;
 	if (using_exact(h)) {
-		/* At most LATENCY_EXACT_MAX samples: an insertion sort, without
-		 * qsort's call per comparison. */
 		uint64_t sorted[LATENCY_EXACT_MAX];
-		for (uint32_t i = 0; i < h->n_exact; i++) {
-			uint64_t v = h->exact[i];
-			uint32_t j = i;
-			for (; j > 0 && sorted[j - 1] > v; j--)
-				sorted[j] = sorted[j - 1];
-			sorted[j] = v;
-		}
+		sort_exact(h, sorted);
 		return sorted[rank - 1];
 	}
 	uint64_t seen = 0;
@@ -381,13 +386,7 @@ void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, vo
 		return;
 	if (using_exact(h)) {
 		uint64_t sorted[LATENCY_EXACT_MAX];
-		for (uint32_t i = 0; i < h->n_exact; i++) {
-			uint64_t v = h->exact[i];
-			uint32_t j = i;
-			for (; j > 0 && sorted[j - 1] > v; j--)
-				sorted[j] = sorted[j - 1];
-			sorted[j] = v;
-		}
+		sort_exact(h, sorted);
 		for (uint32_t i = 0; i < h->n_exact;) {
 			uint32_t index = bucket_of(sorted[i]), n = 0;
 			while (i < h->n_exact && bucket_of(sorted[i]) == index) {
