@@ -9,7 +9,8 @@
  *   - Tversion aborts every outstanding request and ends every fid.  The
  *     Rversion's version string is the dialect from then on, also when it
  *     is older than the one asked for (a downgrade: the client asked
- *     9P2000.u, the server said 9P2000); "unknown" leaves it unknown.  Its
+ *     9P2000.u, the server said 9P2000); "unknown" leaves it unknown and,
+ *     like an Rerror/Rlerror, refuses the Tversion.  Its
  *     msize is the limit on every later message.  A Tversion answered by
  *     Rerror/Rlerror changes nothing but the fids and tags it aborted.
  *   - A Tflush(oldtag) is answered by Rflush.  The request it names is
@@ -250,6 +251,15 @@ static void request(struct ninep_conv *c, const uint8_t *msg, uint32_t size, uin
 
 /* ---- replies -------------------------------------------------------------- */
 
+/* version(5): a server that does not understand the client's version
+ * string answers an Rversion with "the version string the 7 characters
+ * unknown": a refusal, like an Rerror. */
+static int version_unknown(const struct ninep_reply *reply)
+{
+	const struct ninep_item *v = ninep_find_filter(reply->decoded, &ninep_engine_fields.version);
+	return v != NULL && v->value == 7 && memcmp(ninep_item_bytes(reply->msg, v), "unknown", 7) == 0;
+}
+
 static void on_version(struct ninep_conv *c, const struct ninep_reply *reply)
 {
 	const struct engine_fields *F = &ninep_engine_fields;
@@ -282,6 +292,8 @@ static void apply(struct ninep_conv *c, const struct ninep_request *r, const str
 				facts->version_refused = 1;
 		} else if (decoded) {
 			on_version(c, reply);
+			if (facts != NULL && version_unknown(reply))
+				facts->version_refused = 1;
 		}
 		c->proposed = 0;
 		break;

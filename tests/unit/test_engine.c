@@ -347,6 +347,11 @@ static void test_version(void)
 	play_start(&p);
 	version(&p, "9P3000", "unknown", 8192);
 	CHECK(p.conv.dialect == 0 && p.conv.dialects == NINEP_DIALECT_ANY, "Rversion \"unknown\" names no dialect");
+	CHECK(p.facts.version_refused, "Rversion \"unknown\" refuses the Tversion");
+	play_end(&p);
+	play_start(&p);
+	version(&p, "9P2000", "unknow", 8192);
+	CHECK(!p.facts.version_refused, "Rversion \"unknow\" (6 characters) is not version(5)'s refusal");
 	play_end(&p);
 
 	/* Refused with Rlerror (diod answers a version it does not speak so). */
