@@ -106,7 +106,15 @@ def start_server():
 def start_capture(binary, port, *options):
     proc = subprocess.Popen([binary, "report", "--json", "-q", "-i", "lo", *options, "tcp port %d" % port],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # libpcap needs a moment before it sees packets
+    # ninep says "listening on lo" once libpcap's capture is active (a fixed
+    # sleep was not enough on a loaded machine); then it sees every packet.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+        if ready:
+            line = proc.stderr.readline()
+            if not line or "listening on" in line:
+                break
     return proc
 
 
@@ -326,16 +334,27 @@ def pipe_from_tcpdump(binary, check, export, port):
     # As a terminal's Ctrl-C does: SIGINT to the whole pipeline (one process group).
     # --immediate-mode: else tcpdump holds packets a second, and Ctrl-C drops them.
     writer = subprocess.Popen([tcpdump, "-i", "lo", "--immediate-mode", "-U", "-w", "-", "port %d" % port],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, process_group=0)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
     proc = subprocess.Popen([binary, "report", "--json", "-"], stdin=writer.stdout, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, process_group=writer.pid)
     writer.stdout.close()
-    time.sleep(1.0)  # tcpdump starts capturing
+    # tcpdump says "listening on lo" once its capture is active: a fixed
+    # sleep missed the first diodcat on a loaded machine.
+    listening = b""
+    deadline = time.monotonic() + 30
+    while b"listening on" not in listening and time.monotonic() < deadline:
+        ready, _, _ = select.select([writer.stderr], [], [], 0.5)
+        if ready:
+            chunk = os.read(writer.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            listening += chunk
+    check.true("pipe: tcpdump listens", b"listening on" in listening, listening)
     files = diodcat(check, export, port, "pipe")
     time.sleep(0.3)
     os.killpg(writer.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=30)
-    writer.wait(timeout=30)
+    writer.communicate(timeout=30)
     check.equal("pipe: Ctrl-C exit status", proc.returncode, 0)
     check.true("pipe: no damage said", b"damaged" not in err, err)
     check.true("pipe: says it reads the pipe to its end", b"reading standard input to its end" in err, err)
