@@ -65,7 +65,8 @@ void html_legend(FILE *out, const char *const *names, const char *const *colors,
 {
 	fputs("<p class=\"legend\">", out);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "<span><i style=\"background:%s\"></i>%s</span>", colors[i], names[i]);
+		fprintf(out, "<span><span class=\"swatch\" style=\"background:%s\"></span>%s</span>", colors[i],
+			names[i]);
 	fputs("</p>\n", out);
 }
 
@@ -79,7 +80,7 @@ static const char STYLE[] =
 	".tick{font-size:13px;fill:#333}.axis{font-size:13px;fill:#111}"
 	".val{font-size:12px;fill:#333}.grid{stroke:#e3e3e3;stroke-width:1}"
 	".legend span{display:inline-block;margin:0 14px 4px 0;font-size:14px;white-space:nowrap}"
-	".legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px}"
+	".legend span.swatch{width:12px;height:12px;margin:0 5px 0 0;vertical-align:-1px}"
 	".scroll{overflow-x:auto;max-width:100%}"
 	"table{border-collapse:collapse;font-size:14px;margin:6px 0 14px}"
 	"caption{text-align:left;font-weight:bold;padding:4px 0}"
