@@ -84,9 +84,9 @@ static const char STYLE[] =
 	".scroll{overflow-x:auto;max-width:100%}"
 	"table{border-collapse:collapse;font-size:14px;margin:6px 0 14px}"
 	"caption{text-align:left;font-weight:bold;padding:4px 0}"
-	"th,td{padding:3px 8px;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}"
+	"th,td{padding:3px 7px;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}"
 	"thead th{border-bottom:2px solid #999;background:#f4f4f4}"
-	"th.num,td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	"th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}"
 	"td.path{word-break:break-all;min-width:12em}"
 	"tr.total td,tr.total th{font-weight:bold}tr.note td{color:#555;font-style:italic}"
 	"p.inputs,p.note{color:#555}";

@@ -141,9 +141,16 @@ void html_round_trips_chart(FILE *out, const struct access_totals *t[2], int sid
 		return;
 	}
 	/* y ticks at a round step */
-	uint64_t step = 1;
-	while (top / step > 8)
-		step = step == 1 ? 2 : step == 2 ? 5 : step * 2;
+	uint64_t step = 1, decade = 1;
+	while (top / step > 8) {
+		/* 1, 2, 5, 10, 20, 50, ... */
+		if (step == decade)
+			step = 2 * decade;
+		else if (step == 2 * decade)
+			step = 5 * decade;
+		else
+			step = decade *= 10;
+	}
 	uint64_t ymax = (top + step - 1) / step * step;
 	double plot_h = bottom - MARGIN_T;
 	for (uint64_t v = 0; v <= ymax; v += step) {
