@@ -210,7 +210,7 @@ static void latency(FILE *out, const struct figures *t, const char *side)
 	static const struct column cols[] = { { "request", 0 }, { "round trips", 1 }, { "min (ms)", 1 },
 					      { "p50 (ms)", 1 }, { "p90 (ms)", 1 }, { "p99 (ms)", 1 },
 					      { "max (ms)", 1 }, { "mean (ms)", 1 } };
-	table_begin(out, "latency", side, "Latency by request, request to reply", cols, 8);
+	table_begin(out, "latency-table", side, "Latency by request, request to reply", cols, 8);
 	char b[16];
 	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
 		if (figures_latency(t, i) != NULL && figures_latency(t, i)->count > 0)

@@ -18,7 +18,7 @@ from common import ninep_binary, run
 
 SKIP = 77
 CHARTS = ("latency", "round-trips", "timeline")
-TABLES = ("summary", "messages", "latency", "connections", "accesses")
+TABLES = ("summary", "messages", "latency-table", "connections", "accesses")
 WIDTHS = (700, 1400)
 
 

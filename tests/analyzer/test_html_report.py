@@ -62,6 +62,7 @@ class Page(HTMLParser):
         self.bars = []        # dicts of the timeline's bars
         self.title = None
         self.decl = []
+        self.ids = []
 
     def handle_decl(self, decl):
         self.decl.append(decl)
@@ -79,6 +80,8 @@ class Page(HTMLParser):
         self.closed(tag)
 
     def open(self, tag, a):
+        if "id" in a:
+            self.ids.append(a["id"])
         if tag == "table":
             self.table = {"head": [], "rows": [], "thead": False}
             self.tables[a.get("id", "?%d" % len(self.tables))] = self.table
@@ -170,6 +173,7 @@ def read_page(check, label, path):
     page.close()
     check.equal("%s: elements closed in order" % label, page.errors[:5], [])
     check.equal("%s: nothing left open" % label, page.stack, [])
+    check.equal("%s: ids used twice" % label, sorted({i for i in page.ids if page.ids.count(i) > 1}), [])
     return page
 
 
@@ -189,7 +193,7 @@ def check_tables_shape(check, label, page, ids):
             for tag, cls, text in row:
                 if "num" in cls.split():
                     check.true("%s: table %s: number cell %r" % (label, tid, text), NUMBER.match(text) is not None)
-    for tid in ("latency", "connections"):
+    for tid in ("latency-table", "connections"):
         t = page.tables.get(tid)
         if t is not None:
             check.true("%s: %s headers say ms" % (label, tid), any("(ms)" in h for h in t["head"]), t["head"])
@@ -240,7 +244,7 @@ def check_numbers(check, label, page, exp, suffix=""):
             check.equal("%s: %s beside its reply" % (label, c[0]), c[2], "R" + c[0][1:])
 
     # Latency: one row per request type answered; they add up to the round trips.
-    lat = {cells(r)[0]: int(cells(r)[1]) for r in page.tables["latency" + suffix]["rows"]}
+    lat = {cells(r)[0]: int(cells(r)[1]) for r in page.tables["latency-table" + suffix]["rows"]}
     all_rt = lat.pop("all", None)
     check.equal("%s: latency 'all' row" % label, all_rt, exp["round_trips"])
     check.equal("%s: latency rows add up" % label, sum(lat.values()), exp["round_trips"])
@@ -328,7 +332,7 @@ def check_real(check, binary, work, stem):
     if code != 0:
         return None
     page = read_page(check, stem, out)
-    check_tables_shape(check, stem, page, ("summary", "messages", "latency", "connections", "accesses"))
+    check_tables_shape(check, stem, page, ("summary", "messages", "latency-table", "connections", "accesses"))
     lat = check_numbers(check, stem, page, exp)
     check.equal("%s: one timeline bar per round trip" % stem, len(page.bars), exp["round_trips"])
     by_type = {}
