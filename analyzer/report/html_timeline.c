@@ -13,8 +13,8 @@
  * Bounds, so that a huge capture makes a page a browser still opens: the
  * first TIMELINE_POINTS_MAX exchanges answered (stats/accesses.h), of the
  * first TIMELINE_CONNECTIONS_DRAWN connections (by id), at most
- * TIMELINE_LANES_MAX lanes each; what is left out is counted below the
- * chart.
+ * TIMELINE_LANES_MAX lanes each, and in compare as many of each side; what
+ * is left out is counted below the chart.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -136,10 +136,10 @@ static void lay_out(struct layout *L, const struct analysis *an[2], int sides)
 	L->groups = calloc(total ? total : 1, sizeof *L->groups);
 	if (L->bars == NULL || L->groups == NULL)
 		abort();
-	size_t conns = 0;
 	for (int s = 0; s < sides; s++) {
 		const struct access_log *log = access_log_of(an[s]);
 		size_t n = log != NULL ? log->n_points : 0;
+		size_t conns = 0; /* each side's own: after is drawn however many before had */
 		L->t0[s] = INT64_MAX;
 		if (n == 0)
 			continue;

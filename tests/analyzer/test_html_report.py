@@ -413,6 +413,20 @@ def check_bounded(check, binary, gen, work):
     check.equal("bench: drawn + left out = round trips", len(page.bars) + left, rt)
     check_labels(check, "bench", page)
 
+    # compare: each side has its own bounds, so after is drawn too
+    out = os.path.join(work, "bench-compare.html")
+    proc = subprocess.run([binary, "compare", "-q", "--html", out, capture, capture], capture_output=True,
+                          timeout=300)
+    check.equal("bench compare: exit status", proc.returncode, 0)
+    if proc.returncode != 0:
+        return
+    page = read_page(check, "bench compare", out)
+    by_conn = check_lanes(check, "bench compare", page)
+    for side in ("before", "after"):
+        conns = [c for c in by_conn if c[0] == side]
+        check.true("bench compare: %s drawn, at most %d connections" % (side, MAX_CONNECTIONS),
+                   0 < len(conns) <= MAX_CONNECTIONS, len(conns))
+
 
 def main():
     if len(sys.argv) < 3:
