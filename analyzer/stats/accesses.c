@@ -586,6 +586,12 @@ static void not_followed(struct conn_state *c, const struct ninep_request *p, ui
 	record(c->a, &r, slot_text(&p->head), p->head.text_len);
 }
 
+/* A timeline point as queued, its path following it. */
+struct queued_point {
+	struct timeline_point pt;
+	size_t path_len;
+};
+
 /* On the tally thread: one more point for the timeline chart. */
 static void keep_point(struct analysis *a, void *payload)
 {
@@ -594,16 +600,42 @@ static void keep_point(struct analysis *a, void *payload)
 		log->points_not_kept++;
 		return;
 	}
+	const struct queued_point *q = payload;
+	struct timeline_point pt = q->pt;
+	const char *path = (const char *)(q + 1);
+	size_t len = q->path_len;
+	if (len > TIMELINE_PATH_MAX) {
+		/* cut where a character starts, so the part kept is whole characters */
+		len = TIMELINE_PATH_MAX;
+		while (len > 0 && ((unsigned char)path[len] & 0xc0) == 0x80)
+			len--;
+		pt.path_cut = 1;
+	}
+	if (q->path_len > 0) {
+		pt.path = malloc(len + 1);
+		if (pt.path == NULL)
+			abort();
+		memcpy(pt.path, path, len);
+		pt.path[len] = '\0';
+	}
 	log->points = grow(log->points, &log->cap_points, sizeof *log->points, log->n_points + 1);
-	log->points[log->n_points++] = *(const struct timeline_point *)payload;
+	log->points[log->n_points++] = pt;
 }
 
 static void timeline(struct conn_state *c, const struct ninep_request *p, int is_error, uint64_t latency)
 {
 	if (!c->a->opt.timeline)
 		return;
-	struct timeline_point pt = { c->connection->id, p->time_ns, latency, p->type, (uint8_t)(is_error != 0) };
-	tally_add(c->a, keep_point, &pt, sizeof pt, NULL, 0);
+	struct queued_point q;
+	memset(&q, 0, sizeof q);
+	q.pt.connection_id = c->connection->id;
+	q.pt.request_ns = p->time_ns;
+	q.pt.latency_ns = latency;
+	q.pt.type = p->type;
+	q.pt.error = (uint8_t)(is_error != 0);
+	/* at most one byte more than is kept: enough to know it was cut */
+	q.path_len = p->head.text_len < TIMELINE_PATH_MAX + 1 ? p->head.text_len : TIMELINE_PATH_MAX + 1;
+	tally_add(c->a, keep_point, &q, sizeof q, slot_text(&p->head), q.path_len);
 }
 
 static void on_walk(struct conn_state *c, struct access_tracker *t, const struct ninep_request *p,
@@ -784,6 +816,8 @@ void accesses_free(struct analysis *a)
 		free(log->rec[i].path);
 	free(log->rec);
 	hot_free(&log->hot);
+	for (size_t i = 0; i < log->n_points; i++)
+		free(log->points[i].path);
 	free(log->points);
 	free(log);
 	a->access_log = NULL;

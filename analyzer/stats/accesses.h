@@ -24,7 +24,12 @@ enum {
 	/* Paths followed for the hottest-paths table: exact while no more than
 	 * this many distinct paths were seen, a space-saving top-K beyond. */
 	HOT_PATHS_MAX = 8192,
-	TIMELINE_POINTS_MAX = 1 << 18,  /* exchanges kept for the timeline chart */
+	/* The HTML timeline draws the first TIMELINE_POINTS_MAX exchanges
+	 * answered (ninep.1); later ones are only counted (points_not_kept).
+	 * Each keeps at most TIMELINE_PATH_MAX bytes of its path, for its
+	 * tooltip: at most about 1 MB whatever the capture. */
+	TIMELINE_POINTS_MAX = 5000,
+	TIMELINE_PATH_MAX = 160,
 };
 
 struct access_record {
@@ -52,8 +57,10 @@ struct timeline_point {
 	uint64_t connection_id; /* an id, not a pointer: the connection may be folded */
 	int64_t request_ns;
 	uint64_t latency_ns;
+	char *path;             /* the request's path (NUL-terminated, owned), or NULL: none */
 	uint8_t type;
 	uint8_t error;
+	uint8_t path_cut;       /* path holds only the first TIMELINE_PATH_MAX bytes or fewer */
 };
 
 enum { RT_HIST_MAX = 16 }; /* round trips per access: 1..15 exactly, then 16+ */
