@@ -16,7 +16,55 @@
 enum {
 	HOT_PATHS_SHOWN = 10,
 	TEXT_ACCESSES_SHOWN = 25, /* the rest are in --json */
+	TEXT_WIDTH = 100,         /* the text report's lines fit this many columns */
+	ACCESS_PATH_AT = 60,      /* the column an access row's path starts at */
+	HOT_PATH_AT = 32,         /* ... a hot path row's */
 };
+
+/* The columns escaped text takes: it is valid UTF-8, so one per byte that
+ * is not a continuation byte. */
+static void count_columns(void *ctx, const char *s, size_t n)
+{
+	size_t *columns = ctx;
+	for (size_t i = 0; i < n; i++)
+		*columns += ((unsigned char)s[i] & 0xc0) != 0x80;
+}
+
+static size_t escaped_columns(const char *s, size_t len)
+{
+	size_t columns = 0;
+	escape_text_to(s, len, count_columns, &columns);
+	return columns;
+}
+
+/*
+ * A path at the end of a row of `at` columns, escaped, within TEXT_WIDTH:
+ * when the whole path does not fit, its longest tail that starts at a '/'
+ * and fits, after "..." (the file name says most; the whole path is in
+ * --json and in ninep accesses).  A last name too long for the row is
+ * shown whole.
+ */
+static void path_cell(FILE *out, const char *path, size_t at)
+{
+	size_t len = strlen(path), room = at < TEXT_WIDTH ? TEXT_WIDTH - at : 0;
+	if (escaped_columns(path, len) <= room) {
+		escape_text(out, path, len);
+		return;
+	}
+	static const char cut[] = "...";
+	const char *tail = strrchr(path, '/');
+	if (tail == NULL) {
+		escape_text(out, path, len);
+		return;
+	}
+	for (const char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/'))
+		if (strlen(cut) + escaped_columns(p, strlen(p)) <= room) {
+			tail = p;
+			break;
+		}
+	fputs(cut, out);
+	escape_text_str(out, tail);
+}
 
 void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole)
 {
@@ -84,6 +132,18 @@ static void time_text(const struct analysis *a, char *buf, size_t size, uint64_t
 	units_format_alone(buf, size, ns, units_resolution_ns(a));
 }
 
+/* "part of whole": both in the unit of the whole. */
+static void part_of_text(const struct analysis *a, char *part_buf, char *whole_buf, size_t size, uint64_t part,
+			 uint64_t whole)
+{
+	struct time_unit unit = units_pick(part > whole ? part : whole);
+	char number[32];
+	units_format(number, sizeof number, part, unit, units_resolution_ns(a));
+	snprintf(part_buf, size, "%s %s", number, unit.name);
+	units_format(number, sizeof number, whole, unit, units_resolution_ns(a));
+	snprintf(whole_buf, size, "%s %s", number, unit.name);
+}
+
 void whatif_heading(const struct analysis *a, const char *what, FILE *out)
 {
 	const char *dialect = analysis_dialect(a);
@@ -130,7 +190,7 @@ static void access_list_text(const struct analysis *a, const struct access_total
 		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
 		fprintf(out, "  %4llu  %-6s %6u %8llu %9s %9s  %-6s  ", (unsigned long long)r->connection_id,
 			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state);
-		escape_text_str(out, r->path[0] ? r->path : "?");
+		path_cell(out, r->path[0] ? r->path : "?", ACCESS_PATH_AT);
 		fputc('\n', out);
 	}
 	if (t->accesses > shown && t->not_kept == 0)
@@ -144,7 +204,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 {
 	struct access_totals t;
 	access_totals(a, &t);
-	char b1[32], b2[32], b3[32];
+	char b1[64], b2[64], b3[64];
 	fprintf(out, "\nFile accesses\n");
 	fprintf(out, "  %-22s %llu (%llu open at the end, %llu failed walks, %llu macro-ops)\n", "accesses",
 		(unsigned long long)t.accesses, (unsigned long long)t.open, (unsigned long long)t.failed,
@@ -153,8 +213,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 	fprintf(out, "  %-22s %llu (%s per access)\n", "round trips", (unsigned long long)t.round_trips, b1);
 	fprintf(out, "  %-22s %llu (%llu of file data)\n", "bytes", (unsigned long long)t.bytes,
 		(unsigned long long)t.data_bytes);
-	time_text(a, b1, sizeof b1, t.wait_ns);
-	time_text(a, b2, sizeof b2, t.wall_ns);
+	part_of_text(a, b1, b2, sizeof b1, t.wait_ns, t.wall_ns);
 	percent_text(b3, sizeof b3, t.wait_ns, t.wall_ns);
 	fprintf(out, "  %-22s %s of %s wall time (%s)\n", "waiting on replies", b1, b2, b3);
 	time_text(a, b1, sizeof b1, t.all_wait_ns);
@@ -204,7 +263,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 		units_format(b1, sizeof b1, rows[i].wait_ns, unit, resolution);
 		fprintf(out, "  %8llu %8llu %10s  ", (unsigned long long)rows[i].accesses,
 			(unsigned long long)rows[i].round_trips, b1);
-		escape_text_str(out, rows[i].path[0] ? rows[i].path : "?");
+		path_cell(out, rows[i].path[0] ? rows[i].path : "?", HOT_PATH_AT);
 		fputc('\n', out);
 	}
 	if (access_hot_paths_approximate(a))
@@ -222,9 +281,8 @@ void chattiness_text(const struct analysis *a, FILE *out)
 		(unsigned long long)t.whatif_rt_saved, b1);
 	fprintf(out, "  %-22s %llu -> %llu\n", "all file accesses", (unsigned long long)t.round_trips,
 		(unsigned long long)(t.round_trips - t.whatif_rt_saved));
-	time_text(a, b1, sizeof b1, t.whatif_wait_saved_ns);
+	part_of_text(a, b1, b3, sizeof b1, t.whatif_wait_saved_ns, t.wait_ns);
 	percent_text(b2, sizeof b2, t.whatif_wait_saved_ns, t.wait_ns);
-	time_text(a, b3, sizeof b3, t.wait_ns);
 	fprintf(out, "  %-22s %s saved of %s (%s)\n", "waiting on replies", b1, b3, b2);
 
 	access_list_text(a, &t, out);

@@ -63,6 +63,13 @@ static const char *partial_reason(const struct analysis *a)
 	return "an input could not be read; figures are of the others";
 }
 
+/* Whether any 9P message was read: with -p, a connection to the port is
+ * 9P by the user's word, yet may hold none. */
+static int found_9p(const struct analysis *a, const struct figures *t)
+{
+	return a->n_connections > 0 && t->requests + t->replies > 0;
+}
+
 static void summary(const struct analysis *a, const struct figures *t, FILE *out)
 {
 	fprintf(out, "Summary\n");
@@ -87,7 +94,7 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	else
 		fprintf(out, "  %-22s %llu (%llu other TCP)\n", "9P connections", (unsigned long long)a->n_connections,
 			(unsigned long long)a->other_connections);
-	if (a->n_connections == 0)
+	if (!found_9p(a, t))
 		return; /* no_9p says why; every figure below would be 0 */
 	fprintf(out, "  %-22s %s\n", "dialect", analysis_dialect(a));
 	if (esessions_live(a) > 0)
@@ -168,8 +175,8 @@ static void capture_section(const struct analysis *a, FILE *out)
 			(unsigned long long)a->drops.kernel, (unsigned long long)a->drops.interface);
 }
 
-/* No 9P connection: why, in the words a user can act on. */
-static void no_9p(const struct analysis *a, FILE *out)
+/* No 9P message: why, in the words a user can act on. */
+static void no_9p(const struct analysis *a, const struct figures *t, FILE *out)
 {
 	const struct capture_stats *c = &a->capture;
 	char name[64];
@@ -188,8 +195,9 @@ static void no_9p(const struct analysis *a, FILE *out)
 			(unsigned long long)c->non_ip, (unsigned long long)c->non_tcp,
 			c->malformed_headers ? ", some with malformed headers" : "");
 	} else if (a->opt.n_ports > 0) {
-		fprintf(out, "no 9P on %llu TCP connection%s to the ports given with -p\n",
-			(unsigned long long)c->connections, c->connections == 1 ? "" : "s");
+		fprintf(out, "no 9P on %llu TCP connection%s to the ports given with -p (%llu bytes not 9P)\n",
+			(unsigned long long)c->connections, c->connections == 1 ? "" : "s",
+			(unsigned long long)t->not_9p_bytes);
 	} else {
 		fprintf(out, "no 9P on %llu TCP connection%s; try -p PORT\n", (unsigned long long)c->connections,
 			c->connections == 1 ? "" : "s");
@@ -262,8 +270,8 @@ static void latency_table(const struct analysis *a, const struct figures *t, FIL
 /* The connections table's columns, narrow enough for 100 columns with IPv4
  * endpoints: the msize is in --json; errors, unanswered, orphans and gaps
  * each get a short header. */
-#define CONNECTION_HEAD "  %5s %-*s %-*s %-8s %6s %4s %5s %4s %4s %8s %8s %8s\n"
-#define CONNECTION_ROW "  %5s %-*s %-*s %-8s %6llu %4llu %5llu %4llu %4llu"
+#define CONNECTION_HEAD "  %4s %-*s %-*s %-8s %6s %4s %5s %4s %4s %7s %7s %7s\n"
+#define CONNECTION_ROW "  %4s %-*s %-*s %-8s %6llu %4llu %5llu %4llu %4llu"
 
 static void connection_figures(FILE *out, const char *id, int width, const char *client, const char *server,
 			       const char *dialect, const struct figures *f, const struct time_column *c)
@@ -271,8 +279,8 @@ static void connection_figures(FILE *out, const char *id, int width, const char 
 	fprintf(out, CONNECTION_ROW, id, width, client, width, server, dialect, (unsigned long long)f->round_trips,
 		(unsigned long long)f->errors, (unsigned long long)f->unanswered, (unsigned long long)f->orphans,
 		(unsigned long long)f->gaps);
-	print_time(out, 8, latency_percentile(&f->all_latency, 50), c);
-	print_time(out, 8, f->all_latency.max, c);
+	print_time(out, 7, latency_percentile(&f->all_latency, 50), c);
+	print_time(out, 7, f->all_latency.max, c);
 }
 
 /* The folded connections (stats/folding.h), in one line of the same columns. */
@@ -286,7 +294,7 @@ static void others(const struct analysis *a, int width, const struct time_column
 	unsigned d = f->dialects;
 	const char *dialect = d == 0 ? "unknown" : (d & (d - 1)) != 0 ? "mixed" : ninep_dialect_name(d);
 	connection_figures(out, "-", width, who, "", dialect, &f->fig, c);
-	fprintf(out, " %8s\n", "-");
+	fprintf(out, " %7s\n", "-");
 }
 
 static void connections(const struct analysis *a, FILE *out)
@@ -321,9 +329,9 @@ static void connections(const struct analysis *a, FILE *out)
 		connection_figures(out, id, width, client, server, s->dialect ? ninep_dialect_name(s->dialect) : "unknown",
 				   &s->fig, &c);
 		if (s->handshake_rtt_ns >= 0)
-			print_time(out, 8, (uint64_t)s->handshake_rtt_ns, &c);
+			print_time(out, 7, (uint64_t)s->handshake_rtt_ns, &c);
 		else
-			fprintf(out, " %8s", "-");
+			fprintf(out, " %7s", "-");
 		fputc('\n', out);
 	}
 	size_t more = 0;
@@ -390,8 +398,8 @@ void report_text(const struct analysis *a, FILE *out)
 	fprintf(out, "ninep report\n\n");
 	summary(a, &t, out);
 	capture_section(a, out);
-	if (a->n_connections == 0) {
-		no_9p(a, out);
+	if (!found_9p(a, &t)) {
+		no_9p(a, &t, out);
 		figures_free(&t);
 		return;
 	}
