@@ -63,6 +63,7 @@ struct input_status {
 	const char *name;
 	int failed;         /* could not be opened or was damaged */
 	int delivered;      /* a packet of it was read (so a failure was damage, not "cannot read") */
+	int link_type;      /* capture_link_type once a packet was read, else -1 */
 	char error[512];
 };
 
@@ -103,6 +104,9 @@ struct analysis {
 	uint32_t messages;
 	int interrupted; /* Ctrl-C stopped the reading of a file before its end (so partial) */
 	int live;
+	/* A timestamp of delivered data had a part below the microsecond:
+	 * the reports may show nanoseconds (report/units.h). */
+	int ts_sub_microsecond;
 	int drops_known;             /* live: what pcap_stats says was dropped */
 	struct capture_drops drops;
 	uint64_t csv_rows;

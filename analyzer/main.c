@@ -683,6 +683,8 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 {
 	struct run_ctx *r = ctx;
 	note_frame(r);
+	if (ts % 1000 != 0)
+		r->a->ts_sub_microsecond = 1;
 	if (r->every != NULL)
 		intervals_advance(r->every, ts);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
@@ -763,6 +765,7 @@ static void merge_input(void *ctx, unsigned input)
 	struct run_ctx *r = ctx;
 	r->a->current_input = input; /* the input a connection is first seen in */
 	r->a->inputs[input].delivered = 1;
+	r->a->inputs[input].link_type = capture_merge_link_type(r->files);
 }
 
 /* Ctrl-C while files were read.  A pipe (`tcpdump -w - | ninep report -`)
@@ -792,6 +795,7 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 	}
 	int status = 0;
 	char line[ERR_MAX];
+	a->inputs[0].link_type = capture_link_type(in);
 	capture_describe_live(in, line, sizeof line);
 	fprintf(stderr, "ninep: %s\n", line);
 	if (every != NULL)
@@ -832,8 +836,10 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		.on_idle = fwd_idle,
 	};
 	static const struct merge_events merge_events = { merge_failure, merge_input };
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		a->inputs[a->n_inputs].link_type = -1;
 		a->inputs[a->n_inputs++].name = names[i];
+	}
 
 	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, every, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;

@@ -155,6 +155,18 @@ void capture_close(struct capture_input *in);
  * began; -1 when the input has no such counters (a file, standard input).
  */
 void capture_describe_live(const struct capture_input *in, char *buf, size_t size);
+/*
+ * The link type of the input's packets (a LINKTYPE_/DLT_ number): a pcap
+ * file's or an interface's; a pcapng's interfaces' so far, or
+ * CAPTURE_LINK_TYPES_MIXED when they differ; -1 before any is known.
+ * capture_link_type_name: "Ethernet", or libpcap's description of a type
+ * we cannot read ("802.11"), in buf if need be.  A file of a type we
+ * cannot read is read, its packets counted as not IP.
+ */
+enum { CAPTURE_LINK_TYPES_MIXED = -2 };
+int capture_link_type(const struct capture_input *in);
+const char *capture_link_type_name(int linktype, char *buf, size_t size);
+int capture_link_type_readable(int linktype);
 struct capture_drops {
 	uint64_t kernel, interface;
 };

@@ -329,6 +329,8 @@ struct pcapng_reader *pcapng_open(FILE *fp, const char *name, const char *bpf_fi
 /* 1: a packet, 0: clean end, -1: damaged (err names the file and problem). */
 int pcapng_next(struct pcapng_reader *rd, struct pcapng_packet *pkt, char *err, size_t errlen);
 double pcapng_progress(const struct pcapng_reader *rd);
+/* The interfaces' link type so far (capture_link_type). */
+int pcapng_link_type(const struct pcapng_reader *rd);
 void pcapng_close(struct pcapng_reader *rd);
 
 #endif

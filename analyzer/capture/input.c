@@ -86,13 +86,16 @@ static struct capture_input *input_new(const char *name)
 	return in;
 }
 
-/* Checks the link type and installs the filter on a libpcap handle. */
-static int setup_pcap(struct capture_input *in, const char *bpf_filter, char *err, size_t errlen)
+/* Checks the link type and installs the filter on a libpcap handle.  A
+ * file of a link type we cannot read is read all the same (its packets
+ * count as not IP, as in a pcapng): the report then says what it holds; an
+ * interface of such a type is refused (there is nothing to wait for). */
+static int setup_pcap(struct capture_input *in, const char *bpf_filter, int live, char *err, size_t errlen)
 {
 	int dlt = pcap_datalink(in->pcap);
 	struct bpf_program prog;
 
-	if (!link_supported(dlt)) {
+	if (live && !link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
 		snprintf(err, errlen, "%s: link-layer type %d (%s) is not supported", in->name, dlt,
 			 name != NULL ? name : "unknown");
@@ -139,7 +142,7 @@ static struct capture_input *open_stdin(const char *bpf_filter, char *err, size_
 		capture_close(in);
 		return NULL;
 	}
-	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+	if (setup_pcap(in, bpf_filter, 0, err, errlen) != 0) {
 		capture_close(in);
 		return NULL;
 	}
@@ -237,7 +240,7 @@ struct capture_input *capture_open_file_with(const char *path, const char *bpf_f
 		capture_close(in);
 		return NULL;
 	}
-	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+	if (setup_pcap(in, bpf_filter, 0, err, errlen) != 0) {
 		capture_close(in);
 		return NULL;
 	}
@@ -283,7 +286,7 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 		capture_close(in);
 		return NULL;
 	}
-	if (setup_pcap(in, bpf_filter, err, errlen) != 0) {
+	if (setup_pcap(in, bpf_filter, 1, err, errlen) != 0) {
 		capture_close(in);
 		return NULL;
 	}
@@ -295,6 +298,32 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 	}
 	in->live = 1;
 	return in;
+}
+
+int capture_link_type(const struct capture_input *in)
+{
+	if (in->pcap != NULL)
+		return pcap_datalink(in->pcap);
+	if (in->ng != NULL)
+		return pcapng_link_type(in->ng);
+	return -1;
+}
+
+const char *capture_link_type_name(int linktype, char *buf, size_t size)
+{
+	if (link_supported(linktype))
+		return link_name(linktype);
+	const char *description = linktype >= 0 ? pcap_datalink_val_to_description(linktype) : NULL;
+	if (description != NULL)
+		snprintf(buf, size, "%s", description);
+	else
+		snprintf(buf, size, "link type %d", linktype);
+	return buf;
+}
+
+int capture_link_type_readable(int linktype)
+{
+	return link_supported(linktype);
 }
 
 void capture_describe_live(const struct capture_input *in, char *buf, size_t size)

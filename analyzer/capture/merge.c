@@ -366,6 +366,11 @@ double capture_merge_progress(const struct capture_merge *m)
 	return f > 1 ? 1 : f;
 }
 
+int capture_merge_link_type(const struct capture_merge *m)
+{
+	return m->current != NULL && m->current->in != NULL ? capture_link_type(m->current->in) : -1;
+}
+
 int64_t capture_merge_last_ns(const struct capture_merge *m)
 {
 	return m->last_ns;

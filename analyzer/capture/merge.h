@@ -48,6 +48,9 @@ int capture_merge_run(struct capture_merge *m, struct reassembler *r, uint64_t m
 		      volatile sig_atomic_t *stop);
 /* How far through all the inputs we are, 0..1 by bytes, or -1 when unknown. */
 double capture_merge_progress(const struct capture_merge *m);
+/* capture_link_type of the input whose packets are being delivered (in
+ * on_input: of the one that begins), or -1. */
+int capture_merge_link_type(const struct capture_merge *m);
 /* Timestamp of the last packet delivered (for reasm_free). */
 int64_t capture_merge_last_ns(const struct capture_merge *m);
 /* As capture_interrupt, for the input being read; safe in a signal handler. */

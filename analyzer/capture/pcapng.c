@@ -429,6 +429,16 @@ int pcapng_next(struct pcapng_reader *rd, struct pcapng_packet *pkt, char *err, 
 	}
 }
 
+int pcapng_link_type(const struct pcapng_reader *rd)
+{
+	if (rd->nifs == 0)
+		return -1;
+	for (size_t i = 1; i < rd->nifs; i++)
+		if (rd->ifs[i].linktype != rd->ifs[0].linktype)
+			return CAPTURE_LINK_TYPES_MIXED;
+	return rd->ifs[0].linktype;
+}
+
 double pcapng_progress(const struct pcapng_reader *rd)
 {
 	if (rd->size <= 0)

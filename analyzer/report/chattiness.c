@@ -11,11 +11,60 @@
 #include "report/escape.h"
 #include "report/json.h"
 #include "report/report_common.h"
+#include "report/units.h"
 
 enum {
 	HOT_PATHS_SHOWN = 10,
 	TEXT_ACCESSES_SHOWN = 25, /* the rest are in --json */
+	TEXT_WIDTH = 100,         /* the text report's lines fit this many columns */
+	ACCESS_PATH_AT = 60,      /* the column an access row's path starts at */
+	HOT_PATH_AT = 32,         /* ... a hot path row's */
 };
+
+/* The columns escaped text takes: it is valid UTF-8, so one per byte that
+ * is not a continuation byte. */
+static void count_columns(void *ctx, const char *s, size_t n)
+{
+	size_t *columns = ctx;
+	for (size_t i = 0; i < n; i++)
+		*columns += ((unsigned char)s[i] & 0xc0) != 0x80;
+}
+
+static size_t escaped_columns(const char *s, size_t len)
+{
+	size_t columns = 0;
+	escape_text_to(s, len, count_columns, &columns);
+	return columns;
+}
+
+/*
+ * A path at the end of a row of `at` columns, escaped, within TEXT_WIDTH:
+ * when the whole path does not fit, its longest tail that starts at a '/'
+ * and fits, after "..." (the file name says most; the whole path is in
+ * --json and in ninep accesses).  A last name too long for the row is
+ * shown whole.
+ */
+static void path_cell(FILE *out, const char *path, size_t at)
+{
+	size_t len = strlen(path), room = at < TEXT_WIDTH ? TEXT_WIDTH - at : 0;
+	if (escaped_columns(path, len) <= room) {
+		escape_text(out, path, len);
+		return;
+	}
+	static const char cut[] = "...";
+	const char *tail = strrchr(path, '/');
+	if (tail == NULL) {
+		escape_text(out, path, len);
+		return;
+	}
+	for (const char *p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/'))
+		if (strlen(cut) + escaped_columns(p, strlen(p)) <= room) {
+			tail = p;
+			break;
+		}
+	fputs(cut, out);
+	escape_text_str(out, tail);
+}
 
 void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole)
 {
@@ -77,9 +126,35 @@ int access_hot_paths_approximate(const struct analysis *a)
 
 /* ---- text --------------------------------------------------------------- */
 
-static void us_text(char *buf, size_t size, uint64_t ns)
+/* A figure on its own, in the unit its size calls for. */
+static void time_text(const struct analysis *a, char *buf, size_t size, uint64_t ns)
 {
-	snprintf(buf, size, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+	units_format_alone(buf, size, ns, units_resolution_ns(a));
+}
+
+/* "part of whole": both in the unit of the whole. */
+static void part_of_text(const struct analysis *a, char *part_buf, char *whole_buf, size_t size, uint64_t part,
+			 uint64_t whole)
+{
+	struct time_unit unit = units_pick(part > whole ? part : whole);
+	char number[32];
+	units_format(number, sizeof number, part, unit, units_resolution_ns(a));
+	snprintf(part_buf, size, "%s %s", number, unit.name);
+	units_format(number, sizeof number, whole, unit, units_resolution_ns(a));
+	snprintf(whole_buf, size, "%s %s", number, unit.name);
+}
+
+void whatif_heading(const struct analysis *a, const char *what, FILE *out)
+{
+	const char *dialect = analysis_dialect(a);
+	if (strcmp(dialect, "9P2000.e") == 0) {
+		fprintf(out, "\nWhat-if%s: one Tsread/Tswrite for each whole-file read or overwrite\n", what);
+		return;
+	}
+	/* Tsread and Tswrite exist only in 9P2000.e: say so, or a 9P2000.L
+	 * reader looks for them in the wrong manual. */
+	fprintf(out, "\nWhat-if%s: if the client used 9P2000.e's Tsread/Tswrite macro-ops\n", what);
+	fprintf(out, "  (the capture speaks %s), one for each whole-file read or overwrite\n", dialect);
 }
 
 static void per_access(char *buf, size_t size, uint64_t round_trips, uint64_t accesses)
@@ -93,19 +168,29 @@ static void per_access(char *buf, size_t size, uint64_t round_trips, uint64_t ac
 static void access_list_text(const struct analysis *a, const struct access_totals *t, FILE *out)
 {
 	const struct access_log *log = a->access_log;
-	fprintf(out, "\nAccesses (times in microseconds)\n");
-	fprintf(out, "  %4s  %-6s %6s %8s %11s %11s  %-6s  %s\n", "conn", "kind", "rtrips", "bytes", "wall", "wait",
-		"state", "path");
 	size_t shown = log->n < TEXT_ACCESSES_SHOWN ? log->n : TEXT_ACCESSES_SHOWN;
+	uint64_t max_ns = 0; /* the wall time is never shorter than the wait */
+	for (size_t i = 0; i < shown; i++) {
+		const struct access_record *r = &log->rec[i];
+		uint64_t wall = r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0;
+		max_ns = wall > max_ns ? wall : max_ns;
+		max_ns = r->wait_ns > max_ns ? r->wait_ns : max_ns;
+	}
+	struct time_unit unit = units_pick(max_ns);
+	uint64_t resolution = units_resolution_ns(a);
+	fprintf(out, "\nAccesses (times in %s)\n", unit.name);
+	fprintf(out, "  %4s  %-6s %6s %8s %9s %9s  %-6s  %s\n", "conn", "kind", "rtrips", "bytes", "wall", "wait",
+		"state", "path");
 	for (size_t i = 0; i < shown; i++) {
 		const struct access_record *r = &log->rec[i];
 		char wall[32], wait[32];
-		us_text(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0);
-		us_text(wait, sizeof wait, r->wait_ns);
+		units_format(wall, sizeof wall, r->last_ns > r->first_ns ? (uint64_t)(r->last_ns - r->first_ns) : 0, unit,
+			     resolution);
+		units_format(wait, sizeof wait, r->wait_ns, unit, resolution);
 		const char *state = r->open ? "open" : r->failed ? "failed" : r->macro ? "macro" : r->errors ? "error" : "done";
-		fprintf(out, "  %4llu  %-6s %6u %8llu %11s %11s  %-6s  ", (unsigned long long)r->connection_id,
+		fprintf(out, "  %4llu  %-6s %6u %8llu %9s %9s  %-6s  ", (unsigned long long)r->connection_id,
 			access_kind_name(r->kind), r->round_trips, (unsigned long long)r->bytes, wall, wait, state);
-		escape_text_str(out, r->path[0] ? r->path : "?");
+		path_cell(out, r->path[0] ? r->path : "?", ACCESS_PATH_AT);
 		fputc('\n', out);
 	}
 	if (t->accesses > shown && t->not_kept == 0)
@@ -119,7 +204,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 {
 	struct access_totals t;
 	access_totals(a, &t);
-	char b1[32], b2[32], b3[32];
+	char b1[64], b2[64], b3[64];
 	fprintf(out, "\nFile accesses\n");
 	fprintf(out, "  %-22s %llu (%llu open at the end, %llu failed walks, %llu macro-ops)\n", "accesses",
 		(unsigned long long)t.accesses, (unsigned long long)t.open, (unsigned long long)t.failed,
@@ -128,24 +213,30 @@ void chattiness_text(const struct analysis *a, FILE *out)
 	fprintf(out, "  %-22s %llu (%s per access)\n", "round trips", (unsigned long long)t.round_trips, b1);
 	fprintf(out, "  %-22s %llu (%llu of file data)\n", "bytes", (unsigned long long)t.bytes,
 		(unsigned long long)t.data_bytes);
-	us_text(b1, sizeof b1, t.wait_ns);
-	us_text(b2, sizeof b2, t.wall_ns);
+	part_of_text(a, b1, b2, sizeof b1, t.wait_ns, t.wall_ns);
 	percent_text(b3, sizeof b3, t.wait_ns, t.wall_ns);
-	fprintf(out, "  %-22s %s us of %s us wall time (%s)\n", "waiting on replies", b1, b2, b3);
-	us_text(b1, sizeof b1, t.all_wait_ns);
+	fprintf(out, "  %-22s %s of %s wall time (%s)\n", "waiting on replies", b1, b2, b3);
+	time_text(a, b1, sizeof b1, t.all_wait_ns);
 	percent_text(b2, sizeof b2, t.wait_ns, t.all_wait_ns);
-	fprintf(out, "  %-22s %s us (%s of it in file accesses)\n", "all round trips wait", b1, b2);
+	fprintf(out, "  %-22s %s (%s of it in file accesses)\n", "all round trips wait", b1, b2);
 	if (t.accesses == 0)
 		return;
 
+	uint64_t resolution = units_resolution_ns(a);
+	uint64_t max_ns = 0;
+	for (unsigned k = 0; k < ACCESS_KINDS; k++)
+		max_ns = t.wait_by_kind[k] > max_ns ? t.wait_by_kind[k] : max_ns;
+	struct time_unit unit = units_pick(max_ns);
 	fprintf(out, "\nAccesses by kind\n");
-	fprintf(out, "  %-8s %8s %8s %9s %14s\n", "kind", "accesses", "rtrips", "rt/access", "wait us");
+	char wait_head[16];
+	snprintf(wait_head, sizeof wait_head, "wait %s", unit.name);
+	fprintf(out, "  %-8s %8s %8s %9s %10s\n", "kind", "accesses", "rtrips", "rt/access", wait_head);
 	for (unsigned k = 0; k < ACCESS_KINDS; k++) {
 		if (t.by_kind[k] == 0)
 			continue;
 		per_access(b1, sizeof b1, t.rt_by_kind[k], t.by_kind[k]);
-		us_text(b2, sizeof b2, t.wait_by_kind[k]);
-		fprintf(out, "  %-8s %8llu %8llu %9s %14s\n", access_kind_name((enum access_kind)k),
+		units_format(b2, sizeof b2, t.wait_by_kind[k], unit, resolution);
+		fprintf(out, "  %-8s %8llu %8llu %9s %10s\n", access_kind_name((enum access_kind)k),
 			(unsigned long long)t.by_kind[k], (unsigned long long)t.rt_by_kind[k], b1, b2);
 	}
 
@@ -161,13 +252,18 @@ void chattiness_text(const struct analysis *a, FILE *out)
 
 	struct path_row rows[HOT_PATHS_SHOWN];
 	size_t n = access_hot_paths(a, rows, HOT_PATHS_SHOWN);
+	max_ns = 0;
+	for (size_t i = 0; i < n; i++)
+		max_ns = rows[i].wait_ns > max_ns ? rows[i].wait_ns : max_ns;
+	unit = units_pick(max_ns);
+	snprintf(wait_head, sizeof wait_head, "wait %s", unit.name);
 	fprintf(out, "\nHottest paths (by round trips)\n");
-	fprintf(out, "  %8s %8s %14s  %s\n", "accesses", "rtrips", "wait us", "path");
+	fprintf(out, "  %8s %8s %10s  %s\n", "accesses", "rtrips", wait_head, "path");
 	for (size_t i = 0; i < n; i++) {
-		us_text(b1, sizeof b1, rows[i].wait_ns);
-		fprintf(out, "  %8llu %8llu %14s  ", (unsigned long long)rows[i].accesses,
+		units_format(b1, sizeof b1, rows[i].wait_ns, unit, resolution);
+		fprintf(out, "  %8llu %8llu %10s  ", (unsigned long long)rows[i].accesses,
 			(unsigned long long)rows[i].round_trips, b1);
-		escape_text_str(out, rows[i].path[0] ? rows[i].path : "?");
+		path_cell(out, rows[i].path[0] ? rows[i].path : "?", HOT_PATH_AT);
 		fputc('\n', out);
 	}
 	if (access_hot_paths_approximate(a))
@@ -175,7 +271,7 @@ void chattiness_text(const struct analysis *a, FILE *out)
 			     "   some of paths it displaced, its other figures count from when it came in)\n",
 			HOT_PATHS_MAX);
 
-	fprintf(out, "\nWhat-if: one Tsread/Tswrite for each whole-file read or overwrite\n");
+	whatif_heading(a, "", out);
 	uint64_t classic = t.accesses - t.macro - t.failed - t.open;
 	fprintf(out, "  %-22s %llu of %llu classic accesses\n", "could be one macro-op",
 		(unsigned long long)t.whatif_accesses, (unsigned long long)classic);
@@ -185,10 +281,9 @@ void chattiness_text(const struct analysis *a, FILE *out)
 		(unsigned long long)t.whatif_rt_saved, b1);
 	fprintf(out, "  %-22s %llu -> %llu\n", "all file accesses", (unsigned long long)t.round_trips,
 		(unsigned long long)(t.round_trips - t.whatif_rt_saved));
-	us_text(b1, sizeof b1, t.whatif_wait_saved_ns);
+	part_of_text(a, b1, b3, sizeof b1, t.whatif_wait_saved_ns, t.wait_ns);
 	percent_text(b2, sizeof b2, t.whatif_wait_saved_ns, t.wait_ns);
-	us_text(b3, sizeof b3, t.wait_ns);
-	fprintf(out, "  %-22s %s us saved of %s us (%s)\n", "waiting on replies", b1, b3, b2);
+	fprintf(out, "  %-22s %s saved of %s (%s)\n", "waiting on replies", b1, b3, b2);
 
 	access_list_text(a, &t, out);
 }

@@ -10,6 +10,7 @@
 #include "report/escape.h"
 #include "report/json.h"
 #include "report/report_common.h"
+#include "report/units.h"
 
 /* The figures both outputs show, for one side. */
 struct side {
@@ -31,12 +32,14 @@ static void side_free(struct side *s)
 struct row {
 	const char *label, *key;
 	uint64_t before, after;
+	int time; /* nanoseconds: shown in the unit of the time rows */
 };
 
 static size_t rows_of(const struct side *b, const struct side *a, struct row *r)
 {
 	size_t n = 0;
-#define ROW(label, key, field) r[n++] = (struct row){ label, key, b->field, a->field }
+#define ROW(label, key, field) r[n++] = (struct row){ label, key, b->field, a->field, 0 }
+#define TIME_ROW(label, key, field) r[n++] = (struct row){ label, key, b->field, a->field, 1 }
 	ROW("requests", "requests", fig.requests);
 	ROW("round trips", "round_trips", fig.round_trips);
 	ROW("errors", "errors", fig.errors);
@@ -44,9 +47,10 @@ static size_t rows_of(const struct side *b, const struct side *a, struct row *r)
 	ROW("file access round trips", "file_access_round_trips", acc.round_trips);
 	ROW("bytes client->server", "bytes_client_to_server", fig.bytes_to_server);
 	ROW("bytes server->client", "bytes_server_to_client", fig.bytes_to_client);
-	ROW("waiting, all (ns)", "wait_ns", fig.all_latency.sum);
-	ROW("waiting, accesses (ns)", "file_access_wait_ns", acc.wait_ns);
+	TIME_ROW("waiting, all", "wait_ns", fig.all_latency.sum);
+	TIME_ROW("waiting, accesses", "file_access_wait_ns", acc.wait_ns);
 #undef ROW
+#undef TIME_ROW
 	return n;
 }
 
@@ -80,9 +84,23 @@ static void inputs_text(const struct analysis *a, const char *label, FILE *out)
 	}
 }
 
-static void us_cell(char *buf, size_t size, uint64_t ns)
+/* Both sides' times with the precision of the coarser capture. */
+static uint64_t resolution_of(const struct analysis *before, const struct analysis *after)
 {
-	snprintf(buf, size, "%llu.%03llu", (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+	uint64_t b = units_resolution_ns(before), a = units_resolution_ns(after);
+	return b > a ? b : a;
+}
+
+/* A time row's change: "+1.250 (+12.5%)" in the unit of the rows. */
+static void time_change_text(char *buf, size_t size, uint64_t before, uint64_t after, struct time_unit unit,
+			     uint64_t resolution)
+{
+	char number[48], percent[32] = "";
+	uint64_t d = after >= before ? after - before : before - after;
+	units_format(number, sizeof number, d, unit, resolution);
+	if (before != 0)
+		snprintf(percent, sizeof percent, " (%+.1f%%)", 100.0 * ((double)after - (double)before) / (double)before);
+	snprintf(buf, size, "%c%s%s", after >= before ? '+' : '-', number, percent);
 }
 
 void compare_text(const struct analysis *before, const struct analysis *after, FILE *out)
@@ -95,13 +113,30 @@ void compare_text(const struct analysis *before, const struct analysis *after, F
 	inputs_text(before, "before", out);
 	inputs_text(after, "after", out);
 
+	uint64_t resolution = resolution_of(before, after);
 	fprintf(out, "\n  %-26s %14s %14s  %s\n", "", "before", "after", "change");
 	struct row rows[16];
 	size_t n = rows_of(&b, &a, rows);
+	uint64_t max_ns = 0; /* the time rows share one unit */
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].time) {
+			max_ns = rows[i].before > max_ns ? rows[i].before : max_ns;
+			max_ns = rows[i].after > max_ns ? rows[i].after : max_ns;
+		}
+	struct time_unit unit = units_pick(max_ns);
 	for (size_t i = 0; i < n; i++) {
-		change_text(c1, sizeof c1, rows[i].before, rows[i].after);
-		fprintf(out, "  %-26s %14llu %14llu  %s\n", rows[i].label, (unsigned long long)rows[i].before,
-			(unsigned long long)rows[i].after, c1);
+		if (!rows[i].time) {
+			change_text(c1, sizeof c1, rows[i].before, rows[i].after);
+			fprintf(out, "  %-26s %14llu %14llu  %s\n", rows[i].label, (unsigned long long)rows[i].before,
+				(unsigned long long)rows[i].after, c1);
+			continue;
+		}
+		char label[64];
+		snprintf(label, sizeof label, "%s (%s)", rows[i].label, unit.name);
+		units_format(c1, sizeof c1, rows[i].before, unit, resolution);
+		units_format(c2, sizeof c2, rows[i].after, unit, resolution);
+		time_change_text(c3, sizeof c3, rows[i].before, rows[i].after, unit, resolution);
+		fprintf(out, "  %-26s %14s %14s  %s\n", label, c1, c2, c3);
 	}
 
 	fprintf(out, "\nRound trips per access\n");
@@ -120,39 +155,51 @@ void compare_text(const struct analysis *before, const struct analysis *after, F
 			(unsigned long long)b.acc.by_kind[k], (unsigned long long)a.acc.by_kind[k]);
 	}
 
-	fprintf(out, "\nLatency by request (microseconds, before -> after)\n");
-	fprintf(out, "  %-10s %6s %6s %11s %11s %11s %11s %11s %11s\n", "request", "count", "", "p50", "", "p90", "",
-		"p99", "");
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
-		const struct latency_hist *hb = figures_latency(&b.fig, i), *ha = figures_latency(&a.fig, i);
+	static const unsigned pct[] = { 50, 90, 99 };
+	unsigned order[NINEP_TYPES / 2];
+	requests_in_protocol_order(order);
+	max_ns = 0; /* one unit for the table: its largest p99 */
+	for (unsigned i = 0; i < NINEP_TYPES / 2; i++) {
+		const struct latency_hist *h[2] = { figures_latency(&b.fig, order[i] / 2),
+						    figures_latency(&a.fig, order[i] / 2) };
+		for (unsigned side = 0; side < 2; side++)
+			if (h[side] != NULL && h[side]->count > 0 && latency_percentile(h[side], 99) > max_ns)
+				max_ns = latency_percentile(h[side], 99);
+	}
+	unit = units_pick(max_ns);
+	fprintf(out, "\nLatency by request (%s, before -> after)\n", unit.name);
+	fprintf(out, "  %-10s %6s %6s %9s %9s %9s %9s %9s %9s\n", "request", "count", "", "p50", "", "p90", "", "p99",
+		"");
+	for (unsigned i = 0; i < NINEP_TYPES / 2; i++) {
+		const struct latency_hist *hb = figures_latency(&b.fig, order[i] / 2);
+		const struct latency_hist *ha = figures_latency(&a.fig, order[i] / 2);
 		uint64_t nb = hb ? hb->count : 0, na = ha ? ha->count : 0;
 		if (nb == 0 && na == 0)
 			continue;
 		char name[16];
-		fprintf(out, "  %-10s %6llu %6llu", message_label(i * 2, name), (unsigned long long)nb,
+		fprintf(out, "  %-10s %6llu %6llu", message_label(order[i], name), (unsigned long long)nb,
 			(unsigned long long)na);
-		static const unsigned pct[] = { 50, 90, 99 };
 		for (unsigned k = 0; k < 3; k++) {
 			if (nb)
-				us_cell(c1, sizeof c1, latency_percentile(hb, pct[k]));
+				units_format(c1, sizeof c1, latency_percentile(hb, pct[k]), unit, resolution);
 			else
 				snprintf(c1, sizeof c1, "-");
 			if (na)
-				us_cell(c2, sizeof c2, latency_percentile(ha, pct[k]));
+				units_format(c2, sizeof c2, latency_percentile(ha, pct[k]), unit, resolution);
 			else
 				snprintf(c2, sizeof c2, "-");
-			fprintf(out, " %11s %11s", c1, c2);
+			fprintf(out, " %9s %9s", c1, c2);
 		}
 		fputc('\n', out);
 	}
 
-	fprintf(out, "\nWhat-if on BEFORE: one Tsread/Tswrite per whole-file read or overwrite\n");
+	whatif_heading(before, " on BEFORE", out);
 	fprintf(out, "  %-26s %llu -> %llu (AFTER measured %llu)\n", "file access round trips",
 		(unsigned long long)b.acc.round_trips, (unsigned long long)(b.acc.round_trips - b.acc.whatif_rt_saved),
 		(unsigned long long)a.acc.round_trips);
-	us_cell(c1, sizeof c1, b.acc.whatif_wait_saved_ns);
+	units_format_alone(c1, sizeof c1, b.acc.whatif_wait_saved_ns, resolution);
 	percent_text(c3, sizeof c3, b.acc.whatif_wait_saved_ns, b.acc.wait_ns);
-	fprintf(out, "  %-26s %s us (%s of the accesses' waiting)\n", "waiting saved", c1, c3);
+	fprintf(out, "  %-26s %s (%s of the accesses' waiting)\n", "waiting saved", c1, c3);
 	side_free(&b);
 	side_free(&a);
 }

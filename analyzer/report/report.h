@@ -27,6 +27,9 @@ void compare_json(const struct analysis *before, const struct analysis *after, F
 /* chattiness.c: the text and JSON sections on file accesses. */
 void chattiness_text(const struct analysis *a, FILE *out);
 void chattiness_json(const struct analysis *a, FILE *out);
+/* The what-if's heading ("\nWhat-if<what>: ..."), saying that Tsread and
+ * Tswrite are 9P2000.e's when a's dialect is another. */
+void whatif_heading(const struct analysis *a, const char *what, FILE *out);
 /* "12.3%" of part in whole, or "-" when whole is 0. */
 void percent_text(char *buf, size_t size, uint64_t part, uint64_t whole);
 

@@ -171,6 +171,10 @@ void ninep_description_init(void);
 
 /* "Twalk" for 110; NULL for a number no dialect defines. */
 const char *ninep_message_name(unsigned type);
+/* Where a message comes in the spec's order (doc/9p-wire.md, the order of
+ * messages.def): Tversion 0, Rversion 1, ...; a number without a name
+ * comes after every named one.  Reports list messages in this order. */
+unsigned ninep_message_rank(unsigned type);
 /* The message number for a name, or -1. */
 int ninep_message_number(const char *name);
 /* The dialects that define a message type (0: unknown type). */

@@ -54,6 +54,7 @@ static int initialised;
  * a message never scans the whole description. */
 enum { MAX_LAYOUTS_PER_MESSAGE = 4 };
 static const char *name_by_number[256];
+static unsigned rank_by_number[256]; /* 1 + the row of messages.def; 0: no such message */
 static unsigned dialects_by_number[256];
 static const struct ninep_layout *layouts_by_number[256][MAX_LAYOUTS_PER_MESSAGE];
 static unsigned n_layouts_by_number[256];
@@ -208,6 +209,7 @@ void ninep_description_init(void)
 			abort();
 		}
 		name_by_number[n] = message_rows[i].name;
+		rank_by_number[n] = (unsigned)i + 1;
 	}
 	for (size_t i = 0; i < COUNT(layout_rows); i++) {
 		compile_layout(&layout_rows[i], &layouts[i]);
@@ -226,6 +228,14 @@ const char *ninep_message_name(unsigned type)
 {
 	ninep_description_init();
 	return type < 256 ? name_by_number[type] : NULL;
+}
+
+unsigned ninep_message_rank(unsigned type)
+{
+	ninep_description_init();
+	if (type < 256 && rank_by_number[type] != 0)
+		return rank_by_number[type] - 1;
+	return (unsigned)COUNT(message_rows) + type; /* after every named one, by number */
 }
 
 int ninep_message_number(const char *name)

@@ -62,10 +62,10 @@ def check_clean(check, what, data, allowed=b"\n"):
 
 
 def table_rows(text, heading):
-    """The rows of a text-report table: the lines after heading and its
-    column header, up to a blank line."""
+    """The rows of a text-report table: the lines after the line starting
+    with heading and its column header, up to a blank line."""
     lines = text.split("\n")
-    start = lines.index(heading) + 2
+    start = [i for i, line in enumerate(lines) if line.startswith(heading)][0] + 2
     rows = []
     for line in lines[start:]:
         if line == "":
@@ -74,29 +74,48 @@ def table_rows(text, heading):
     return rows
 
 
+CUT = "..."
+
+
+def shown_path(cell, paths):
+    """The path a text-report cell shows: the path itself, or, for a path
+    too long for the row's 100 columns, "..." and a tail of it from a '/'
+    (the text report's rule).  None when the cell is not the text rule's
+    writing of a path of `paths` (or of such a tail)."""
+    if cell.startswith(CUT) and cell[len(CUT):].startswith("/"):
+        tail = cell[len(CUT):]
+        if text_escape(text_unescape(tail)) != tail:
+            return None
+        matches = [p for p in paths if p.endswith(text_unescape(tail))]
+        return matches[0] if len(matches) == 1 else None
+    if text_escape(text_unescape(cell)) != cell or text_unescape(cell) not in paths:
+        return None
+    return text_unescape(cell)
+
+
 def check_text(binary, check, read_paths, totals):
     code, out, err = raw_run(binary, "report", "-q", CAPTURE)
     check.equal("report: exit status (%r)" % err, code, 0)
     text = check_clean(check, "report", out)
     # Every file access is a row or in "... N more": a newline in a name
     # would make two rows of one.
-    rows = table_rows(text, "Accesses (times in microseconds)")
+    rows = table_rows(text, "Accesses (times in ")
     more = [int(m.group(1)) for m in re.finditer(r"^  \.\.\. (\d+) more", "\n".join(rows), re.M)]
     listed = [r for r in rows if not r.startswith("  ...")]
     check.equal("report: access rows + more = accesses", len(listed) + sum(more), totals["accesses"])
+    shown = set()
     for row in listed:
-        path = row.split(None, 7)[7]
-        check.true("report: the access row's path is the text rule's (%r)" % path,
-                   text_unescape(path) in totals["paths"] and text_escape(text_unescape(path)) == path, row)
+        path = shown_path(row.split(None, 7)[7], totals["paths"])
+        check.true("report: the access row's path is the text rule's (%r)" % row.split(None, 7)[7],
+                   path is not None, row)
+        shown.add(path)
     hot = table_rows(text, "Hottest paths (by round trips)")
     for row in hot:
-        path = row.split(None, 3)[3]
-        check.true("report: the hot path is the text rule's (%r)" % path,
-                   text_escape(text_unescape(path)) == path and text_unescape(path) in totals["paths"], row)
+        path = shown_path(row.split(None, 3)[3], totals["paths"])
+        check.true("report: the hot path is the text rule's (%r)" % row.split(None, 3)[3], path is not None, row)
+        shown.add(path)
     # The files read are all shown somewhere: the hot paths list holds
     # every path of 8 round trips or more; each read access has 5.
-    shown = {text_unescape(r.split(None, 3)[3]) for r in hot}
-    shown |= {text_unescape(r.split(None, 7)[7]) for r in listed}
     for p in read_paths:
         check.true("report: %r shown as %r" % (p, text_escape(p)), p in shown)
     return text

@@ -235,6 +235,11 @@ def main():
         check(def_names.get(number) == name, "message %d: spec %s, messages.def %s" % (number, name, def_names.get(number)))
     for number, name in sorted(def_names.items()):
         check(number in spec.names, "messages.def has %d %s, the spec does not" % (number, name))
+    # The reports list messages in messages.def's order (ninep_message_rank):
+    # it is the spec's, table after table.
+    check(list(def_names.values()) == list(spec.names.values()),
+          "messages.def lists the messages in the spec's order:\n  spec:         %s\n  messages.def: %s"
+          % (" ".join(spec.names.values()), " ".join(def_names.values())))
 
     # Every (message, dialect) of either side, layouts compared as sets.
     spec_only_structs = set()

@@ -164,6 +164,30 @@ static void check_messages_present(void)
 	CHECK(ninep_message_number("Terror") == -1, "no Terror by name");
 }
 
+/* The order reports list messages in: intro(5)'s (doc/9p-wire.md), a
+ * request just before its reply, every named message before any number
+ * without a name.  The whole order against the spec is unit.spec_agrees's. */
+static void check_rank(void)
+{
+	static const char *const intro5[] = { "Tversion", "Tauth",  "Tattach", "Tflush", "Twalk",
+					      "Topen",    "Tcreate", "Tread",  "Twrite", "Tclunk",
+					      "Tremove",  "Tstat",   "Twstat" };
+	for (size_t i = 1; i < COUNT(intro5); i++)
+		CHECK(ninep_message_rank((unsigned)ninep_message_number(intro5[i - 1])) <
+			      ninep_message_rank((unsigned)ninep_message_number(intro5[i])),
+		      "%s comes before %s", intro5[i - 1], intro5[i]);
+	CHECK(ninep_message_rank(NINEP_Tversion) == 0, "Tversion comes first");
+	CHECK(ninep_message_rank(NINEP_Rversion) == 1, "Rversion just after Tversion");
+	CHECK(ninep_message_rank(NINEP_Twstat) < ninep_message_rank(NINEP_Tlopen), "9P2000 before the .L additions");
+	CHECK(ninep_message_rank(NINEP_Tlopen) < ninep_message_rank(NINEP_Tsread), ".L additions before .e's");
+	unsigned numbers[MAX_MESSAGE_NUMBER + 1];
+	size_t n = ninep_message_numbers(numbers, COUNT(numbers));
+	for (size_t i = 0; i < n; i++)
+		CHECK(ninep_message_rank(numbers[i]) < ninep_message_rank(106), "%s before a number without a name",
+		      ninep_message_name(numbers[i]));
+	CHECK(ninep_message_rank(106) < ninep_message_rank(200), "numbers without a name by number");
+}
+
 static void check_pairs_and_names(void)
 {
 	unsigned numbers[MAX_MESSAGE_NUMBER + 1];
@@ -412,6 +436,7 @@ int main(void)
 	CHECK(1, "description compiled");
 	check_messages_present();
 	check_pairs_and_names();
+	check_rank();
 	check_layouts();
 	check_dialects();
 	return check_summary();
