@@ -76,7 +76,10 @@ void html_latency_chart(FILE *out, const struct figures *f[2], int sides)
 		MARGIN_L + (CHART_W - MARGIN_L - MARGIN_R) / 2, bottom + 40);
 	int row = 0;
 	char name[16];
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++) {
+	unsigned order[NINEP_TYPES / 2];
+	requests_in_protocol_order(order);
+	for (unsigned k = 0; k < NINEP_TYPES / 2; k++) {
+		unsigned i = order[k] / 2;
 		int any = 0;
 		for (int s = 0; s < sides; s++)
 			any |= figures_latency(f[s], i) != NULL && figures_latency(f[s], i)->count > 0;

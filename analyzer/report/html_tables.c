@@ -155,8 +155,10 @@ static void messages(FILE *out, const struct figures *t, const char *side)
 					      { "error replies", 1 } };
 	table_begin(out, "messages", side, "Messages (counts)", cols, 5);
 	char b[16];
-	for (unsigned type = 0; type < NINEP_TYPES; type += 2) {
-		unsigned reply = type + 1;
+	unsigned order[NINEP_TYPES / 2];
+	requests_in_protocol_order(order);
+	for (unsigned k = 0; k < NINEP_TYPES / 2; k++) {
+		unsigned type = order[k], reply = type + 1;
 		if (figures_messages(t, type) == 0 && figures_messages(t, reply) == 0)
 			continue;
 		int error_reply = reply == NINEP_Rlerror || reply == NINEP_Rerror;
@@ -212,9 +214,13 @@ static void latency(FILE *out, const struct figures *t, const char *side)
 					      { "max (ms)", 1 }, { "mean (ms)", 1 } };
 	table_begin(out, "latency-table", side, "Latency by request, request to reply", cols, 8);
 	char b[16];
-	for (unsigned i = 0; i < NINEP_REQUEST_SLOTS; i++)
+	unsigned order[NINEP_TYPES / 2];
+	requests_in_protocol_order(order);
+	for (unsigned k = 0; k < NINEP_TYPES / 2; k++) {
+		unsigned i = order[k] / 2;
 		if (figures_latency(t, i) != NULL && figures_latency(t, i)->count > 0)
 			latency_row(out, message_label(i * 2, b), figures_latency(t, i), 0);
+	}
 	if (t->all_latency.count > 0)
 		latency_row(out, "all", &t->all_latency, 1);
 	table_end(out);

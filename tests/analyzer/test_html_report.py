@@ -29,7 +29,7 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 
-from ninep_testlib import CAPTURES_DIR, Checker, read_expected
+from ninep_testlib import CAPTURES_DIR, SOURCE_DIR, Checker, read_expected
 from ninep_escaping import text_escape
 
 REAL = os.path.join(CAPTURES_DIR, "real")
@@ -40,6 +40,23 @@ MAX_EXCHANGES, MAX_CONNECTIONS, MAX_LANES = 5000, 30, 12
 TICK = re.compile(r"^\d+(\.\d+)? (ns|µs|ms|s)$")
 TOOLTIP = re.compile(r"^(T\w+)( .*)?: 1 round trip, (\d+(\.\d+)?) (µs|ms|s)(, answered by an error)?; request at "
                      r"\d+(\.\d+)? (µs|ms|s)( in (before|after))?$", re.S)
+
+
+def spec_order():
+    """Message names in the order of doc/9p-wire.md's tables (the order the
+    text report follows too: tests/analyzer/test_text_report.py)."""
+    names = []
+    with open(os.path.join(SOURCE_DIR, "doc", "9p-wire.md"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^\| (\d+)(?: / (\d+))? \| ([TR]\w+)(?: / ([TR]\w+))? \|", line)
+            if m:
+                names.append(m.group(3))
+                if m.group(4):
+                    names.append(m.group(4))
+    return names
+
+
+SPEC_RANK = {name: i for i, name in enumerate(spec_order())}
 
 
 class Page(HTMLParser):
@@ -242,6 +259,14 @@ def check_numbers(check, label, page, exp, suffix=""):
         c = cells(row)
         if c[0] and c[2]:
             check.equal("%s: %s beside its reply" % (label, c[0]), c[2], "R" + c[0][1:])
+
+    # The spec's order, as in the text report: requests by their rank in doc/9p-wire.md.
+    requests = [cells(r)[0] for r in page.tables["messages" + suffix]["rows"] if cells(r)[0]]
+    check.true("%s: messages in the spec's order" % label,
+               requests == sorted(requests, key=lambda n: SPEC_RANK.get(n, len(SPEC_RANK))), repr(requests))
+    lat_names = [cells(r)[0] for r in page.tables["latency-table" + suffix]["rows"] if cells(r)[0] != "all"]
+    check.true("%s: latency table in the spec's order" % label,
+               lat_names == sorted(lat_names, key=lambda n: SPEC_RANK.get(n, len(SPEC_RANK))), repr(lat_names))
 
     # Latency: one row per request type answered; they add up to the round trips.
     lat = {cells(r)[0]: int(cells(r)[1]) for r in page.tables["latency-table" + suffix]["rows"]}
