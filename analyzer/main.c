@@ -94,6 +94,8 @@ struct options {
 	const char *extract_dir; /* extract: DIR */
 	int overwrite;        /* extract --overwrite */
 	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time */
+	int idle_timeout_set; /* --idle-timeout: ... */
+	int64_t idle_timeout_ns; /* ... a silent connection ends after this (0: never) */
 	struct analysis_options analysis;
 };
 
@@ -119,6 +121,10 @@ static const char OPTIONS_HELP[] =
 	"  -c COUNT           stop after COUNT packets\n"
 	"  -n                 accepted, as with tcpdump: names are never resolved anyway\n"
 	"  -q                 no progress on standard error\n"
+	"  --idle-timeout S   a connection silent for S seconds of capture time ends, as\n"
+	"                     if closed: its open requests count as unanswered; if it\n"
+	"                     speaks again it is picked up mid-stream (default 300,\n"
+	"                     0: never)\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      the version\n";
 
@@ -502,6 +508,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "overwrite", no_argument, NULL, 'O' },
 		{ "every", required_argument, NULL, 'E' },
 		{ "connections", required_argument, NULL, 'C' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -582,6 +589,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("bad number of connections '%s'", optarg);
 			o->analysis.kept_connections = n;
 			o->analysis.kept_connections_set = 1;
+			break;
+		}
+		case 'I': {
+			char *end;
+			double seconds = strtod(optarg, &end);
+			/* 0 is "never"; up to a year, like --every. */
+			if (end == optarg || *end != '\0' || !(seconds >= 0 && seconds <= 31536000))
+				return usage_error("bad idle timeout '%s' (seconds, 0 for never, up to 31536000)", optarg);
+			o->idle_timeout_ns = (int64_t)(seconds * 1e9 + 0.5);
+			o->idle_timeout_set = 1;
 			break;
 		}
 		case 'p':
@@ -837,6 +854,8 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 
 	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, every, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
+	if (o->idle_timeout_set)
+		limits.idle_timeout_ns = o->idle_timeout_ns;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
 	ctx.reasm = r;
 	if (r == NULL) {
