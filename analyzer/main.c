@@ -866,6 +866,8 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 	int status = 0;
 	char line[ERR_MAX];
 	capture_describe_live(in, line, sizeof line);
+	if (top_view != NULL)
+		top_listening(top_view, line);
 	if (!screen_in_use)
 		fprintf(stderr, "ninep: %s\n", line);
 	if (every != NULL)

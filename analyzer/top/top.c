@@ -16,6 +16,7 @@
 
 enum {
 	SOURCE_BYTES = 96,
+	NOTE_BYTES = 160,
 	KEY_WAIT_MS = 100,  /* how often a wait looks at the keys and at Ctrl-C */
 	NS_PER_MS = 1000000,
 };
@@ -23,6 +24,7 @@ enum {
 struct top {
 	struct top_options opt;
 	char source[SOURCE_BYTES]; /* escaped */
+	char status[NOTE_BYTES];   /* the status line while reading */
 	struct top_screen *screen; /* NULL: plain text */
 	struct top_snapshot snap;  /* the last one, to draw again */
 	struct top_running running;
@@ -40,6 +42,15 @@ static int64_t monotonic_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static void draw(struct top *t, const char *status);
+
+/* Something on the screen at once: nothing is captured until the first
+ * interval ends. */
+static void top_screen_draw_initial(struct top *t)
+{
+	draw(t, t->status);
+}
+
 struct top *top_new(const struct top_options *o)
 {
 	struct top *t = calloc(1, sizeof *t);
@@ -47,9 +58,23 @@ struct top *top_new(const struct top_options *o)
 		return NULL;
 	t->opt = *o;
 	top_escape(t->source, sizeof t->source, o->source, strlen(o->source));
+	snprintf(t->status, sizeof t->status, "%s",
+		 o->live ? "q quits" : o->realtime ? "replaying the capture in real time: q quits"
+						   : "reading the capture: q quits");
 	if (isatty(STDOUT_FILENO))
 		t->screen = top_screen_open();
+	if (t->screen != NULL)
+		top_screen_draw_initial(t);
 	return t;
+}
+
+void top_listening(struct top *t, const char *line)
+{
+	char escaped[NOTE_BYTES - sizeof ": q quits"];
+	top_escape(escaped, sizeof escaped, line, strlen(line));
+	snprintf(t->status, sizeof t->status, "%s: q quits", escaped);
+	if (t->screen != NULL)
+		draw(t, t->status);
 }
 
 int top_on_screen(const struct top *t)
@@ -67,8 +92,7 @@ static void frame_of(const struct top *t, struct top_frame *f, const char *statu
 
 static const char *running_status(const struct top *t)
 {
-	return t->opt.live ? "q quits" : t->opt.realtime ? "replaying the capture in real time: q quits"
-							  : "reading the capture: q quits";
+	return t->status;
 }
 
 static void draw(struct top *t, const char *status)

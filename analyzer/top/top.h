@@ -47,6 +47,9 @@ struct top;
 struct top *top_new(const struct top_options *o);
 /* Whether it draws the full screen (then nothing else may write to the terminal). */
 int top_on_screen(const struct top *t);
+/* The capture is on: "listening on lo, link-type ..." (capture.h), shown
+ * on the screen (which stands in for standard error's line). */
+void top_listening(struct top *t, const char *line);
 /* An interval ended: its screen or block (an interval_sink_fn for intervals_new_sink). */
 void top_interval(void *ctx, struct analysis *a, const struct interval_figures *f);
 /* While the input is quiet: keys (q) and resizes. */
