@@ -1044,7 +1044,7 @@ static int run_top(struct options *o)
 		.every_ns = o->every_ns != 0 ? o->every_ns : TOP_EVERY_DEFAULT_S * (int64_t)1000000000,
 		.live = o->iface != NULL,
 		.realtime = o->realtime,
-		.source = o->iface != NULL ? o->iface : o->files[0],
+		.source = o->iface != NULL ? o->iface : strcmp(o->files[0], "-") == 0 ? "standard input" : o->files[0],
 		.stop = stop_reading,
 		.interrupted = &stop_requested,
 	};
