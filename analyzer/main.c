@@ -1060,6 +1060,8 @@ static int run_top(struct options *o)
 	}
 	top_view = t;
 	screen_in_use = top_on_screen(t);
+	if (screen_in_use)
+		o->quiet = 1; /* no progress on standard error: the screen is the terminal */
 	int status = o->iface != NULL ? run_inputs(a, o, &o->iface, 1, every)
 				      : run_inputs(a, o, o->files, o->n_files, every);
 	analysis_finish(a);
