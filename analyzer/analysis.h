@@ -135,6 +135,9 @@ void analysis_finish(struct analysis *a);
  * and added up.  The figures are then those of every message read so far
  * (conversations/connections.c). */
 void analysis_sync(struct analysis *a);
+/* Requests waiting for their reply now, on the connections still open
+ * (the engine's outstanding tags; conversations/connections.c). */
+uint64_t analysis_outstanding(const struct analysis *a);
 /* Writes out the buffered CSV rows. */
 void analysis_flush(struct analysis *a);
 /* Adds the reassembler's counters of one finished input. */

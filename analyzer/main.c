@@ -4,6 +4,7 @@
  *   ninep report|exchanges|accesses [options] FILE... [[--] FILTER...]
  *   ninep report|exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]
  *   ninep report|exchanges|accesses [options] -i IFACE [FILTER...]
+ *   ninep top [options] FILE... | -r FILE... | -i IFACE [FILTER...]
  *   ninep compare [options] BEFORE... vs AFTER...
  *   ninep extract [--overwrite] DIR FILE...
  *   ninep merge REPORT...
@@ -32,6 +33,7 @@
 #include "files/extract.h"
 #include "merge/merge_reports.h"
 #include "stats/intervals.h"
+#include "top/top.h"
 
 enum {
 	EXIT_USAGE = 1,
@@ -53,6 +55,22 @@ static struct capture_merge *volatile files_being_read;
  * flushes and exits), so the first is read to the pipe's end, which is
  * where the user stopped; a second stops at once. */
 static volatile sig_atomic_t reading_pipe, sigints;
+/* ninep top: its view, while the inputs are read (keys, on a quiet
+ * interface), and whether it owns the terminal (nothing else may write). */
+static struct top *top_view;
+static int screen_in_use;
+
+/* Stop reading the inputs as soon as possible (Ctrl-C, or q in top). */
+static void stop_reading(void)
+{
+	stop_requested = 1;
+	struct capture_input *in = input_being_read;
+	if (in != NULL)
+		capture_interrupt(in);
+	struct capture_merge *m = files_being_read;
+	if (m != NULL)
+		capture_merge_interrupt(m);
+}
 
 static void on_sigint(int sig)
 {
@@ -66,16 +84,10 @@ static void on_sigint(int sig)
 			return; /* nothing to be done about it in a signal handler */
 		return;
 	}
-	stop_requested = 1;
-	struct capture_input *in = input_being_read;
-	if (in != NULL)
-		capture_interrupt(in);
-	struct capture_merge *m = files_being_read;
-	if (m != NULL)
-		capture_merge_interrupt(m);
+	stop_reading();
 }
 
-enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE, CMD_EXTRACT };
+enum command { CMD_REPORT, CMD_EXCHANGES, CMD_ACCESSES, CMD_COMPARE, CMD_EXTRACT, CMD_TOP };
 
 struct options {
 	enum command command;
@@ -93,7 +105,10 @@ struct options {
 	const char *html;     /* --html: also write this self-contained HTML file */
 	const char *extract_dir; /* extract: DIR */
 	int overwrite;        /* extract --overwrite */
-	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time */
+	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time (top: its refresh) */
+	int realtime;         /* top --realtime: a file paced as if captured now */
+	int idle_timeout_set; /* --idle-timeout: ... */
+	int64_t idle_timeout_ns; /* ... a silent connection ends after this (0: never) */
 	struct analysis_options analysis;
 };
 
@@ -104,6 +119,9 @@ static const char USAGE_LINES[] =
 	"       ninep exchanges|accesses [options] FILE... [[--] FILTER...]\n"
 	"       ninep exchanges|accesses [options] -r FILE [-r FILE...] [FILTER...]\n"
 	"       ninep exchanges|accesses [options] -i IFACE [FILTER...]\n"
+	"       ninep top [--every SECONDS] [--realtime] [options] FILE... [[--] FILTER...]\n"
+	"       ninep top [--every SECONDS] [--realtime] [options] -r FILE [-r FILE...] [FILTER...]\n"
+	"       ninep top [--every SECONDS] [options] -i IFACE [FILTER...]\n"
 	"       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
 	"       ninep extract [--overwrite] [-q] DIR FILE...\n"
 	"       ninep merge REPORT...\n"
@@ -119,6 +137,10 @@ static const char OPTIONS_HELP[] =
 	"  -c COUNT           stop after COUNT packets\n"
 	"  -n                 accepted, as with tcpdump: names are never resolved anyway\n"
 	"  -q                 no progress on standard error\n"
+	"  --idle-timeout S   a connection silent for S seconds of capture time ends, as\n"
+	"                     if closed: its open requests count as unanswered; if it\n"
+	"                     speaks again it is picked up mid-stream (default 300,\n"
+	"                     0: never)\n"
 	"  -h, --help         this help\n"
 	"  -V, --version      the version\n";
 
@@ -147,6 +169,7 @@ static void usage(FILE *out)
 	      "  report             a text report (--json: one JSON document)\n"
 	      "  exchanges          CSV, one row per round trip\n"
 	      "  accesses           CSV, one row per file access, as each ends\n"
+	      "  top                a full-screen view refreshed every second, as top(1)\n"
 	      "  compare            BEFORE against AFTER, side by side (one capture each, or\n"
 	      "                     several per side separated by the word vs or by --)\n"
 	      "  extract            write every file the captures carried below DIR (made if\n"
@@ -231,6 +254,29 @@ static void command_usage(enum command command, FILE *out)
 		fputs("\n", out);
 		fputs(EXIT_HELP, out);
 		return;
+	case CMD_TOP:
+		fputs("usage: ninep top [--every SECONDS] [--realtime] [options] FILE... [[--] FILTER...]\n"
+		      "       ninep top [--every SECONDS] [--realtime] [options] -r FILE [-r FILE...] [FILTER...]\n"
+		      "       ninep top [--every SECONDS] [options] -i IFACE [FILTER...]\n"
+		      "\n"
+		      "A full-screen view, as top(1), refreshed every interval of capture time:\n"
+		      "per request type its rate, count, errors, p50 and p99 in the interval and\n"
+		      "in the whole run; the busiest connections and paths; unanswered requests\n"
+		      "(waiting now, and in total); packets dropped by the kernel and interface.\n"
+		      "q quits, and so does Ctrl-C.\n"
+		      "\n"
+		      "Live (-i), the screen is the last interval of real time.  A capture file is\n"
+		      "read as fast as it can be, each interval of its capture time drawn as it\n"
+		      "ends without waiting, and the last screen (totals of the whole capture)\n"
+		      "stays until q; --realtime paces it instead, an interval of capture time\n"
+		      "per interval of real time.  When standard output is not a terminal, each\n"
+		      "interval is written as a block of the same lines and an empty line,\n"
+		      "flushed, and 'ninep top: end' at the end.\n"
+		      "\n"
+		      "  --every SECONDS    the interval (default 1; 0.001 to 31536000)\n"
+		      "  --realtime         a file: replay at the pace it was captured\n",
+		      out);
+		break;
 	case CMD_EXTRACT:
 		fputs("usage: ninep extract [--overwrite] [-q] DIR FILE...\n"
 		      "\n"
@@ -502,6 +548,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "overwrite", no_argument, NULL, 'O' },
 		{ "every", required_argument, NULL, 'E' },
 		{ "connections", required_argument, NULL, 'C' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "realtime", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -527,8 +575,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->command = CMD_COMPARE;
 	else if (strcmp(argv[1], "extract") == 0)
 		o->command = CMD_EXTRACT;
+	else if (strcmp(argv[1], "top") == 0)
+		o->command = CMD_TOP;
 	else
-		return usage_error("unknown command '%s' (report, exchanges, accesses, compare, extract or merge)", argv[1]);
+		return usage_error("unknown command '%s' (report, exchanges, accesses, top, compare, extract or merge)",
+				   argv[1]);
 
 	argc--;
 	argv++;
@@ -551,13 +602,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("%s", "--overwrite goes with extract");
 			o->overwrite = 1;
 			break;
+		case 'R':
+			if (o->command != CMD_TOP)
+				return usage_error("%s", "--realtime goes with top");
+			o->realtime = 1;
+			break;
 		case 'j':
-			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT ||
+			    o->command == CMD_TOP)
 				return usage_error("%s", "--json goes with report or compare");
 			o->json = 1;
 			break;
 		case 'H':
-			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT)
+			if (o->command == CMD_EXCHANGES || o->command == CMD_ACCESSES || o->command == CMD_EXTRACT ||
+			    o->command == CMD_TOP)
 				return usage_error("%s", "--html goes with report or compare");
 			o->html = optarg;
 			o->analysis.timeline = 1;
@@ -565,8 +623,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'E': {
 			char *end;
 			double seconds = strtod(optarg, &end);
-			if (o->command != CMD_REPORT)
-				return usage_error("%s", "--every goes with report --json");
+			if (o->command != CMD_REPORT && o->command != CMD_TOP)
+				return usage_error("%s", "--every goes with report --json, or top");
 			/* A millisecond to a year: finer is noise, coarser is a whole report. */
 			if (end == optarg || *end != '\0' || !(seconds >= 0.001 && seconds <= 31536000))
 				return usage_error("bad interval '%s' (seconds, 0.001 to 31536000)", optarg);
@@ -582,6 +640,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("bad number of connections '%s'", optarg);
 			o->analysis.kept_connections = n;
 			o->analysis.kept_connections_set = 1;
+			break;
+		}
+		case 'I': {
+			char *end;
+			double seconds = strtod(optarg, &end);
+			/* 0 is "never"; up to a year, like --every. */
+			if (end == optarg || *end != '\0' || !(seconds >= 0 && seconds <= 31536000))
+				return usage_error("bad idle timeout '%s' (seconds, 0 for never, up to 31536000)", optarg);
+			o->idle_timeout_ns = (int64_t)(seconds * 1e9 + 0.5);
+			o->idle_timeout_set = 1;
 			break;
 		}
 		case 'p':
@@ -626,8 +694,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->every_ns != 0 && !o->json)
-		return usage_error("%s", "--every goes with report --json");
+	if (o->every_ns != 0 && !o->json && o->command != CMD_TOP)
+		return usage_error("%s", "--every goes with report --json, or top");
+	if (o->realtime && o->iface != NULL)
+		return usage_error("%s", "--realtime paces a capture file; live is real time already");
 	if (o->command == CMD_EXTRACT)
 		return extract_args(argc, argv, o);
 	int rc = o->command == CMD_COMPARE ? compare_args(argc, argv, o)
@@ -718,12 +788,14 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
-/* A quiet live capture: its intervals end all the same. */
+/* A quiet live capture: its intervals end all the same, and top hears q. */
 static void fwd_idle(void *ctx, int64_t ts)
 {
 	struct run_ctx *r = ctx;
 	if (r->every != NULL)
 		intervals_advance(r->every, ts);
+	if (top_view != NULL)
+		top_poll(top_view);
 }
 
 static int large_input(const char *const *paths, unsigned n)
@@ -746,6 +818,8 @@ static void record_failure(struct analysis *a, struct input_status *st, const ch
 		snprintf(st->error, sizeof st->error, "%s", err);
 	else
 		snprintf(st->error, sizeof st->error, "%s: %s", st->name, err);
+	if (screen_in_use)
+		return; /* top prints it once the terminal is given back */
 	/* A file name is anyone's bytes too (ninep report * in a folder of
 	 * downloads): escaped like everything the reports print. */
 	fputs("ninep: ", stderr);
@@ -777,7 +851,8 @@ static void interrupted(struct analysis *a, const char *const *names, unsigned n
 		struct stat st;
 		if (strcmp(names[i], "-") != 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
 			a->partial = a->interrupted = 1;
-			fputs("ninep: interrupted before the end of the capture: the report is partial\n", stderr);
+			if (!screen_in_use) /* top: q (or Ctrl-C) is how it ends */
+				fputs("ninep: interrupted before the end of the capture: the report is partial\n", stderr);
 			return;
 		}
 	}
@@ -797,7 +872,10 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 	char line[ERR_MAX];
 	a->inputs[0].link_type = capture_link_type(in);
 	capture_describe_live(in, line, sizeof line);
-	fprintf(stderr, "ninep: %s\n", line);
+	if (top_view != NULL)
+		top_listening(top_view, line);
+	if (!screen_in_use)
+		fprintf(stderr, "ninep: %s\n", line);
 	if (every != NULL)
 		intervals_watch(every, r, in);
 	input_being_read = in;
@@ -809,7 +887,7 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 	if (every != NULL)
 		intervals_watch(every, r, NULL);
 	a->drops_known = capture_drops(in, &a->drops) == 0;
-	if (a->drops_known)
+	if (a->drops_known && !screen_in_use)
 		fprintf(stderr, "ninep: %llu packets dropped by kernel, %llu by interface\n",
 			(unsigned long long)a->drops.kernel, (unsigned long long)a->drops.interface);
 	*last_ns = capture_last_ns(in);
@@ -843,6 +921,8 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 
 	struct run_ctx ctx = { a, analysis_events(), NULL, NULL, every, 0, 0, -1 };
 	struct reasm_limits limits = REASM_DEFAULT_LIMITS;
+	if (o->idle_timeout_set)
+		limits.idle_timeout_ns = o->idle_timeout_ns;
 	struct reassembler *r = reasm_new(&limits, &forward, &ctx);
 	ctx.reasm = r;
 	if (r == NULL) {
@@ -958,6 +1038,58 @@ static int run_extract(struct options *o)
 	return status;
 }
 
+/* top: the view of the inputs' intervals, until they end or q. */
+static int run_top(struct options *o)
+{
+	struct analysis *a = calloc(1, sizeof *a);
+	if (a == NULL)
+		return EXIT_INPUT;
+	o->analysis.intervals = 1; /* the interval's own figures by type */
+	o->analysis.flush_each_row = 0;
+	analysis_init(a, &o->analysis);
+	a->live = o->iface != NULL;
+	struct top_options to = {
+		.every_ns = o->every_ns != 0 ? o->every_ns : TOP_EVERY_DEFAULT_S * (int64_t)1000000000,
+		.live = o->iface != NULL,
+		.realtime = o->realtime,
+		.source = o->iface != NULL ? o->iface : strcmp(o->files[0], "-") == 0 ? "standard input" : o->files[0],
+		.stop = stop_reading,
+		.interrupted = &stop_requested,
+	};
+	struct top *t = top_new(&to);
+	struct intervals *every = t != NULL ? intervals_new_sink(a, to.every_ns, top_interval, t) : NULL;
+	if (every == NULL) {
+		top_free(t);
+		analysis_free(a);
+		free(a);
+		return EXIT_INPUT;
+	}
+	top_view = t;
+	screen_in_use = top_on_screen(t);
+	if (screen_in_use)
+		o->quiet = 1; /* no progress on standard error: the screen is the terminal */
+	int status = o->iface != NULL ? run_inputs(a, o, &o->iface, 1, every)
+				      : run_inputs(a, o, o->files, o->n_files, every);
+	analysis_finish(a);
+	intervals_finish(every);
+	intervals_free(every);
+	top_finish(t);
+	int had_screen = screen_in_use;
+	screen_in_use = 0;
+	top_view = NULL;
+	top_free(t);
+	/* What the screen could not show: why an input failed. */
+	for (unsigned i = 0; had_screen && i < a->n_inputs; i++)
+		if (a->inputs[i].failed) {
+			fputs("ninep: ", stderr);
+			escape_text_str(stderr, a->inputs[i].error);
+			fputc('\n', stderr);
+		}
+	analysis_free(a);
+	free(a);
+	return finish_output(status);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
@@ -980,6 +1112,8 @@ int main(int argc, char **argv)
 
 	if (o.command == CMD_EXTRACT)
 		return run_extract(&o);
+	if (o.command == CMD_TOP)
+		return run_top(&o);
 	if (o.command == CMD_EXCHANGES)
 		o.analysis.exchanges = stdout;
 	if (o.command == CMD_ACCESSES)

@@ -39,6 +39,7 @@ enum close_reason {
 	CLOSE_REUSED,         /* a new SYN on the same 4-tuple started a new connection */
 	CLOSE_END_OF_CAPTURE, /* still open when the input ended */
 	CLOSE_LIMIT,          /* dropped because a memory ceiling was hit */
+	CLOSE_IDLE,           /* silent for longer than the idle timeout (reasm_limits) */
 };
 
 /*
@@ -90,13 +91,32 @@ struct stream_events {
 	void (*on_idle)(void *ctx, int64_t ts_ns);
 };
 
-/* Memory ceilings, chosen when the reassembler is made. */
+/*
+ * Memory ceilings, chosen when the reassembler is made.
+ *
+ * idle_timeout_ns: a connection that sent nothing either way for longer
+ * than this (capture time; 0: never) is ended as CLOSE_IDLE, as if it had
+ * closed: a peer that vanished without FIN or RST would otherwise hold its
+ * memory for the whole of a day-long live run.  It is ended when the
+ * capture's clock passes its last packet by the timeout: at the next
+ * packet of any connection, or live on a quiet interface at the next
+ * reasm_idle.  Its entry is forgotten at once (no linger), so when packets
+ * come again on its 4-tuple they start a new connection, caught mid-stream
+ * like one whose start the capture missed.
+ */
 struct reasm_limits {
 	size_t max_out_of_order_per_stream; /* bytes held waiting for a hole */
 	size_t max_out_of_order_total;
 	size_t max_connections;             /* open at once */
+	int64_t idle_timeout_ns;            /* silent this long: ended (0: never) */
 };
-#define REASM_DEFAULT_LIMITS { 1u << 20, 32u << 20, 200000 }
+/* The idle timeout by default: 5 minutes.  What it costs: a mount that is
+ * left unused longer than that and then used again is picked up
+ * mid-stream, so the paths of fids it made before are not known (they are
+ * NINEP_PATH_UNKNOWN); what it saves: the memory of every peer that went
+ * away without a FIN or RST the capture saw. */
+#define REASM_IDLE_TIMEOUT_DEFAULT_S 300
+#define REASM_DEFAULT_LIMITS { 1u << 20, 32u << 20, 200000, REASM_IDLE_TIMEOUT_DEFAULT_S * (int64_t)1000000000 }
 
 /* Counters for the report. */
 struct capture_stats {

@@ -486,6 +486,21 @@ static void expire_closed(struct reassembler *r, int64_t ts)
 	}
 }
 
+/* Ends the connections silent for longer than the idle timeout, least
+ * recently active first (capture.h, struct reasm_limits).  Their entries
+ * go at once: a later packet on the 4-tuple starts a new connection. */
+static void expire_idle(struct reassembler *r, int64_t ts)
+{
+	struct conn *c;
+
+	if (r->lim.idle_timeout_ns <= 0)
+		return;
+	while ((c = conntable_oldest(r->conns)) != NULL && ts - c->pub.last_ns > r->lim.idle_timeout_ns) {
+		close_conn(r, c, CLOSE_IDLE, ts);
+		conntable_remove(r->conns, c);
+	}
+}
+
 /* by_syn: the first packet is the client's SYN, so the upper half learns
  * in on_open that the capture holds the connection's start. */
 static struct conn *open_conn(struct reassembler *r, const struct endpoint *client, const struct endpoint *server,
@@ -586,6 +601,7 @@ void tcp_segment_input(struct reassembler *r, const uint8_t *base, const struct 
 	int side = 0;
 
 	expire_closed(r, ts);
+	expire_idle(r, ts);
 	c = conntable_find(r->conns, src, dst, v->tcp.hash, &side);
 	if (c != NULL && c->state == CONN_CLOSED) {
 		if ((flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
@@ -714,6 +730,7 @@ const struct capture_stats *reasm_stats(const struct reassembler *r)
 
 void reasm_idle(struct reassembler *r, int64_t ts_ns)
 {
+	expire_idle(r, ts_ns);
 	if (r->ev.on_idle != NULL)
 		r->ev.on_idle(r->ctx, ts_ns);
 }

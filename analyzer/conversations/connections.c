@@ -248,6 +248,15 @@ void analysis_sync(struct analysis *a)
 	tally_wait(a);
 }
 
+uint64_t analysis_outstanding(const struct analysis *a)
+{
+	uint64_t n = 0;
+	for (const struct conn_state *c = a->open_states; c != NULL; c = c->open_next)
+		if (c->decided)
+			n += c->engine.tags.count;
+	return n;
+}
+
 /* The first bytes (or gap): the reassembler knows by now whether it saw
  * the SYN. */
 static void start(struct conn_state *c)

@@ -132,6 +132,12 @@ static void on_session_joined(void *ctx, struct ninep_esession *e, void *from_ct
 		accesses_adopt(ctx, e);
 }
 
+static void on_session_forgotten(void *ctx, struct ninep_esession *e)
+{
+	struct conn_state *c = ctx;
+	accesses_drop_saved(c->a, e);
+}
+
 static const struct ninep_hooks hooks = {
 	.request = on_request,
 	.exchange = on_exchange,
@@ -139,6 +145,7 @@ static const struct ninep_hooks hooks = {
 	.orphan = on_orphan,
 	.session_saved = on_session_saved,
 	.session_joined = on_session_joined,
+	.session_forgotten = on_session_forgotten,
 };
 
 void matcher_init(struct conn_state *c)

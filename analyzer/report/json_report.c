@@ -168,6 +168,9 @@ static void others(const struct analysis *a, FILE *out)
 
 static void esessions(const struct analysis *a, const struct esession_view *views, FILE *out)
 {
+	/* What the bound on saved fids made sessions forget (ninep/engine.h). */
+	fprintf(out, "  \"e_session_fids_forgotten\": {\"sessions\": %llu, \"fids\": %llu},\n",
+		(unsigned long long)a->esessions.saved_forgotten, (unsigned long long)a->esessions.fids_forgotten);
 	fprintf(out, "  \"e_sessions\": [");
 	int first = 1;
 	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {

@@ -48,6 +48,8 @@ static inline const char *close_reason_name(enum close_reason r)
 		return "end-of-capture";
 	case CLOSE_LIMIT:
 		return "limit";
+	case CLOSE_IDLE:
+		return "idle";
 	}
 	return "unknown";
 }

@@ -343,6 +343,17 @@ static void connections(const struct analysis *a, FILE *out)
 	others(a, width, &c, out);
 }
 
+/* What the bound on saved fids made sessions forget (ninep/engine.h). */
+static void esession_fids_forgotten(const struct analysis *a, FILE *out)
+{
+	if (a->esessions.saved_forgotten == 0)
+		return;
+	fprintf(out, "  fids saved for a Tsession forgotten: %llu, of %llu sessions (at most %d sessions,\n"
+		     "  %d fids kept)\n",
+		(unsigned long long)a->esessions.fids_forgotten, (unsigned long long)a->esessions.saved_forgotten,
+		NINEP_ESESSIONS_SAVED_MAX, NINEP_ESESSIONS_SAVED_FIDS_MAX);
+}
+
 static void esessions(const struct analysis *a, FILE *out)
 {
 	if (esessions_live(a) == 0)
@@ -387,6 +398,7 @@ static void esessions(const struct analysis *a, FILE *out)
 	}
 	if (more > 0)
 		fprintf(out, "  ... and %llu more (all of them in --json)\n", (unsigned long long)more);
+	esession_fids_forgotten(a, out);
 	esession_views_free(a, views);
 	free(list);
 }

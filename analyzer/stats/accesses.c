@@ -766,6 +766,13 @@ void accesses_save(struct conn_state *c, struct ninep_esession *e)
 	c->accesses = NULL;
 }
 
+void accesses_drop_saved(struct analysis *a, struct ninep_esession *e)
+{
+	end_all(a, e->user);
+	tracker_free(e->user);
+	e->user = NULL;
+}
+
 void accesses_adopt(struct conn_state *c, struct ninep_esession *e)
 {
 	if (e->user == NULL)

@@ -133,6 +133,9 @@ void accesses_exchange(struct conn_state *c, const struct ninep_request *p, uint
  * hands its live accesses to the session (save), others end them open. */
 void accesses_save(struct conn_state *c, struct ninep_esession *e);
 void accesses_adopt(struct conn_state *c, struct ninep_esession *e);
+/* The session forgot its saved fids (NINEP_ESESSIONS_SAVED_MAX): the
+ * accesses it kept for a Tsession end, open. */
+void accesses_drop_saved(struct analysis *a, struct ninep_esession *e);
 /* A Tsession moved the fids of `from`, still open, to c. */
 void accesses_take_over(struct conn_state *c, struct conn_state *from);
 void accesses_close(struct conn_state *c);

@@ -5,8 +5,8 @@
  *
  * The rule.  A connection stays in full while it is open (the reassembler
  * ends it: FIN both ways, RST, a new SYN on its 4-tuple, its open-connection
- * ceiling, or the end of the capture; an idle connection is not ended by
- * time).  Once it has ended, its figures are final, and of all ended
+ * ceiling, the idle timeout of capture/capture.h, or the end of the
+ * capture).  Once it has ended, its figures are final, and of all ended
  * connections the analysis keeps the analysis_options.kept_connections
  * (`--connections N`, default KEPT_CONNECTIONS_DEFAULT) that matter most,
  * by this order, most important first:

@@ -12,7 +12,8 @@
 struct intervals {
 	struct analysis *a;
 	int64_t every_ns;
-	FILE *out;
+	interval_sink_fn *sink;
+	void *sink_ctx;
 	int started;
 	int64_t start_ns, end_ns; /* the interval being counted */
 	const struct reassembler *reasm;
@@ -24,15 +25,29 @@ struct intervals {
 	uint64_t connections_before, other_before;
 };
 
-struct intervals *intervals_new(struct analysis *a, int64_t every_ns, FILE *out)
+struct intervals *intervals_new_sink(struct analysis *a, int64_t every_ns, interval_sink_fn *sink, void *ctx)
 {
 	struct intervals *iv = calloc(1, sizeof *iv);
 	if (iv == NULL)
 		return NULL;
 	iv->a = a;
 	iv->every_ns = every_ns;
-	iv->out = out;
+	iv->sink = sink;
+	iv->sink_ctx = ctx;
 	return iv;
+}
+
+/* report --every: a line of JSON per interval, out as soon as it ends. */
+static void json_line(void *ctx, struct analysis *a, const struct interval_figures *f)
+{
+	FILE *out = ctx;
+	report_json_interval(a, f, out);
+	fflush(out);
+}
+
+struct intervals *intervals_new(struct analysis *a, int64_t every_ns, FILE *out)
+{
+	return intervals_new_sink(a, every_ns, json_line, out);
 }
 
 void intervals_watch(struct intervals *iv, const struct reassembler *r, const struct capture_input *live)
@@ -94,8 +109,7 @@ static void close_interval(struct intervals *iv)
 	iv->connections_before = a->n_connections;
 	iv->other_before = a->other_connections;
 
-	report_json_interval(a, &f, iv->out);
-	fflush(iv->out);
+	iv->sink(iv->sink_ctx, a, &f);
 	figures_free(&f.totals);
 
 	iv->start_ns = iv->end_ns;

@@ -42,9 +42,16 @@ struct interval_figures {
 struct intervals;
 struct reassembler;
 
+/* What is done with each interval's figures when it ends: called with
+ * every figure of the analysis added up so far (analysis_sync), so the
+ * whole-run figures may be read too; f is freed when it returns. */
+typedef void interval_sink_fn(void *ctx, struct analysis *a, const struct interval_figures *f);
+
 /* NULL when out of memory.  a->opt.intervals must be set before any input
- * is read. */
+ * is read.  intervals_new writes each interval as a line of JSON to out
+ * (report --every); intervals_new_sink hands it to sink (ninep top). */
 struct intervals *intervals_new(struct analysis *a, int64_t every_ns, FILE *out);
+struct intervals *intervals_new_sink(struct analysis *a, int64_t every_ns, interval_sink_fn *sink, void *ctx);
 /* Where the capture counters and the drops come from while the inputs are
  * read (either may be NULL: then a->capture and a->drops, as at the end). */
 void intervals_watch(struct intervals *iv, const struct reassembler *r, const struct capture_input *live);

@@ -78,6 +78,21 @@ enum { NINEP_WHOLE_REPLY = 512 };
  * 8192 covers a busy mount, at about 80 bytes and a path each. */
 enum { NINEP_FIDS_MAX = 8192 };
 
+/* What 9P2000.e sessions keep of their closed connections for a later
+ * Tsession, at most: the saved fids of NINEP_ESESSIONS_SAVED_MAX sessions,
+ * and NINEP_ESESSIONS_SAVED_FIDS_MAX fids over all of them (one session's
+ * are one connection's: at most NINEP_FIDS_MAX).  A client that opens a
+ * session per connection and never resumes one would otherwise keep every
+ * connection's fids for ever.  When a session saves its fids beyond either
+ * bound, the sessions that saved theirs longest ago forget them: counted in
+ * ninep_esessions.saved_forgotten and .fids_forgotten.  A Tsession that
+ * resumes such a session finds its fids unknown, as when the session was
+ * agreed before the capture started (their requests concern
+ * NINEP_PATH_UNKNOWN).  What remains of a session is its number and key
+ * hash, about 80 bytes.  1024 sessions of 64 fids each is a busy server's
+ * recent clients; the fids cost about 80 bytes and a path each (8 MB). */
+enum { NINEP_ESESSIONS_SAVED_MAX = 1024, NINEP_ESESSIONS_SAVED_FIDS_MAX = 65536 };
+
 /* ---- finding 9P (limits.c) ------------------------------------------------ */
 
 /* Whether buf (at least a header) starts a message of this direction
@@ -196,6 +211,8 @@ struct ninep_esession {
 	uint64_t key_hash; /* FNV-1a 64 of the key: the key itself is never kept */
 	uint64_t key_cookie; /* the cookie of the message whose MUMBLE record carried the key */
 	struct ninep_fidmap *saved_fids; /* the fids of its last closed connection, for a Tsession */
+	int fids_forgotten; /* its saved fids were forgotten (NINEP_ESESSIONS_SAVED_MAX) */
+	struct ninep_esession *saved_prev, *saved_next; /* sessions with saved fids, oldest first */
 	struct ninep_conv *live; /* its connection still open, whose fids a Tsession copies */
 	void *user;        /* the caller's (the analyzer keeps file accesses here) */
 	struct ninep_esession *next;
@@ -205,6 +222,12 @@ struct ninep_esession {
 struct ninep_esessions {
 	struct ninep_esession *head, *tail;
 	uint64_t count;
+	/* the sessions holding saved fids, saved longest ago first */
+	struct ninep_esession *saved_oldest, *saved_newest;
+	uint64_t n_saved, saved_fids;
+	/* what the bounds made them forget (NINEP_ESESSIONS_SAVED_MAX) */
+	uint64_t saved_forgotten; /* sessions whose saved fids were forgotten */
+	uint64_t fids_forgotten;  /* the fids they held */
 };
 void ninep_esessions_free(struct ninep_esessions *all);
 
@@ -226,6 +249,10 @@ struct ninep_hooks {
 	 * conversation `from`. */
 	void (*session_saved)(void *ctx, struct ninep_esession *e);
 	void (*session_joined)(void *ctx, struct ninep_esession *e, void *from_ctx);
+	/* 9P2000.e: session e forgets the fids it saved, to keep the bounds of
+	 * NINEP_ESESSIONS_SAVED_MAX (ctx is the conversation whose session
+	 * saved its fids just then): what the tool keeps with them ends. */
+	void (*session_forgotten)(void *ctx, struct ninep_esession *e);
 };
 
 /* What the engine concluded about one message, for a tool that shows it. */

@@ -13,7 +13,9 @@
  *     (closed, or still open) for the new one.  A key established before
  *     the capture started makes the session known from then on; an
  *     Rerror/Rlerror refuses it and changes nothing.
- * Keys are never kept, only their FNV-1a 64 hash.
+ * Keys are never kept, only their FNV-1a 64 hash.  The fids saved for a
+ * Tsession are bounded (NINEP_ESESSIONS_SAVED_MAX, engine.h): the sessions
+ * that saved theirs longest ago forget them first.
  */
 #include "engine_internal.h"
 
@@ -160,6 +162,67 @@ static void forget_if_unused(struct ninep_esessions *all, struct ninep_esession 
 	free(e);
 }
 
+/* ---- saved fids, oldest first, within NINEP_ESESSIONS_SAVED_MAX */
+
+static void saved_unlink(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	if (e->saved_prev != NULL)
+		e->saved_prev->saved_next = e->saved_next;
+	else
+		all->saved_oldest = e->saved_next;
+	if (e->saved_next != NULL)
+		e->saved_next->saved_prev = e->saved_prev;
+	else
+		all->saved_newest = e->saved_prev;
+	e->saved_prev = e->saved_next = NULL;
+	all->n_saved--;
+	all->saved_fids -= e->saved_fids->map.count;
+}
+
+/* The session's saved fids go to the conversation resuming it (or away). */
+static struct ninep_fidmap *saved_take(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	struct ninep_fidmap *f = e->saved_fids;
+	if (f == NULL)
+		return NULL;
+	saved_unlink(all, e);
+	e->saved_fids = NULL;
+	return f;
+}
+
+static void saved_put(struct ninep_esessions *all, struct ninep_esession *e, struct ninep_fidmap *f)
+{
+	fidmap_free(saved_take(all, e));
+	e->saved_fids = f;
+	e->fids_forgotten = 0;
+	e->saved_prev = all->saved_newest;
+	if (all->saved_newest != NULL)
+		all->saved_newest->saved_next = e;
+	else
+		all->saved_oldest = e;
+	all->saved_newest = e;
+	all->n_saved++;
+	all->saved_fids += f->map.count;
+}
+
+/* Beyond a bound, the sessions that saved longest ago forget their fids
+ * (never the one c just saved: one session's fids are within the bounds). */
+static void saved_bound(struct ninep_conv *c)
+{
+	struct ninep_esessions *all = c->esessions;
+	while ((all->n_saved > NINEP_ESESSIONS_SAVED_MAX || all->saved_fids > NINEP_ESESSIONS_SAVED_FIDS_MAX) &&
+	       all->saved_oldest != all->saved_newest) {
+		struct ninep_esession *old = all->saved_oldest;
+		struct ninep_fidmap *f = saved_take(all, old);
+		all->saved_forgotten++;
+		all->fids_forgotten += f->map.count;
+		fidmap_free(f);
+		old->fids_forgotten = 1;
+		if (c->hooks->session_forgotten)
+			c->hooks->session_forgotten(c->ctx, old);
+	}
+}
+
 void esession_join(struct ninep_conv *c, uint64_t key_hash)
 {
 	struct ninep_esession *target = esession_by_key(c->esessions, key_hash);
@@ -186,8 +249,7 @@ void esession_join(struct ninep_conv *c, uint64_t key_hash)
 	/* The server keeps the old connection's fids for the new one. */
 	if (target->saved_fids != NULL) {
 		fidmap_free(c->fids);
-		c->fids = target->saved_fids;
-		target->saved_fids = NULL;
+		c->fids = saved_take(c->esessions, target);
 		if (c->hooks->session_joined)
 			c->hooks->session_joined(c->ctx, target, NULL);
 	} else if (target->live != NULL && target->live != c && target->live->fids != NULL) {
@@ -195,6 +257,11 @@ void esession_join(struct ninep_conv *c, uint64_t key_hash)
 		c->fids = fidmap_clone(target->live->fids);
 		if (c->hooks->session_joined)
 			c->hooks->session_joined(c->ctx, target, target->live->ctx);
+	} else if (target->fids_forgotten) {
+		/* Its fids were forgotten (NINEP_ESESSIONS_SAVED_MAX): in use, not known. */
+		target->live = c;
+		c->versioned = 0;
+		return;
 	}
 	c->versioned = 1; /* every fid in use is known again */
 	target->live = c;
@@ -209,11 +276,11 @@ void esession_leave(struct ninep_conv *c)
 		e->live = NULL;
 	if (e->has_key && c->fids != NULL) {
 		/* Keep the fids for a later connection that resumes the session. */
-		fidmap_free(e->saved_fids);
-		e->saved_fids = c->fids;
+		saved_put(c->esessions, e, c->fids);
 		c->fids = NULL;
 		if (c->hooks->session_saved)
 			c->hooks->session_saved(c->ctx, e);
+		saved_bound(c);
 	}
 }
 

@@ -48,7 +48,7 @@ enum {
 
 /* The analyzer's default ceilings are for real captures; small ones let the
  * fuzzer reach the limit paths with small inputs. */
-static const struct reasm_limits fuzz_limits = { 16384, 65536, 16 };
+static const struct reasm_limits fuzz_limits = { 16384, 65536, 16, 0 };
 
 /* Where the reports go: written in full (every formatting path runs),
  * read by nobody. */

@@ -452,6 +452,95 @@ static void test_fid_bound(void)
 	play_end(&p);
 }
 
+/* ---- 9P2000.e: the fids sessions save for a Tsession, bounded (engine.h) -- */
+
+/* A connection of 9P2000.e that resumes (or, unseen before, establishes)
+ * the session of `key` and walks `walks` fids from its attach fid 0. */
+static void session_connection(struct play *p, struct ninep_esessions *all, uint64_t key, unsigned walks)
+{
+	memset(p, 0, sizeof *p);
+	ninep_conv_init(&p->conv, &hooks, &p->rec, all);
+	version(p, "9P2000.e", "9P2000.e", 8192);
+	msg_begin(&msg, NINEP_Tsession, NINEP_NOTAG);
+	msg_u64(&msg, key);
+	msg_end(&msg);
+	send(p);
+	build_empty(&msg, NINEP_Rsession, NINEP_NOTAG);
+	send(p);
+	if (walks == 0)
+		return; /* resuming: the fids are the session's */
+	attach(p, 0, "/export");
+	for (uint32_t fid = 1; fid <= walks; fid++)
+		walk(p, 0, fid, 1, 1, "f");
+}
+
+/* How many sessions keep their fids when n sessions of `fids` fids each
+ * saved theirs, one after another: the documented rule of engine.h, the
+ * newest kept first. */
+static uint64_t sessions_kept(uint64_t n, uint64_t fids)
+{
+	uint64_t by_fids = NINEP_ESESSIONS_SAVED_FIDS_MAX / fids;
+	uint64_t kept = n < NINEP_ESESSIONS_SAVED_MAX ? n : NINEP_ESESSIONS_SAVED_MAX;
+	if (by_fids < 1)
+		by_fids = 1; /* the session that just saved keeps its own */
+	return kept < by_fids ? kept : by_fids;
+}
+
+static void test_esession_bound_sessions(void)
+{
+	enum { EXTRA = 3, WALKS = 1 };
+	struct ninep_esessions all;
+	memset(&all, 0, sizeof all);
+	struct play p;
+	uint64_t n = NINEP_ESESSIONS_SAVED_MAX + EXTRA;
+	for (uint64_t key = 1; key <= n; key++) {
+		session_connection(&p, &all, key, WALKS);
+		ninep_conv_close(&p.conv);
+	}
+	uint64_t forgotten = n - sessions_kept(n, 1 + WALKS);
+	CHECK(all.saved_forgotten == forgotten, "%llu sessions saved their fids, %d kept: %llu forgotten, got %llu",
+	      (unsigned long long)n, NINEP_ESESSIONS_SAVED_MAX, (unsigned long long)forgotten,
+	      (unsigned long long)all.saved_forgotten);
+	CHECK(all.fids_forgotten == forgotten * (1 + WALKS), "each forgot %d fids: %llu, got %llu", 1 + WALKS,
+	      (unsigned long long)(forgotten * (1 + WALKS)), (unsigned long long)all.fids_forgotten);
+	CHECK(all.n_saved == NINEP_ESESSIONS_SAVED_MAX, "%d sessions keep fids, got %llu", NINEP_ESESSIONS_SAVED_MAX,
+	      (unsigned long long)all.n_saved);
+
+	/* The first session saved longest ago: resumed, its fids are unknown. */
+	session_connection(&p, &all, 1, 0);
+	check_path(&p, 1, NINEP_PATH_UNKNOWN, "a fid of a session that forgot its fids");
+	CHECK(p.facts.fid_unknown == NINEP_NOFID, "a forgotten session's fid is not flagged as never made");
+	ninep_conv_close(&p.conv);
+	/* The newest kept its fids for the Tsession, as 9P2000.e says. */
+	session_connection(&p, &all, n, 0);
+	check_path(&p, 1, "/export/f", "a fid of the newest saved session");
+	ninep_conv_close(&p.conv);
+	ninep_esessions_free(&all);
+}
+
+static void test_esession_bound_fids(void)
+{
+	enum { WALKS = 4096 };
+	struct ninep_esessions all;
+	memset(&all, 0, sizeof all);
+	struct play p;
+	uint64_t n = NINEP_ESESSIONS_SAVED_FIDS_MAX / (1 + WALKS) + 2;
+	for (uint64_t key = 1; key <= n; key++) {
+		session_connection(&p, &all, key, WALKS);
+		ninep_conv_close(&p.conv);
+	}
+	uint64_t forgotten = n - sessions_kept(n, 1 + WALKS);
+	CHECK(forgotten > 0, "the case goes past the bound on fids (%llu sessions)", (unsigned long long)n);
+	CHECK(all.saved_forgotten == forgotten, "%llu sessions of %d fids, at most %d fids kept: %llu forgotten, got %llu",
+	      (unsigned long long)n, 1 + WALKS, NINEP_ESESSIONS_SAVED_FIDS_MAX, (unsigned long long)forgotten,
+	      (unsigned long long)all.saved_forgotten);
+	CHECK(all.fids_forgotten == forgotten * (1 + WALKS), "their fids: %llu, got %llu",
+	      (unsigned long long)(forgotten * (1 + WALKS)), (unsigned long long)all.fids_forgotten);
+	CHECK(all.saved_fids <= NINEP_ESESSIONS_SAVED_FIDS_MAX, "fids kept %llu, at most %d",
+	      (unsigned long long)all.saved_fids, NINEP_ESESSIONS_SAVED_FIDS_MAX);
+	ninep_esessions_free(&all);
+}
+
 int main(void)
 {
 	buf_init(&msg, MSG_CEILING);
@@ -461,6 +550,8 @@ int main(void)
 	test_version();
 	test_fids();
 	test_fid_bound();
+	test_esession_bound_sessions();
+	test_esession_bound_fids();
 	buf_free(&msg);
 	return check_summary();
 }

@@ -33,7 +33,7 @@ static const int linktypes[] = {
 static void fuzz_packets(void)
 {
 	static uint8_t ip[PKTSZ], frame[PKTSZ + 64];
-	struct reasm_limits lim = { 8192, 65536, 64 };
+	struct reasm_limits lim = { 8192, 65536, 64, 0 };
 	struct reassembler *r = reasm_new(&lim, NULL, NULL);
 	const struct capture_stats *st = reasm_stats(r);
 	uint8_t payload[1500];

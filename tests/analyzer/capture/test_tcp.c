@@ -297,7 +297,7 @@ static int timed_is(unsigned i, size_t len, int64_t ts)
  */
 static void test_gap_times(void)
 {
-	struct reasm_limits lim = { 4096, 1u << 20, 100 };
+	struct reasm_limits lim = { 4096, 1u << 20, 100, 0 };
 	char seg[1001];
 
 	/* the ACK beyond the hole */
@@ -502,7 +502,7 @@ static void test_reuse(void)
 
 static void test_stream_ceiling(void)
 {
-	struct reasm_limits lim = { 4096, 1u << 20, 100 };
+	struct reasm_limits lim = { 4096, 1u << 20, 100, 0 };
 	char seg[1001];
 	uint32_t s;
 
@@ -547,7 +547,7 @@ static void test_ignored(void)
 
 static void test_max_connections(void)
 {
-	struct reasm_limits lim = { 1u << 20, 32u << 20, 2 };
+	struct reasm_limits lim = { 1u << 20, 32u << 20, 2, 0 };
 
 	start(&lim);
 	CPORT = 40001;
@@ -566,6 +566,40 @@ static void test_max_connections(void)
 	CHECK_EQ_U(stats()->limit_hits, 1);
 	reasm_free(R, 5000);
 	CHECK(strcmp(rec_text(&REC, 1, 0), "aa") == 0);
+	CHECK_EQ_U(REC.order_violations, 0);
+	recorder_free(&REC);
+}
+
+/* The idle timeout (capture.h): a connection silent for longer ends as
+ * CLOSE_IDLE when the clock passes it, by a packet of another connection
+ * or by reasm_idle on a quiet interface; a packet on its 4-tuple after
+ * that starts a new connection. */
+static void test_idle_timeout(void)
+{
+	struct reasm_limits lim = { 1u << 20, 32u << 20, 100, 1000 };
+
+	start(&lim);
+	CPORT = 40001;
+	pkt(1, 1, 0, TCP_ACK, "a", 1000);
+	CPORT = 40002;
+	pkt(1, 1, 0, TCP_ACK, "b", 1500);
+	reasm_idle(R, 2100); /* 1 silent for 1100 > 1000; 2 for 600 */
+	CHECK(REC.conn[1].closed);
+	CHECK_EQ_U(REC.conn[1].reason, CLOSE_IDLE);
+	CHECK(!REC.conn[2].closed);
+	CPORT = 40001;
+	pkt(1, 2, 0, TCP_ACK, "c", 2200); /* 1's 4-tuple again: a new connection */
+	CHECK_EQ_U(stats()->connections, 3);
+	CHECK(!REC.conn[2].closed);
+	pkt(1, 3, 0, TCP_ACK, "d", 2600); /* the clock passes 2's last packet by 1100 */
+	CHECK(REC.conn[2].closed);
+	CHECK_EQ_U(REC.conn[2].reason, CLOSE_IDLE);
+	CHECK(!REC.conn[3].closed);
+	CPORT = 40000;
+	reasm_free(R, 3000);
+	CHECK(strcmp(rec_text(&REC, 1, 0), "a") == 0);
+	CHECK(strcmp(rec_text(&REC, 3, 0), "cd") == 0);
+	CHECK_EQ_U(REC.conn[3].reason, CLOSE_END_OF_CAPTURE);
 	CHECK_EQ_U(REC.order_violations, 0);
 	recorder_free(&REC);
 }
@@ -598,6 +632,7 @@ static void test_many_connections(void)
 int main(void)
 {
 	test_in_order();
+	test_idle_timeout();
 	test_out_of_order();
 	test_retransmissions();
 	test_retransmission_prints();

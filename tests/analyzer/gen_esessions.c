@@ -1,0 +1,124 @@
+/*
+ * gen_esessions: a pcap of many 9P2000.e connections, each with a session
+ * of its own, for the bound on the fids sessions save for a Tsession
+ * (NINEP_ESESSIONS_SAVED_MAX, ninep/engine.h).
+ *
+ *   gen_esessions N OUT.pcap
+ *
+ * Connection i (1 <= i <= N), one after another, from 10.2.(i / 256).(i %
+ * 256): handshake; Tversion/Rversion 9P2000.e; Tsession(key i)/Rsession
+ * (a key agreed before the capture: the session is known from then on);
+ * Tattach/Rattach (fid 1); Twalk/Rwalk fid 1 to fid 2, "f"; FIN both ways,
+ * leaving both fids to the session.  So every session saves 2 fids.
+ *
+ * On standard output: "N sessions, 2 fids each", what was written.  The
+ * messages come from the capture writer (tools/capwriter).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ninep/protocol.h>
+
+#include "capfile.h"
+#include "msg.h"
+#include "msgs.h"
+#include "wire.h"
+
+enum {
+	NINEP_PORT = 564,
+	MSIZE = 8192 + 24,
+	MSG_CEILING = 8192,
+	TCP_WINDOW = 65535,
+	FIDS_PER_SESSION = 2,
+	N_UNAME = 1000,
+	MAX_SESSIONS = 65535,
+};
+
+#define START_NS (1700000000ull * 1000000000ull)
+#define STEP_NS 10000ull
+#define SLOT_NS 1000000ull
+
+static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(MSG_CEILING)];
+
+struct conn {
+	struct capfile *out;
+	struct eth_ipv4_conn tcp;
+	uint16_t ip_id;
+	uint64_t now;
+};
+
+static void segment(struct conn *c, int side, uint8_t flags, const uint8_t *payload, size_t len)
+{
+	size_t n = eth_ipv4_conn_segment(frame, &c->tcp, side, c->ip_id++, flags, payload, len);
+	capfile_write(c->out, c->now, frame, n);
+	c->now += STEP_NS;
+}
+
+static void exchange(struct conn *c, const struct buf *req, const struct buf *rep)
+{
+	segment(c, CONN_CLIENT, TCP_PSH | TCP_ACK, req->data, req->len);
+	segment(c, CONN_SERVER, TCP_PSH | TCP_ACK, rep->data, rep->len);
+}
+
+static void session_connection(struct conn *c, uint32_t i, struct buf *req, struct buf *rep)
+{
+	static const uint8_t client_mac[MAC_LEN] = { 2, 0, 0, 0, 0, 1 }, server_mac[MAC_LEN] = { 2, 0, 0, 0, 0, 2 };
+	static const uint8_t server_ip[4] = { 10, 255, 0, 1 };
+	const uint8_t client_ip[4] = { 10, 2, (uint8_t)(i >> 8), (uint8_t)i };
+	struct eth_ipv4_endpoint client = { client_mac, client_ip, 40000, i * 7919u };
+	struct eth_ipv4_endpoint server = { server_mac, server_ip, NINEP_PORT, i * 104729u };
+	c->now = START_NS + i * SLOT_NS;
+	eth_ipv4_conn_init(&c->tcp, &client, &server, TCP_WINDOW);
+	segment(c, CONN_CLIENT, TCP_SYN, NULL, 0);
+	segment(c, CONN_SERVER, TCP_SYN | TCP_ACK, NULL, 0);
+	segment(c, CONN_CLIENT, TCP_ACK, NULL, 0);
+
+	build_tversion(req, MSIZE, "9P2000.e");
+	build_rversion(rep, MSIZE, "9P2000.e");
+	exchange(c, req, rep);
+	msg_begin(req, NINEP_Tsession, NINEP_NOTAG);
+	msg_u64(req, 0x6b65790000000000ull | i);
+	msg_end(req);
+	build_empty(rep, NINEP_Rsession, NINEP_NOTAG);
+	exchange(c, req, rep);
+	build_tattach(req, 1, 1, NINEP_NOFID, "glenda", "", 0, N_UNAME);
+	build_rattach(rep, 1, (struct qid){ 0x80, 0, 1 });
+	exchange(c, req, rep);
+	const char *names[1] = { "f" };
+	struct qid file = { 0, 0, 2 };
+	build_twalk(req, 1, 1, 2, 1, names);
+	build_rwalk(rep, 1, 1, &file);
+	exchange(c, req, rep);
+
+	segment(c, CONN_CLIENT, TCP_FIN | TCP_ACK, NULL, 0);
+	segment(c, CONN_SERVER, TCP_FIN | TCP_ACK, NULL, 0);
+	segment(c, CONN_CLIENT, TCP_ACK, NULL, 0);
+}
+
+int main(int argc, char **argv)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = argc == 3 ? strtoul(argv[1], &end, 10) : 0;
+	if (argc != 3 || errno != 0 || *end != '\0' || n == 0 || n > MAX_SESSIONS) {
+		fprintf(stderr, "usage: gen_esessions N OUT.pcap (N from 1 to %d)\n", MAX_SESSIONS);
+		return 2;
+	}
+	struct capfile_options opt = { CAPFILE_PCAP, LINKTYPE_ETHERNET, CAPFILE_FULL_SNAPLEN, 1, 0, NULL };
+	struct conn c;
+	memset(&c, 0, sizeof c);
+	c.out = capfile_create(argv[2], &opt);
+	struct buf req, rep;
+	buf_init(&req, MSG_CEILING);
+	buf_init(&rep, MSG_CEILING);
+	for (uint32_t i = 1; i <= n; i++)
+		session_connection(&c, i, &req, &rep);
+	capfile_close(c.out);
+	buf_free(&req);
+	buf_free(&rep);
+	printf("%lu sessions, %d fids each\n", n, FIDS_PER_SESSION);
+	return 0;
+}
