@@ -349,6 +349,10 @@ def main():
         sys.exit(SKIP)
     binary = os.path.abspath(binary)
     check = Checker()
+    # A session that lives as long as the test: tmux's server exits when its
+    # last session ends, and a new-session racing that exit failed (1 run in
+    # 3 with another test running beside it).
+    tmux("new-session", "-d", "-s", "keeper", "sleep 3600")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for name in sorted(os.listdir(os.path.join(CAPTURES_DIR, "real"))):
