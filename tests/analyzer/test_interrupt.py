@@ -18,9 +18,26 @@ from ninep_testlib import Checker
 MESSAGES = 300_000
 
 
+def catches_sigint(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)) != 0
+    except OSError:
+        pass
+    return False
+
+
 def interrupted_run(binary, *args):
     proc = subprocess.Popen([binary, "report", "-q", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.3)
+    # Ctrl-C once ninep catches SIGINT (its SigCgt in /proc): a fixed 0.3 s
+    # sleep sometimes signalled a sanitized build, on a loaded machine,
+    # before it had set its handler, and SIGINT's default killed it.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not catches_sigint(proc.pid):
+        time.sleep(0.01)
+    time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     return proc.returncode, out.decode(), err.decode()
