@@ -25,8 +25,9 @@
  * one name each) and never clunks any: a client that leaks fids.  It makes
  * 4 + 2 * F messages.
  *
- * On standard output: "OUT: C connections, M messages, R round trips,
- * E errors", what was written.  The message encoding and the pcap come from
+ * On standard output (standard error when OUT is "-", standard output):
+ * "OUT: C connections, M messages, R round trips, E errors", what was
+ * written.  The message encoding and the pcap come from
  * the capture writer (tools/capwriter), never from the project's decoder.
  */
 #include <errno.h>
@@ -245,7 +246,10 @@ int main(int argc, char **argv)
 	capfile_close(c.out);
 	buf_free(&req);
 	buf_free(&rep);
-	printf("%s: %llu connections, %llu messages, %llu round trips, %llu errors\n", path,
+	/* With OUT "-" the capture is standard output: the summary goes to
+	 * standard error instead (bench.sh streams captures into ninep). */
+	FILE *summary = strcmp(path, "-") == 0 ? stderr : stdout;
+	fprintf(summary, "%s: %llu connections, %llu messages, %llu round trips, %llu errors\n", path,
 	       (unsigned long long)(n + (leak > 0)), (unsigned long long)c.messages,
 	       (unsigned long long)c.round_trips, (unsigned long long)c.errors);
 	return 0;
