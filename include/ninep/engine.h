@@ -215,7 +215,8 @@ struct ninep_esession {
 	struct ninep_esession *saved_prev, *saved_next; /* sessions with saved fids, oldest first */
 	struct ninep_conv *live; /* its connection still open, whose fids a Tsession copies */
 	void *user;        /* the caller's (the analyzer keeps file accesses here) */
-	struct ninep_esession *next;
+	struct ninep_esession *next, *prev; /* in order of creation */
+	struct ninep_esession *same_bucket; /* the sessions by key (sessions.c) */
 };
 
 /* Every 9P2000.e session of one capture: several conversations share it. */
@@ -228,6 +229,10 @@ struct ninep_esessions {
 	/* what the bounds made them forget (NINEP_ESESSIONS_SAVED_MAX) */
 	uint64_t saved_forgotten; /* sessions whose saved fids were forgotten */
 	uint64_t fids_forgotten;  /* the fids they held */
+	/* the sessions with a key, by key: a Tsession finds its session
+	 * without a walk over every session there was */
+	struct ninep_esession **by_key;
+	size_t by_key_buckets, keyed;
 };
 void ninep_esessions_free(struct ninep_esessions *all);
 

@@ -108,12 +108,66 @@ static struct ninep_esession *esession_new(struct ninep_esessions *all)
 	if (e == NULL)
 		abort();
 	e->number = ++all->count;
+	e->prev = all->tail;
 	if (all->tail)
 		all->tail->next = e;
 	else
 		all->head = e;
 	all->tail = e;
 	return e;
+}
+
+/* ---- the sessions with a key, by key: chained buckets of the key's hash.
+ * perf: a Tsession used to walk every session there was: 50,000 sessions
+ * of gen_esessions took 580 s (0.8 s for 5,000); with the index, linear. */
+
+static size_t key_bucket(const struct ninep_esessions *all, uint64_t key_hash)
+{
+	return (size_t)(key_hash ^ key_hash >> 32) & (all->by_key_buckets - 1);
+}
+
+static void by_key_unlink(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	struct ninep_esession **link = &all->by_key[key_bucket(all, e->key_hash)];
+	while (*link != e)
+		link = &(*link)->same_bucket;
+	*link = e->same_bucket;
+	e->same_bucket = NULL;
+	all->keyed--;
+}
+
+static void by_key_link(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	if (all->keyed + 1 > all->by_key_buckets / 2) { /* grow: chains stay short */
+		size_t n = all->by_key_buckets ? all->by_key_buckets * 2 : 64;
+		struct ninep_esession **old = all->by_key;
+		size_t old_n = all->by_key_buckets;
+		all->by_key = calloc(n, sizeof *all->by_key);
+		if (all->by_key == NULL)
+			abort();
+		all->by_key_buckets = n;
+		for (size_t i = 0; i < old_n; i++)
+			for (struct ninep_esession *k = old[i], *next; k != NULL; k = next) {
+				next = k->same_bucket;
+				k->same_bucket = all->by_key[key_bucket(all, k->key_hash)];
+				all->by_key[key_bucket(all, k->key_hash)] = k;
+			}
+		free(old);
+	}
+	size_t b = key_bucket(all, e->key_hash);
+	e->same_bucket = all->by_key[b];
+	all->by_key[b] = e;
+	all->keyed++;
+}
+
+/* Session e's key is key_hash from now on. */
+static void set_key(struct ninep_esessions *all, struct ninep_esession *e, uint64_t key_hash)
+{
+	if (e->has_key)
+		by_key_unlink(all, e);
+	e->has_key = 1;
+	e->key_hash = key_hash;
+	by_key_link(all, e);
 }
 
 struct ninep_esession *own_esession(struct ninep_conv *c)
@@ -128,8 +182,10 @@ struct ninep_esession *own_esession(struct ninep_conv *c)
 struct ninep_esession *esession_by_key(const struct ninep_esessions *all, uint64_t key_hash)
 {
 	struct ninep_esession *found = NULL;
-	for (struct ninep_esession *e = all->head; e != NULL; e = e->next)
-		if (e->has_key && e->key_hash == key_hash && e->members > 0)
+	if (all->by_key_buckets == 0)
+		return NULL;
+	for (struct ninep_esession *e = all->by_key[key_bucket(all, key_hash)]; e != NULL; e = e->same_bucket)
+		if (e->key_hash == key_hash && e->members > 0 && (found == NULL || e->number > found->number))
 			found = e; /* the latest one with the key */
 	return found;
 }
@@ -137,8 +193,7 @@ struct ninep_esession *esession_by_key(const struct ninep_esessions *all, uint64
 void esession_key(struct ninep_conv *c, const struct ninep_request *r)
 {
 	struct ninep_esession *e = own_esession(c);
-	e->has_key = 1;
-	e->key_hash = r->key_hash;
+	set_key(c->esessions, e, r->key_hash);
 	e->key_cookie = r->cookie;
 	e->live = c;
 }
@@ -150,14 +205,12 @@ static void forget_if_unused(struct ninep_esessions *all, struct ninep_esession 
 {
 	if (e->members > 0 || e->has_key || e->saved_fids != NULL || e->user != NULL || all->tail != e)
 		return;
-	struct ninep_esession **link = &all->head;
-	struct ninep_esession *prev = NULL;
-	while (*link != e) {
-		prev = *link;
-		link = &(*link)->next;
-	}
-	*link = NULL;
-	all->tail = prev;
+	/* e is the tail, and has no key: it is in no bucket */
+	if (e->prev != NULL)
+		e->prev->next = NULL;
+	else
+		all->head = NULL;
+	all->tail = e->prev;
 	all->count--;
 	free(e);
 }
@@ -229,8 +282,7 @@ void esession_join(struct ninep_conv *c, uint64_t key_hash)
 	if (target == NULL) {
 		/* The key was agreed before the capture started. */
 		struct ninep_esession *mine = own_esession(c);
-		mine->has_key = 1;
-		mine->key_hash = key_hash;
+		set_key(c->esessions, mine, key_hash);
 		mine->live = c;
 		c->versioned = 0; /* its fids were made where we could not see */
 		return;
@@ -293,5 +345,6 @@ void ninep_esessions_free(struct ninep_esessions *all)
 		free(e);
 		e = next;
 	}
+	free(all->by_key);
 	memset(all, 0, sizeof *all);
 }
