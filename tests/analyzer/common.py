@@ -1,12 +1,39 @@
 """Shared bits of the analyzer's test drivers."""
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 
 import ninep_testlib  # noqa: F401  (PYTHONPATH from CTest)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DIOD = shutil.which("diod") or "/usr/sbin/diod"
+DIODCAT = shutil.which("diodcat") or "/usr/sbin/diodcat"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_diod(export):
+    """diod on a free loopback port, serving export; (process, port), or
+    (None, port) when it did not listen within 5 s."""
+    port = free_port()
+    proc = subprocess.Popen([DIOD, "-f", "-n", "-l", "127.0.0.1:%d" % port, "-e", export, "-c", "/dev/null"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):  # until it listens
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    return None, port
 
 
 def ninep_binary():

@@ -32,7 +32,7 @@ import threading
 import time
 from collections import Counter
 
-from common import ninep_binary
+from common import DIOD, DIODCAT, ninep_binary, start_diod
 from ninep_testlib import Checker
 
 SKIP = 77
@@ -170,29 +170,7 @@ def main():
 
 FILES = {"alpha.txt": b"alpha\n", "numbers.txt": "".join("%d\n" % i for i in range(1, 300)).encode(),
          "empty.txt": b""}
-DIOD = shutil.which("diod") or "/usr/sbin/diod"
-DIODCAT = shutil.which("diodcat") or "/usr/sbin/diodcat"
 LISTENING = "ninep: listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_diod(export):
-    port = free_port()
-    proc = subprocess.Popen([DIOD, "-f", "-n", "-l", "127.0.0.1:%d" % port, "-e", export, "-c", "/dev/null"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(50):  # until it listens
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    return None, port
 
 
 def read_line(stream, timeout):

@@ -22,15 +22,15 @@ Skipped (exit status 77, saying why) when not root (capturing on lo) or
 when tmux is not installed."""
 import os
 import re
+import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-from common import ninep_binary
+from common import DIOD, DIODCAT, ninep_binary, start_diod
 from ninep_testlib import CAPTURES_DIR, Checker, read_expected
 
 SKIP = 77
@@ -53,7 +53,7 @@ class Pane:
         Pane.count += 1
         self.name = "top%d" % Pane.count
         self.rc_path = os.path.join(tmp, self.name + ".rc")
-        shell = "TERM=vt100 %s; echo $? > %s" % (" ".join(shlex_quote(a) for a in command), self.rc_path)
+        shell = "TERM=vt100 %s; echo $? > %s" % (" ".join(shlex.quote(a) for a in command), self.rc_path)
         tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), "sh", "-c", shell)
 
     def screen(self):
@@ -82,11 +82,6 @@ class Pane:
             time.sleep(0.1)
         tmux("kill-session", "-t", self.name, check=False)
         return None
-
-
-def shlex_quote(word):
-    import shlex
-    return shlex.quote(word)
 
 
 def type_rows(text):
@@ -219,31 +214,9 @@ def hostile(check, binary, tmp):
 
 FILES = {"alpha.txt": b"alpha\n", "numbers.txt": "".join("%d\n" % i for i in range(1, 3000)).encode(),
          "empty.txt": b""}
-DIOD = shutil.which("diod") or "/usr/sbin/diod"
-DIODCAT = shutil.which("diodcat") or "/usr/sbin/diodcat"
 RUNS = 3
 TREAD = 116  # 9P's Tread, for the built-in dissector's filter
 TLOPEN = 12
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_diod(export):
-    port = free_port()
-    proc = subprocess.Popen([DIOD, "-f", "-n", "-l", "127.0.0.1:%d" % port, "-e", export, "-c", "/dev/null"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    return None, port
 
 
 def start_tcpdump(path, port):
