@@ -1,6 +1,7 @@
 """Shared bits of the analyzer's test drivers."""
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import time
 
 import ninep_testlib  # noqa: F401  (PYTHONPATH from CTest)
+from ninep_testlib import SOURCE_DIR
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIOD = shutil.which("diod") or "/usr/sbin/diod"
@@ -61,4 +63,19 @@ def message_names():
     with open(path, encoding="utf-8") as f:
         for m in re.finditer(r"^NINEP_MESSAGE\((\d+),\s*(\w+)\)", f.read(), re.M):
             names[int(m.group(1))] = m.group(2)
+    return names
+
+
+def spec_order():
+    """Message names in the order of doc/9p-wire.md's tables: the order the
+    text and HTML reports list messages in (analyzer.text_report and
+    analyzer.html_report check it)."""
+    names = []
+    with open(os.path.join(SOURCE_DIR, "doc", "9p-wire.md"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^\| (\d+)(?: / (\d+))? \| ([TR]\w+)(?: / ([TR]\w+))? \|", line)
+            if m:
+                names.append(m.group(3))
+                if m.group(4):
+                    names.append(m.group(4))
     return names

@@ -29,8 +29,9 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 
-from ninep_testlib import CAPTURES_DIR, SOURCE_DIR, Checker, read_expected
+from ninep_testlib import CAPTURES_DIR, Checker, read_expected
 from ninep_escaping import text_escape
+from common import spec_order
 
 REAL = os.path.join(CAPTURES_DIR, "real")
 VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
@@ -40,20 +41,6 @@ MAX_EXCHANGES, MAX_CONNECTIONS, MAX_LANES = 5000, 30, 12
 TICK = re.compile(r"^\d+(\.\d+)? (ns|µs|ms|s)$")
 TOOLTIP = re.compile(r"^(T\w+)( .*)?: 1 round trip, (\d+(\.\d+)?) (µs|ms|s)(, answered by an error)?; request at "
                      r"\d+(\.\d+)? (µs|ms|s)( in (before|after))?$", re.S)
-
-
-def spec_order():
-    """Message names in the order of doc/9p-wire.md's tables (the order the
-    text report follows too: tests/analyzer/test_text_report.py)."""
-    names = []
-    with open(os.path.join(SOURCE_DIR, "doc", "9p-wire.md"), encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"^\| (\d+)(?: / (\d+))? \| ([TR]\w+)(?: / ([TR]\w+))? \|", line)
-            if m:
-                names.append(m.group(3))
-                if m.group(4):
-                    names.append(m.group(4))
-    return names
 
 
 SPEC_RANK = {name: i for i, name in enumerate(spec_order())}

@@ -30,8 +30,8 @@ import subprocess
 import sys
 import tempfile
 
-from ninep_testlib import CAPTURES_DIR, SOURCE_DIR, Checker
-from common import HERE, run
+from ninep_testlib import CAPTURES_DIR, Checker
+from common import HERE, run, spec_order
 
 REAL = os.path.join(CAPTURES_DIR, "real")
 HTTP = os.path.join(HERE, "no9p", "http_lo.pcap")
@@ -77,19 +77,6 @@ def field(rows, label):
         if row[2:].startswith(label + " ") or row.strip() == label:
             return row[2 + len(label):].strip()
     return None
-
-
-def spec_order():
-    """Message names in the order of doc/9p-wire.md's tables."""
-    names = []
-    with open(os.path.join(SOURCE_DIR, "doc", "9p-wire.md"), encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"^\| (\d+)(?: / (\d+))? \| ([TR]\w+)(?: / ([TR]\w+))? \|", line)
-            if m:
-                names.append(m.group(3))
-                if m.group(4):
-                    names.append(m.group(4))
-    return names
 
 
 def check_no9p(binary, gen, check):
