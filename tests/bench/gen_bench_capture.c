@@ -30,7 +30,6 @@
  * message buffer reused, the capture writer's large stdio buffer, no
  * per-packet system calls, no per-byte data generation.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,6 +41,7 @@
 #include <ninep/protocol.h>
 
 #include "capfile.h"
+#include "gen_common.h"
 #include "msgs.h"
 #include "wire.h"
 
@@ -145,23 +145,7 @@ static const char *const walk_vocabulary[] = {
 };
 enum { VOCABULARY_SIZE = sizeof walk_vocabulary / sizeof walk_vocabulary[0] };
 
-/* ---- deterministic randomness --------------------------------------------- */
-static uint64_t prng_state = 0x9e3779b97f4a7c15ull;
-
-/* xorshift64*: fast, and the same sequence on every machine. */
-static uint64_t prng_next(void)
-{
-	prng_state ^= prng_state >> 12;
-	prng_state ^= prng_state << 25;
-	prng_state ^= prng_state >> 27;
-	return prng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t prng_below(uint32_t bound)
-{
-	return (uint32_t)((prng_next() >> 32) % bound);
-}
-
+/* ---- deterministic randomness (prng_next, prng_below: gen_common.h) ------ */
 static bool prng_percent(unsigned pct)
 {
 	return prng_below(PERCENT) < pct;
@@ -827,42 +811,23 @@ static void usage(void)
 	exit(1);
 }
 
-static uint64_t parse_count(const char *s, const char *what)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno != 0 || *s == '\0' || *end != '\0' || *s == '-')
-		die("bad number for", what);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t target = DEFAULT_MESSAGES;
 	uint64_t n_conns = DEFAULT_CONNECTIONS;
 	const char *dialect_mode = "mix";
-	const char *path = NULL;
-
-	for (int i = 1; i < argc; i++) {
-		bool has_value = i + 1 < argc;
-		if (strcmp(argv[i], "--messages") == 0 && has_value)
-			target = parse_count(argv[++i], "--messages");
-		else if (strcmp(argv[i], "--connections") == 0 && has_value)
-			n_conns = parse_count(argv[++i], "--connections");
-		else if (strcmp(argv[i], "--seed") == 0 && has_value)
-			prng_state = parse_count(argv[++i], "--seed") | 1; /* xorshift needs nonzero */
-		else if (strcmp(argv[i], "--dialect") == 0 && has_value)
-			dialect_mode = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			usage();
-		else if (path == NULL)
-			path = argv[i];
-		else
-			usage();
-	}
-	if (path == NULL)
-		usage();
+	uint64_t seed = 0;
+	int seed_given = 0;
+	const struct gen_option options[] = {
+		{ "--messages", &target, NULL, NULL },
+		{ "--connections", &n_conns, NULL, NULL },
+		{ "--seed", &seed, NULL, &seed_given },
+		{ "--dialect", NULL, &dialect_mode, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const char *path = gen_parse_command_line("gen_bench_capture", argc, argv, options, usage);
+	if (seed_given)
+		prng_state = seed | 1; /* xorshift needs nonzero */
 	if (strcmp(dialect_mode, "mix") != 0 && strcmp(dialect_mode, "L") != 0 && strcmp(dialect_mode, "9P2000") != 0 &&
 	    strcmp(dialect_mode, "e") != 0)
 		usage();

@@ -30,7 +30,6 @@
  * written.  The message encoding and the pcap come from
  * the capture writer (tools/capwriter), never from the project's decoder.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 #include <ninep/protocol.h>
 
 #include "capfile.h"
+#include "gen_common.h"
 #include "msgs.h"
 #include "wire.h"
 
@@ -189,18 +189,6 @@ static void leaking_connection(struct conn *c, uint64_t start_ns, uint64_t fids,
 	finish(c);
 }
 
-static uint64_t parse_count(const char *s, const char *what)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || s[0] == '-') {
-		fprintf(stderr, "gen_short_connections: bad %s '%s'\n", what, s);
-		exit(2);
-	}
-	return v;
-}
-
 static void usage(void)
 {
 	fputs("usage: gen_short_connections [--connections N] [--error-every K] [--leak-fids F] OUT.pcap\n", stderr);
@@ -210,24 +198,13 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	uint64_t n = DEFAULT_CONNECTIONS, error_every = DEFAULT_ERROR_EVERY, leak = 0;
-	const char *path = NULL;
-	for (int i = 1; i < argc; i++) {
-		int has_value = i + 1 < argc;
-		if (strcmp(argv[i], "--connections") == 0 && has_value)
-			n = parse_count(argv[++i], "--connections");
-		else if (strcmp(argv[i], "--error-every") == 0 && has_value)
-			error_every = parse_count(argv[++i], "--error-every");
-		else if (strcmp(argv[i], "--leak-fids") == 0 && has_value)
-			leak = parse_count(argv[++i], "--leak-fids");
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			usage();
-		else if (path == NULL)
-			path = argv[i];
-		else
-			usage();
-	}
-	if (path == NULL)
-		usage();
+	const struct gen_option options[] = {
+		{ "--connections", &n, NULL, NULL },
+		{ "--error-every", &error_every, NULL, NULL },
+		{ "--leak-fids", &leak, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const char *path = gen_parse_command_line("gen_short_connections", argc, argv, options, usage);
 	if (n > (1u << 24)) {
 		fprintf(stderr, "gen_short_connections: at most %u connections (one address each)\n", 1u << 24);
 		return 2;

@@ -36,7 +36,6 @@
  * 9P messages are encoded by the capture writer (tools/capwriter), never by
  * the project's decoder, so they are independent truth.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +46,7 @@
 #include <ninep/protocol.h>
 
 #include "capfile.h"
+#include "gen_common.h"
 #include "msgs.h"
 #include "wire.h"
 
@@ -95,23 +95,6 @@ enum {
 };
 
 enum { DEFAULT_PACKETS = 1000000 };
-
-/* ---- deterministic randomness --------------------------------------------- */
-static uint64_t prng_state = 0x9e3779b97f4a7c15ull;
-
-/* xorshift64*: fast, and the same sequence on every machine. */
-static uint64_t prng_next(void)
-{
-	prng_state ^= prng_state >> 12;
-	prng_state ^= prng_state << 25;
-	prng_state ^= prng_state >> 27;
-	return prng_state * 0x2545f4914f6cdd1dull;
-}
-
-static uint32_t prng_below(uint32_t bound)
-{
-	return (uint32_t)((prng_next() >> 32) % bound);
-}
 
 /* ---- workloads ------------------------------------------------------------ */
 enum workload { W_INTERLEAVED, W_LARGE_READS, W_MACRO_OPS };
@@ -488,16 +471,6 @@ static void init_connection(struct connection *c, uint32_t i)
 }
 
 /* ---- command line --------------------------------------------------------- */
-static uint64_t parse_count(const char *s, const char *what)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || s[0] == '-')
-		die("bad number for", what);
-	return v;
-}
-
 static void usage(void)
 {
 	fputs("usage: gen_workloads --workload interleaved|large-reads|macro-ops [--packets N] [--connections C]"
@@ -510,26 +483,17 @@ int main(int argc, char **argv)
 {
 	struct generator g;
 	memset(&g, 0, sizeof g);
-	const char *path = NULL, *workload = NULL;
+	const char *workload = NULL;
 	uint64_t packets = DEFAULT_PACKETS, connections = 0, snaplen = CAPFILE_FULL_SNAPLEN;
-	for (int i = 1; i < argc; i++) {
-		bool has_value = i + 1 < argc;
-		if (strcmp(argv[i], "--workload") == 0 && has_value)
-			workload = argv[++i];
-		else if (strcmp(argv[i], "--packets") == 0 && has_value)
-			packets = parse_count(argv[++i], "--packets");
-		else if (strcmp(argv[i], "--connections") == 0 && has_value)
-			connections = parse_count(argv[++i], "--connections");
-		else if (strcmp(argv[i], "--snaplen") == 0 && has_value)
-			snaplen = parse_count(argv[++i], "--snaplen");
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			usage();
-		else if (path == NULL)
-			path = argv[i];
-		else
-			usage();
-	}
-	if (path == NULL || workload == NULL)
+	const struct gen_option options[] = {
+		{ "--workload", NULL, &workload, NULL },
+		{ "--packets", &packets, NULL, NULL },
+		{ "--connections", &connections, NULL, NULL },
+		{ "--snaplen", &snaplen, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	const char *path = gen_parse_command_line("gen_workloads", argc, argv, options, usage);
+	if (workload == NULL)
 		usage();
 	unsigned w = 0;
 	while (w < N_WORKLOADS && strcmp(workloads[w].name, workload) != 0)
