@@ -44,6 +44,8 @@ for w in mix L interleaved large-reads macro-ops cut short; do
 	check "$w: a report row" grep -Eq "^report +$w " "$tmp/out"
 	check "$w: its ratio to the floor" grep -q "^$w: ninep report / floor (time) " "$tmp/out"
 	check "$w: peak memory at two sizes" test "$(grep -c "^$w: ninep report, [0-9]* packets (MB) " "$tmp/out")" -eq 2
+	check "$w: the growth between them against a number" \
+		grep -Eq "^$w: growth 3000 -> 6000 packets \(MB; flat: .* target <= [0-9]+\.[0-9]+ +(PASS|FAIL)$" "$tmp/out"
 	if [ "$tshark" = 1 ]; then
 		check "$w: the ratio to tshark" grep -q "^$w: tshark built-in response times / ninep report " "$tmp/out"
 		check "$w: plugin / built-in" grep -q "^$w: tshark plugin / built-in, response times" "$tmp/out"
