@@ -62,7 +62,12 @@ static uint32_t home(const struct u32map *m, uint32_t key)
 
 void *u32map_find(const struct u32map *m, uint32_t key)
 {
-	if (m->cap == 0)
+	/* perf: an empty table answers from its header, without reading a
+	 * slot (a cache miss when many connections interleave): the live
+	 * accesses and fids are often empty when asked.  Cachegrind with a
+	 * 512 KiB first level: misses -2.0 % on `mix`, -0.8 % on `short`,
+	 * -0.4 % on `interleaved` (doc/performance.md, 2026-12-03). */
+	if (m->count == 0)
 		return NULL;
 	for (uint32_t i = home(m, key);; i = (i + 1) & (m->cap - 1)) {
 		struct slot *s = u32map_at(m, i);
