@@ -22,7 +22,8 @@ struct side_ctx {
  * is a cache miss.  `interleaved`, 300,000 packets, cachegrind with a
  * 512 KiB first level (the machine's L2): 11.10 M -> 10.57 M misses
  * (-4.8 %), together with the field order of conn_state below; `short`
- * and `mix` within 2 %.  Allocating conn_state on a line boundary
+ * and `mix` within 2 % (doc/performance.md, 2026-12-03, branch h20a).
+ * Allocating conn_state on a line boundary
  * (aligned_alloc) took it to 10.37 M, but cost glibc's memalign about
  * 560 instructions a connection (+1.1 % on `short`): not done. */
 struct conn_direction {
