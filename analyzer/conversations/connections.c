@@ -82,8 +82,8 @@ static void conn_free(struct conn_state *c)
 		c->a->open_states = c->open_next;
 	if (c->open_next != NULL)
 		c->open_next->open_prev = c->open_prev;
-	framer_free(&c->dir[0]);
-	framer_free(&c->dir[1]);
+	framer_free(&c->dir[0].framer);
+	framer_free(&c->dir[1].framer);
 	if (c->decided) {
 		matcher_close(c);
 	} else {
@@ -135,9 +135,9 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 	a->n_listed++;
 
 	for (int side = 0; side < 2; side++) {
-		struct framer_env *env = &c->env[side];
-		c->sides[side].conn = c;
-		c->sides[side].side = side;
+		struct framer_env *env = &c->dir[side].env;
+		c->dir[side].ctx.conn = c;
+		c->dir[side].ctx.side = side;
 		env->max_size = &c->engine.max_size;
 		env->dialects = &c->engine.dialects;
 		env->requests = side == client_side;
@@ -148,32 +148,32 @@ static void decide(struct conn_state *c, int client_side, int side_found, size_t
 		 * message is never larger than the connection's limit). */
 		if (a->opt.extract != NULL)
 			env->whole_up_to = UINT32_MAX;
-		env->ctx = &c->sides[side];
+		env->ctx = &c->dir[side].ctx;
 		env->message = on_message;
 		env->skipped = on_skipped;
 	}
 	/* The client's held bytes first: its requests precede the replies. */
 	for (int k = 0; k < 2; k++) {
 		int side = k == 0 ? client_side : 1 - client_side;
-		struct framer *f = &c->dir[side];
+		struct framer *f = &c->dir[side].framer;
 		uint8_t *held = f->buf;
 		size_t len = f->len;
 		size_t from = side == side_found ? skip : 0;
 		f->buf = NULL;
 		f->len = f->cap = 0;
 		if (from > 0)
-			on_skipped(&c->sides[side], SKIP_RESYNC, from);
+			on_skipped(&c->dir[side].ctx, SKIP_RESYNC, from);
 		/* The other side may start mid-message too. */
 		f->state = side != side_found && c->scan[side] ? FRAMER_RESYNC_GAP : FRAMER_SYNC;
 		if (len > from)
-			framer_feed(f, &c->env[side], held + from, len - from, f->ts);
+			framer_feed(f, &c->dir[side].env, held + from, len - from, f->ts);
 		free(held);
 	}
 }
 
 static void try_detect(struct conn_state *c, int side)
 {
-	struct framer *f = &c->dir[side];
+	struct framer *f = &c->dir[side].framer;
 	const uint8_t *buf = f->buf;
 	size_t len = f->len;
 	int requests;
@@ -271,7 +271,7 @@ static void start(struct conn_state *c)
 		/* Without the SYN the first bytes may be mid-message. */
 		for (int side = 0; side < 2; side++)
 			if (c->scan[side])
-				c->dir[side].state = FRAMER_RESYNC_GAP;
+				c->dir[side].framer.state = FRAMER_RESYNC_GAP;
 	}
 }
 
@@ -283,10 +283,10 @@ static void ev_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *d
 		return;
 	start(c);
 	if (c->decided) {
-		framer_feed(&c->dir[side], &c->env[side], data, len, ts);
+		framer_feed(&c->dir[side].framer, &c->dir[side].env, data, len, ts);
 		return;
 	}
-	hold(&c->dir[side], data, len, ts);
+	hold(&c->dir[side].framer, data, len, ts);
 	try_detect(c, side);
 }
 
@@ -303,11 +303,11 @@ static void ev_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, i
 	fig->gap_bytes += bytes;
 	if (c->decided) {
 		c->had_gap = 1;
-		framer_gap(&c->dir[side], &c->env[side], bytes);
+		framer_gap(&c->dir[side].framer, &c->dir[side].env, bytes);
 		return;
 	}
 	/* Nothing recognised yet: what was held is useless, look afresh. */
-	c->dir[side].len = 0;
+	c->dir[side].framer.len = 0;
 	c->scan[side] = 1;
 	c->had_gap = 1;
 }
@@ -321,20 +321,20 @@ static void ev_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t b
 	start(c);
 	c->connection->fig.uncaptured_bytes += bytes;
 	if (c->decided) {
-		framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
+		framer_uncaptured(&c->dir[side].framer, &c->dir[side].env, bytes, ts);
 		return;
 	}
 	/* Nothing recognised yet.  A plausible header at the start of what is
 	 * held whose size ends exactly where the cut part of the packet ends
 	 * is a message the snaplen cut (9P peers write a message per packet):
 	 * the connection is 9P.  (A whole message is recognised as usual.) */
-	struct framer *f = &c->dir[side];
+	struct framer *f = &c->dir[side].framer;
 	int requests;
 	if (ninep_fills_cut_packet(f->buf, f->len, f->len + bytes, NINEP_MSIZE_UNKNOWN_MAX, NINEP_DIALECT_ANY,
 				   &requests)) {
 		decide(c, requests ? side : 1 - side, side, 0);
 		if (c->decided)
-			framer_uncaptured(&c->dir[side], &c->env[side], bytes, ts);
+			framer_uncaptured(&c->dir[side].framer, &c->dir[side].env, bytes, ts);
 		return;
 	}
 	/* What was held cannot be completed. */
@@ -357,8 +357,8 @@ static void ev_close(void *ctx, struct tcp_conn *conn, enum close_reason reason,
 		return;
 	}
 	struct connection *s = c->connection;
-	framer_finish(&c->dir[0], &c->env[0]);
-	framer_finish(&c->dir[1], &c->env[1]);
+	framer_finish(&c->dir[0].framer, &c->dir[0].env);
+	framer_finish(&c->dir[1].framer, &c->dir[1].env);
 	s->closed = 1;
 	s->close_reason = reason;
 	s->syn_seen = conn->syn_seen;
