@@ -152,7 +152,10 @@ int capture_filter_check(const char *filter, char *err, size_t errlen);
 
 /* NULL on failure with a message naming the file and the problem in err. */
 struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen);
-struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen);
+/* buffer_kib: the kernel's capture buffer in KiB, as tcpdump -B; 0 leaves
+ * libpcap's default (2 MiB on Linux). */
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, int buffer_kib, char *err,
+					size_t errlen);
 
 /*
  * Feed every packet of the input to the reassembler, until the input ends,

@@ -258,7 +258,8 @@ struct capture_input *capture_open_file_with(const char *path, const char *bpf_f
 	return in;
 }
 
-struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen)
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, int buffer_kib, char *err,
+					size_t errlen)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	struct capture_input *in = input_new(iface);
@@ -277,6 +278,8 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 	pcap_set_snaplen(in->pcap, LIVE_SNAPLEN);
 	pcap_set_promisc(in->pcap, 1);
 	pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
+	if (buffer_kib > 0)
+		pcap_set_buffer_size(in->pcap, buffer_kib * 1024);
 	if (pcap_set_tstamp_precision(in->pcap, PCAP_TSTAMP_PRECISION_NANO) != 0)
 		in->ts_scale = NS_PER_US; /* the device only does microseconds */
 	rc = pcap_activate(in->pcap);
