@@ -787,6 +787,17 @@ static void note_frame(struct run_ctx *r)
 	r->a->frame = reasm_stats(r->reasm)->packets;
 }
 
+/* --every, top: an interval that ends is written with the inputs' link
+ * types, and a pcapng's is known only from its first packet, after
+ * merge_input. */
+static void advance_intervals(struct run_ctx *r, int64_t ts)
+{
+	struct input_status *in = &r->a->inputs[r->a->current_input];
+	if (r->files != NULL && in->link_type == -1)
+		in->link_type = capture_merge_link_type(r->files);
+	intervals_advance(r->every, ts);
+}
+
 static void fwd_open(void *ctx, struct tcp_conn *conn)
 {
 	struct run_ctx *r = ctx;
@@ -801,7 +812,7 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 	if (ts % 1000 != 0)
 		r->a->ts_sub_microsecond = 1;
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
 	progress(r);
 }
@@ -811,7 +822,7 @@ static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, 
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
@@ -820,7 +831,7 @@ static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t 
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
 }
 
@@ -829,7 +840,7 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
@@ -838,7 +849,7 @@ static void fwd_idle(void *ctx, int64_t ts)
 {
 	struct run_ctx *r = ctx;
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	if (top_view != NULL)
 		top_poll(top_view);
 }
@@ -1002,6 +1013,13 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		if (ctx.show_progress && ctx.last_percent >= 0)
 			fputs("\r             \r", stderr);
 		last_ns = capture_merge_last_ns(m);
+		/* A pcapng's link type is known from its first packet on: after
+		 * merge_input, which is called before. */
+		for (unsigned i = 0; i < n; i++) {
+			int t = capture_merge_input_link_type(m, i);
+			if (t != -1)
+				a->inputs[a->n_inputs - n + i].link_type = t;
+		}
 		capture_merge_free(m);
 	}
 	analysis_add_capture_stats(a, reasm_stats(r));
