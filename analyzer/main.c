@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ enum {
 	EXIT_INPUT = 2,
 	FILTER_MAX = 4096,
 	FILTER_CLAUSES_MAX = 32, /* -f options, and the filter words as one more */
+	BUFFER_KIB_MAX = INT_MAX / 1024, /* -B: pcap_set_buffer_size takes bytes in an int */
 	ERR_MAX = 512,
 	PROGRESS_EVERY = 1 << 14,          /* data deliveries between progress checks */
 	PROGRESS_MIN_BYTES = 16 << 20,     /* inputs smaller than this need no progress */
@@ -107,6 +109,7 @@ struct options {
 	int overwrite;        /* extract --overwrite */
 	int64_t every_ns;     /* --every: NDJSON, a line per interval of capture time (top: its refresh) */
 	int realtime;         /* top --realtime: a file paced as if captured now */
+	int buffer_kib;       /* -B: the kernel's capture buffer in KiB (0: libpcap's default) */
 	int idle_timeout_set; /* --idle-timeout: ... */
 	int64_t idle_timeout_ns; /* ... a silent connection ends after this (0: never) */
 	struct analysis_options analysis;
@@ -123,20 +126,32 @@ static const char USAGE_LINES[] =
 	"       ninep top [--every SECONDS] [--realtime] [options] -r FILE [-r FILE...] [FILTER...]\n"
 	"       ninep top [--every SECONDS] [options] -i IFACE [FILTER...]\n"
 	"       ninep compare [--json] [--html OUT.html] [options] BEFORE... vs AFTER...\n"
-	"       ninep extract [--overwrite] [-q] DIR FILE...\n"
+	"       ninep extract [--overwrite] [options] DIR FILE...\n"
 	"       ninep merge REPORT...\n"
 	"       ninep COMMAND --help\n";
 
-static const char OPTIONS_HELP[] =
-	"options:\n"
-	"  -r FILE            read this capture (again for more); the words are then all filter\n"
-	"  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
+/* The options of COMMAND --help, in groups: each command lists exactly the
+ * groups it takes (parse_args refuses the others), as ninep.1's OPTIONS
+ * section says command by command. */
+static const char READ_HELP[] = /* report, exchanges, accesses, top */
+	"  -r FILE            read this capture (again for more); the words are then all filter\n";
+static const char FILTER_HELP[] = /* all but extract */
 	"  -f FILTER          BPF filter expression, as with tcpdump; several -f (and the\n"
-	"                     filter words) must all match: they are joined with 'and'\n"
+	"                     filter words) must all match: they are joined with 'and'\n";
+static const char LIVE_HELP[] = /* report, exchanges, accesses, top */
 	"  -i IFACE           capture live; the report is printed on Ctrl-C\n"
+	"  -B KIB, --buffer-size KIB\n"
+	"                     with -i: the kernel's capture buffer, in KiB, as tcpdump -B\n"
+	"                     (default libpcap's, 2048 on Linux); a smaller one drops\n"
+	"                     packets in a burst sooner\n";
+static const char COMMON_HELP[] = /* every command but merge */
+	"  -p PORT[,PORT..]   9P only on these server ports (default: any port, by content)\n"
 	"  -c COUNT           stop after COUNT packets\n"
 	"  -n                 accepted, as with tcpdump: names are never resolved anyway\n"
 	"  -q                 no progress on standard error\n"
+	"  --connections N    keep detail for the N ended connections that matter most\n"
+	"                     (problems, then messages, then slowness; default 50); the\n"
+	"                     others are folded into one \"others\" row, exactly counted\n"
 	"  --idle-timeout S   a connection silent for S seconds of capture time ends, as\n"
 	"                     if closed: its open requests count as unanswered; if it\n"
 	"                     speaks again it is picked up mid-stream (default 300,\n"
@@ -178,15 +193,17 @@ static void usage(FILE *out)
 	      "  merge              JSON reports (of several hosts) into one\n"
 	      "\n",
 	      out);
-	fputs(OPTIONS_HELP, out);
+	fputs("options (ninep COMMAND --help lists those of COMMAND):\n", out);
+	fputs(READ_HELP, out);
+	fputs(FILTER_HELP, out);
+	fputs(LIVE_HELP, out);
+	fputs(COMMON_HELP, out);
 	fputs("  --json             report or compare as JSON\n"
 	      "  --html OUT.html    report or compare: also write a self-contained HTML page\n"
 	      "  --every SECONDS    with report --json: a JSON line per SECONDS of capture time,\n"
-	      "                     then one for the whole run\n"
+	      "                     then one for the whole run; top: its interval\n"
+	      "  --realtime         top: replay a file at the pace it was captured\n"
 	      "  --overwrite        extract: replace files that exist in DIR (else left alone)\n"
-	      "  --connections N    keep detail for the N ended connections that matter most\n"
-	      "                     (problems, then messages, then slowness; default 50); the\n"
-	      "                     others are folded into one \"others\" row, exactly counted\n"
 	      "\n",
 	      out);
 	fputs(WORDS_HELP, out);
@@ -211,7 +228,9 @@ static void command_usage(enum command command, FILE *out)
 		      "file accesses with their round trips.\n"
 		      "\n"
 		      "  --json             one JSON document instead (the README lists its keys)\n"
-		      "  --html OUT.html    also write a self-contained HTML page with charts\n",
+		      "  --html OUT.html    also write a self-contained HTML page with charts\n"
+		      "  --every SECONDS    with --json: a JSON line per SECONDS of capture time\n"
+		      "                     (NDJSON, 0.001 to 31536000), then one for the whole run\n",
 		      out);
 		break;
 	case CMD_EXCHANGES:
@@ -247,10 +266,12 @@ static void command_usage(enum command command, FILE *out)
 		      "printed and no table (exit status 2).\n"
 		      "\n"
 		      "  --json             one JSON document instead\n"
-		      "  --html OUT.html    also write a self-contained HTML page with charts\n",
+		      "  --html OUT.html    also write a self-contained HTML page with charts\n"
+		      "\n"
+		      "options:\n",
 		      out);
-		fputs("\n", out);
-		fputs(OPTIONS_HELP, out);
+		fputs(FILTER_HELP, out);
+		fputs(COMMON_HELP, out);
 		fputs("\n", out);
 		fputs(EXIT_HELP, out);
 		return;
@@ -278,7 +299,7 @@ static void command_usage(enum command command, FILE *out)
 		      out);
 		break;
 	case CMD_EXTRACT:
-		fputs("usage: ninep extract [--overwrite] [-q] DIR FILE...\n"
+		fputs("usage: ninep extract [--overwrite] [options] DIR FILE...\n"
 		      "\n"
 		      "Writes every file whose content the captures carried below DIR (made when\n"
 		      "missing), placed by offset, what was not captured left as zeros, and prints\n"
@@ -288,15 +309,21 @@ static void command_usage(enum command command, FILE *out)
 		      "is left alone unless --overwrite.  The FILEs are one capture.\n"
 		      "\n"
 		      "  --overwrite        replace files that exist in DIR\n"
-		      "  -q                 no progress on standard error\n"
 		      "\n"
+		      "options (no -r, -f or -i: the captures are the words after DIR, all of them):\n",
+		      out);
+		fputs(COMMON_HELP, out);
+		fputs("\n"
 		      "Exit status: 0 success, 1 usage error, 2 an input could not be read or a\n"
 		      "file could not be written.\n",
 		      out);
 		return;
 	}
-	fputs("\n", out);
-	fputs(OPTIONS_HELP, out);
+	fputs("\noptions:\n", out);
+	fputs(READ_HELP, out);
+	fputs(FILTER_HELP, out);
+	fputs(LIVE_HELP, out);
+	fputs(COMMON_HELP, out);
 	fputs("\n", out);
 	fputs(WORDS_HELP, out);
 	fputs(EXIT_HELP, out);
@@ -504,6 +531,16 @@ static int parse_count(const char *text, uint64_t *count)
 	return 0;
 }
 
+/* -B's KiB, as tcpdump's: digits only, and bytes that fit libpcap's int. */
+static int parse_buffer_kib(const char *text, int *kib)
+{
+	uint64_t n;
+	if (parse_count(text, &n) != 0 || n > BUFFER_KIB_MAX)
+		return -1;
+	*kib = (int)n;
+	return 0;
+}
+
 static int add_file(struct options *o, const char *name)
 {
 	if (o->n_files == ANALYSIS_MAX_INPUTS)
@@ -550,11 +587,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "connections", required_argument, NULL, 'C' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "realtime", no_argument, NULL, 'R' },
+		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char short_options[] = ":p:f:i:c:r:nqhV";
+	static const char short_options[] = ":p:f:i:c:r:B:nqhV";
 	if (argc < 2)
 		return usage_error("%s", "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -671,6 +709,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'i':
 			o->iface = optarg;
 			break;
+		case 'B':
+			if (o->command == CMD_COMPARE || o->command == CMD_EXTRACT)
+				return usage_error("%s", "-B goes with -i (report, exchanges, accesses or top)");
+			if (parse_buffer_kib(optarg, &o->buffer_kib) != 0)
+				return usage_error("bad buffer size '%s' (KiB, a whole number from 1 to %d)", optarg,
+						   BUFFER_KIB_MAX);
+			break;
 		case 'c':
 			if (parse_count(optarg, &o->max_packets) != 0)
 				return usage_error("bad packet count '%s' (a whole number from 1)", optarg);
@@ -742,6 +787,17 @@ static void note_frame(struct run_ctx *r)
 	r->a->frame = reasm_stats(r->reasm)->packets;
 }
 
+/* --every, top: an interval that ends is written with the inputs' link
+ * types, and a pcapng's is known only from its first packet, after
+ * merge_input. */
+static void advance_intervals(struct run_ctx *r, int64_t ts)
+{
+	struct input_status *in = &r->a->inputs[r->a->current_input];
+	if (r->files != NULL && in->link_type == -1)
+		in->link_type = capture_merge_link_type(r->files);
+	intervals_advance(r->every, ts);
+}
+
 static void fwd_open(void *ctx, struct tcp_conn *conn)
 {
 	struct run_ctx *r = ctx;
@@ -756,7 +812,7 @@ static void fwd_data(void *ctx, struct tcp_conn *conn, int side, const uint8_t *
 	if (ts % 1000 != 0)
 		r->a->ts_sub_microsecond = 1;
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_data(r->a, conn, side, data, len, ts);
 	progress(r);
 }
@@ -766,7 +822,7 @@ static void fwd_gap(void *ctx, struct tcp_conn *conn, int side, uint64_t bytes, 
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_gap(r->a, conn, side, bytes, ts);
 }
 
@@ -775,7 +831,7 @@ static void fwd_uncaptured(void *ctx, struct tcp_conn *conn, int side, uint64_t 
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_uncaptured(r->a, conn, side, bytes, ts);
 }
 
@@ -784,7 +840,7 @@ static void fwd_close(void *ctx, struct tcp_conn *conn, enum close_reason reason
 	struct run_ctx *r = ctx;
 	note_frame(r);
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	r->inner->on_close(r->a, conn, reason, ts);
 }
 
@@ -793,7 +849,7 @@ static void fwd_idle(void *ctx, int64_t ts)
 {
 	struct run_ctx *r = ctx;
 	if (r->every != NULL)
-		intervals_advance(r->every, ts);
+		advance_intervals(r, ts);
 	if (top_view != NULL)
 		top_poll(top_view);
 }
@@ -863,7 +919,8 @@ static int run_live(struct analysis *a, const struct options *o, struct reassemb
 		    int64_t *last_ns)
 {
 	char err[ERR_MAX] = "";
-	struct capture_input *in = capture_open_live(o->iface, o->filter[0] ? o->filter : NULL, err, sizeof err);
+	struct capture_input *in = capture_open_live(o->iface, o->filter[0] ? o->filter : NULL, o->buffer_kib, err,
+							  sizeof err);
 	if (in == NULL) {
 		record_failure(a, &a->inputs[0], err[0] ? err : "cannot open");
 		return EXIT_INPUT;
@@ -956,6 +1013,13 @@ static int run_inputs(struct analysis *a, const struct options *o, const char *c
 		if (ctx.show_progress && ctx.last_percent >= 0)
 			fputs("\r             \r", stderr);
 		last_ns = capture_merge_last_ns(m);
+		/* A pcapng's link type is known from its first packet on: after
+		 * merge_input, which is called before. */
+		for (unsigned i = 0; i < n; i++) {
+			int t = capture_merge_input_link_type(m, i);
+			if (t != -1)
+				a->inputs[a->n_inputs - n + i].link_type = t;
+		}
 		capture_merge_free(m);
 	}
 	analysis_add_capture_stats(a, reasm_stats(r));

@@ -152,7 +152,10 @@ int capture_filter_check(const char *filter, char *err, size_t errlen);
 
 /* NULL on failure with a message naming the file and the problem in err. */
 struct capture_input *capture_open_file(const char *path, const char *bpf_filter, char *err, size_t errlen);
-struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen);
+/* buffer_kib: the kernel's capture buffer in KiB, as tcpdump -B; 0 leaves
+ * libpcap's default (2 MiB on Linux). */
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, int buffer_kib, char *err,
+					size_t errlen);
 
 /*
  * Feed every packet of the input to the reassembler, until the input ends,
@@ -187,6 +190,12 @@ enum { CAPTURE_LINK_TYPES_MIXED = -2 };
 int capture_link_type(const struct capture_input *in);
 const char *capture_link_type_name(int linktype, char *buf, size_t size);
 int capture_link_type_readable(int linktype);
+/* The number a capture file's header holds for this link type (LINKTYPE_,
+ * tcpdump.org/linktypes.html): the link types above are libpcap's DLT_
+ * values for a pcap file or an interface, which differ from those for a
+ * few types (raw IP: DLT_RAW is 12, or 14 on OpenBSD; LINKTYPE_RAW 101).
+ * -1 (not yet known) and CAPTURE_LINK_TYPES_MIXED stay as they are. */
+int capture_link_type_number(int linktype);
 struct capture_drops {
 	uint64_t kernel, interface;
 };

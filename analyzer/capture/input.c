@@ -54,6 +54,10 @@ struct capture_input {
 	struct pcapng_reader *ng;
 	struct pcapfile *records; /* an ordinary pcap file's records, read by pcapfile.c */
 	int linktype;             /* of `records` */
+	/* Of the packets handed on (this thread's: a pcapng's interfaces are
+	 * the reading thread's): -1 before the first, CAPTURE_LINK_TYPES_MIXED
+	 * once two differed. */
+	int delivered_linktype;
 	char *file_buffer; /* the file's stdio buffer, freed after it closes */
 	long long size;  /* file size, 0 when unknown */
 	int64_t ts_scale; /* 1, or NS_PER_US when a live source only gives microseconds */
@@ -83,6 +87,7 @@ static struct capture_input *input_new(const char *name)
 	}
 	in->ts_scale = 1;
 	in->progress = -1;
+	in->delivered_linktype = -1;
 	return in;
 }
 
@@ -258,7 +263,8 @@ struct capture_input *capture_open_file_with(const char *path, const char *bpf_f
 	return in;
 }
 
-struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, char *err, size_t errlen)
+struct capture_input *capture_open_live(const char *iface, const char *bpf_filter, int buffer_kib, char *err,
+					size_t errlen)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	struct capture_input *in = input_new(iface);
@@ -277,6 +283,8 @@ struct capture_input *capture_open_live(const char *iface, const char *bpf_filte
 	pcap_set_snaplen(in->pcap, LIVE_SNAPLEN);
 	pcap_set_promisc(in->pcap, 1);
 	pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
+	if (buffer_kib > 0)
+		pcap_set_buffer_size(in->pcap, buffer_kib * 1024);
 	if (pcap_set_tstamp_precision(in->pcap, PCAP_TSTAMP_PRECISION_NANO) != 0)
 		in->ts_scale = NS_PER_US; /* the device only does microseconds */
 	rc = pcap_activate(in->pcap);
@@ -305,7 +313,7 @@ int capture_link_type(const struct capture_input *in)
 	if (in->pcap != NULL)
 		return pcap_datalink(in->pcap);
 	if (in->ng != NULL)
-		return pcapng_link_type(in->ng);
+		return in->delivered_linktype; /* its interfaces may not all be read yet */
 	return -1;
 }
 
@@ -324,6 +332,28 @@ const char *capture_link_type_name(int linktype, char *buf, size_t size)
 int capture_link_type_readable(int linktype)
 {
 	return link_supported(linktype);
+}
+
+int capture_link_type_number(int linktype)
+{
+	/* The DLT_ values that are not their LINKTYPE_ number (libpcap's
+	 * pcap-common.c maps them so when it writes a file); a pcapng's
+	 * numbers are LINKTYPE_ already, and none of them is one of these. */
+	switch (linktype) {
+	case 11: /* DLT_ATM_RFC1483 */
+		return 100;
+	case 12: /* DLT_RAW */
+	case 14: /* DLT_RAW on OpenBSD */
+		return 101;
+	case 15: /* DLT_SLIP_BSDOS */
+		return 102;
+	case 16: /* DLT_PPP_BSDOS */
+		return 103;
+	case 19: /* DLT_ATM_CLIP (Linux) */
+		return 106;
+	default:
+		return linktype;
+	}
 }
 
 void capture_describe_live(const struct capture_input *in, char *buf, size_t size)
@@ -497,8 +527,16 @@ static inline int pull(struct capture_input *in, input_source_fn next, struct in
 	return in->ra != NULL ? readahead_next(in->ra, pkt, err, errlen) : next(in, pkt, err, errlen);
 }
 
+/* The first packet, or one of another link type than those before. */
+static void note_link_type(struct capture_input *in, int linktype)
+{
+	in->delivered_linktype = in->delivered_linktype == -1 ? linktype : CAPTURE_LINK_TYPES_MIXED;
+}
+
 static inline void deliver(struct capture_input *in, struct reassembler *r, const struct input_packet *pkt)
 {
+	if (pkt->linktype != in->delivered_linktype)
+		note_link_type(in, pkt->linktype);
 	in->last_ns = pkt->ts_ns;
 	in->progress = pkt->progress;
 	if (pkt->view != NULL)

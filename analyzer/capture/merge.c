@@ -57,6 +57,7 @@ struct member {
 	struct capture_input *in;  /* open: active, or a stream kept from the probe */
 	int held;                  /* pkt was pulled and is not delivered yet */
 	struct input_packet pkt;
+	int link_type;             /* capture_link_type when it closed, or -1 */
 };
 
 struct capture_merge {
@@ -103,6 +104,7 @@ struct capture_merge *capture_merge_new(const char *const *paths, unsigned n, co
 	for (unsigned i = 0; i < n; i++) {
 		m->members[i].path = paths[i];
 		m->members[i].index = i;
+		m->members[i].link_type = -1;
 	}
 	return m;
 }
@@ -133,6 +135,7 @@ static void finish(struct capture_merge *m, struct member *mem)
 		}
 	}
 	if (mem->in != NULL) {
+		mem->link_type = capture_link_type(mem->in);
 		capture_close(mem->in);
 		mem->in = NULL;
 	}
@@ -369,6 +372,12 @@ double capture_merge_progress(const struct capture_merge *m)
 int capture_merge_link_type(const struct capture_merge *m)
 {
 	return m->current != NULL && m->current->in != NULL ? capture_link_type(m->current->in) : -1;
+}
+
+int capture_merge_input_link_type(const struct capture_merge *m, unsigned input)
+{
+	const struct member *mem = &m->members[input];
+	return mem->in != NULL ? capture_link_type(mem->in) : mem->link_type;
 }
 
 int64_t capture_merge_last_ns(const struct capture_merge *m)

@@ -51,6 +51,9 @@ double capture_merge_progress(const struct capture_merge *m);
 /* capture_link_type of the input whose packets are being delivered (in
  * on_input: of the one that begins), or -1. */
 int capture_merge_link_type(const struct capture_merge *m);
+/* capture_link_type of the input'th path given, open or closed: a pcapng's
+ * is known only once a packet was read, so on_input may see -1. */
+int capture_merge_input_link_type(const struct capture_merge *m, unsigned input);
 /* Timestamp of the last packet delivered (for reasm_free). */
 int64_t capture_merge_last_ns(const struct capture_merge *m);
 /* As capture_interrupt, for the input being read; safe in a signal handler. */

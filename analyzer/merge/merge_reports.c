@@ -375,7 +375,10 @@ static void usage(FILE *out)
 	      "Merges JSON reports (report --json, or the lines of report --json --every) into one\n"
 	      "JSON report on standard output: counts summed, latency percentiles from the merged\n"
 	      "histograms (within 0.2%).  A file of --every lines counts as its last line (the\n"
-	      "whole run), or, without one, as all its interval lines.  - is standard input.\n",
+	      "whole run), or, without one, as all its interval lines.  - is standard input.\n"
+	      "\n"
+	      "options:\n"
+	      "  -h, --help         this help (the only option)\n",
 	      out);
 }
 

@@ -230,6 +230,25 @@ static void capture_object(const struct capture_stats *c, uint64_t other_connect
 	fprintf(out, "  },\n");
 }
 
+/* An input's link type, as the text report's Capture section names it, and
+ * its number in capture files' headers (LINKTYPE_); both null before a
+ * packet was read, the number null when a pcapng's interfaces differ. */
+static void link_type(const struct input_status *in, FILE *out)
+{
+	char buf[64];
+	int t = in->link_type;
+	fputs(", \"link_type\": ", out);
+	if (t == -1 || t == CAPTURE_LINK_TYPES_MIXED)
+		fputs("null", out);
+	else
+		fprintf(out, "%d", capture_link_type_number(t));
+	fputs(", \"link_type_name\": ", out);
+	if (t == -1)
+		fputs("null", out);
+	else
+		json_write_string(out, t == CAPTURE_LINK_TYPES_MIXED ? "several" : capture_link_type_name(t, buf, sizeof buf));
+}
+
 /* What every document starts with: tool, version, partial, inputs. */
 static void document_head(const struct analysis *a, FILE *out)
 {
@@ -244,6 +263,7 @@ static void document_head(const struct analysis *a, FILE *out)
 			json_write_string(out, a->inputs[i].error);
 		else
 			fputs("null", out);
+		link_type(&a->inputs[i], out);
 		fputc('}', out);
 	}
 	fprintf(out, "%s],\n", a->n_inputs ? "\n  " : "");

@@ -4,7 +4,10 @@ and `report --json --every` is NDJSON whose interval lines have the same
 head, capture and totals, with "interval", and whose last line is the report.
 The latency objects of totals carry their histogram ("sum", "histogram":
 [index, count, ...], README "Histograms"): indexes ascending, counts adding up
-to count, every bucket between min's and max's."""
+to count, every bucket between min's and max's.  Each input's link_type is
+the one its own header gives (read here with struct), in the report and in
+every interval line, and its link_type_name the text report's link type."""
+import struct
 import sys
 
 from ninep_testlib import Checker, all_captures
@@ -77,6 +80,46 @@ def check_figures(check, where, f, names, with_histograms=False):
                 sum(o.get("count", 0) for o in f.get("latency_ns", {}).values()))
 
 
+def header_link_type(path):
+    """The link type a capture's own header gives, read here with struct (not
+    through ninep): a pcap's file header; a pcapng's Interface Description
+    Blocks, None when they differ."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        order = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        # The low 26 bits (the upper ones may say how long an FCS is).
+        return struct.unpack(order + "I", data[20:24])[0] & 0x03FFFFFF
+    types = set()
+    order, off = "<", 0
+    while off + 12 <= len(data):
+        if data[off:off + 4] == b"\x0a\x0d\x0d\x0a":  # a section: its byte order
+            order = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+        kind, length = struct.unpack(order + "II", data[off:off + 8])
+        if kind == 1:  # Interface Description Block: LinkType is its first field
+            types.add(struct.unpack(order + "H", data[off + 8:off + 10])[0])
+        if length < 12:
+            break
+        off += length
+    return types.pop() if len(types) == 1 else None
+
+
+def check_link_type(check, where, doc, pcap):
+    """The input's link_type is its header's; its name is a string (or, for a
+    pcapng of several link types, null and "several")."""
+    inputs = doc.get("inputs") or [{}]
+    expected = header_link_type(pcap)
+    check.equal("%s: inputs[0].link_type is the header's" % where, inputs[0].get("link_type", "missing"), expected)
+    name = inputs[0].get("link_type_name")
+    check.true("%s: inputs[0].link_type_name" % where,
+               isinstance(name, str) and name and (expected is not None or name == "several"), repr(name))
+
+
+def capture_readable(text):
+    return "(ninep reads no IP in it)" not in text
+
+
 def check_head(check, where, doc):
     """What every document has: tool, version, partial, interrupted, inputs, capture."""
     check.equal("%s: tool" % where, doc.get("tool"), "ninep")
@@ -107,6 +150,7 @@ def check_every(check, binary, pcap, names):
         check.true("%s: interval start_ns < end_ns" % w,
                    is_int(iv.get("start_ns")) and is_int(iv.get("end_ns")) and iv["start_ns"] < iv["end_ns"], repr(iv))
         check_head(check, w, line)
+        check_link_type(check, w, line, pcap)
         t = line.get("totals", {})
         check.true("%s: totals.connections" % w, is_int(t.get("connections")))
         check_figures(check, w + ": totals", t, names, True)
@@ -128,6 +172,13 @@ def main():
             continue
         where = pcap.rsplit("/", 1)[-1]
         check_head(check, where, doc)
+        check_link_type(check, where, doc, pcap)
+        # The text report's Capture section names it the same.
+        code, text, err = run(binary, "report", "-q", pcap)
+        shown = [l.split(None, 2)[2] for l in text.splitlines() if l.startswith("  link type ")]
+        name = (doc.get("inputs") or [{}])[0].get("link_type_name")
+        check.equal("%s: the text report's link type" % where, shown[:1],
+                    [] if name is None else [name if capture_readable(text) else name + " (ninep reads no IP in it)"])
         for i in doc.get("inputs", []):
             check.true("%s: input fields" % where, isinstance(i.get("name"), str) and isinstance(i.get("ok"), bool)
                        and (i.get("error") is None or isinstance(i.get("error"), str)), repr(i))
