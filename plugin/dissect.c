@@ -527,7 +527,7 @@ static const char *column_label(unsigned dialect)
 	}
 }
 
-static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const struct ninep_msginfo *info)
+static void queue_tap(packet_info *pinfo, struct conv_state *conv, const struct ninep_msginfo *info)
 {
 	if (!have_tap_listener(ninep_tap))
 		return;
