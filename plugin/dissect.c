@@ -207,9 +207,14 @@ static void add_items(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const
 			/* An Rread's request says whether it read a directory; an
 			 * Rsread says nothing, so its data tells (read(5): a
 			 * directory reads as whole stat records).  A cut Rsread's
-			 * data cannot tell: it stays data. */
+			 * data cannot tell: it stays data.  Without a tree (plain
+			 * tshark) an Rsread's records would show nothing, and none
+			 * can be malformed (the same decoder has just read them
+			 * all), so the test is skipped: 1,100 instructions an
+			 * Rsread, 0.5 % of plain tshark's instructions on
+			 * gen_workloads' macro-ops (callgrind, 20,845 packets). */
 			bool dir_read = (msg->type == NINEP_Rread && info->request != NULL && info->request->dir_read) ||
-					(msg->type == NINEP_Rsread && !cut &&
+					(msg->type == NINEP_Rsread && !cut && tree != NULL &&
 					 ninep_is_directory_data(bytes + it->offset, it->length, info->decode_dialects));
 			if (cut)
 				proto_item_append_text(item, " (%u more bytes not captured)", data_cut);
@@ -413,20 +418,45 @@ static bool shown_in_info(const struct ninep_field *field)
 	return shown_rows[field - ninep_field_at(0)];
 }
 
+/* The Info line of one message, built in a buffer of its own and handed
+ * to the column once.  Built in a wmem_strbuf (an allocation, then a
+ * function call, a strlen and a size check for each of 9 to 12 pieces),
+ * the line cost 3,200 instructions a message with the column's copy and
+ * the formatting of values; in this buffer, 2,100 (callgrind, plain tshark,
+ * gen_bench_capture --dialect L, 15,842 messages: see doc/performance.md).
+ * The column keeps at most COL_MAX_INFO_LEN - 1 bytes, so a line longer
+ * than this buffer (a path of thousands of bytes) shows the same cut short
+ * here: the part beyond the buffer is never on screen. */
+struct info_line {
+	size_t len;
+	char text[2 * COL_MAX_INFO_LEN];
+};
+
+static void info_append(struct info_line *line, const char *piece)
+{
+	size_t room = sizeof line->text - 1 - line->len;
+	size_t len = strlen(piece);
+	if (len > room)
+		len = room;
+	memcpy(line->text + line->len, piece, len);
+	line->len += len;
+	line->text[line->len] = '\0';
+}
+
 /* One " name=value" (quoted: " name='value'") of the Info line, appended
  * piece by piece: formatting with wmem_strbuf_append_printf was 60 % of
  * append_info's time (perf, plain tshark, 20,000 9P2000.L messages). */
-static void append_pair(wmem_strbuf_t *line, const char *name, const char *value, bool quoted)
+static void append_pair(struct info_line *line, const char *name, const char *value, bool quoted)
 {
-	wmem_strbuf_append_c(line, ' ');
-	wmem_strbuf_append(line, name);
-	wmem_strbuf_append(line, quoted ? "='" : "=");
-	wmem_strbuf_append(line, value);
+	info_append(line, " ");
+	info_append(line, name);
+	info_append(line, quoted ? "='" : "=");
+	info_append(line, value);
 	if (quoted)
-		wmem_strbuf_append_c(line, '\'');
+		info_append(line, "'");
 }
 
-static void append_number(wmem_strbuf_t *line, const char *name, uint64_t value)
+static void append_number(struct info_line *line, const char *name, uint64_t value)
 {
 	char digits[sizeof "18446744073709551615"];
 	guint64_to_str_buf(value, digits, sizeof digits);
@@ -444,7 +474,11 @@ static void append_info(packet_info *pinfo, const uint8_t *bytes, const struct n
 	 * functions make (CHECK_COL), so the column is the same either way. */
 	if (!col_get_writable(pinfo->cinfo, COL_INFO))
 		return;
-	wmem_strbuf_t *line = wmem_strbuf_new(pinfo->pool, ninep_type_name(msg->type));
+	struct info_line buffer; /* on the stack: no allocation per message */
+	struct info_line *line = &buffer;
+	line->len = 0;
+	line->text[0] = '\0';
+	info_append(line, ninep_type_name(msg->type));
 	if (msg->tag == NINEP_NOTAG)
 		append_pair(line, "tag", "NOTAG", false);
 	else
@@ -470,7 +504,7 @@ static void append_info(packet_info *pinfo, const uint8_t *bytes, const struct n
 	}
 	if (info->path != NULL)
 		append_pair(line, "path", path_info(pinfo, info->path), false);
-	col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", wmem_strbuf_get_str(line));
+	col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", line->text);
 }
 
 static const char *dialect_label(unsigned dialect)
@@ -498,7 +532,7 @@ static const char *column_label(unsigned dialect)
 	}
 }
 
-static void queue_tap(packet_info *pinfo, const struct conv_state *conv, const struct ninep_msginfo *info)
+static void queue_tap(packet_info *pinfo, struct conv_state *conv, const struct ninep_msginfo *info)
 {
 	if (!have_tap_listener(ninep_tap))
 		return;

@@ -145,11 +145,12 @@ bool conv_has_client(const struct conv_state *conv);
 uint32_t conv_max_size(const struct conv_state *conv, uint32_t frame);
 /* The dialect to decode with now (first pass), and whether it is a guess. */
 unsigned conv_dialect(const struct conv_state *conv, bool *guessed);
-const char *conv_label(const struct conv_state *conv);
+/* "client:port <-> server:port" (made on first use). */
+const char *conv_label(struct conv_state *conv);
 /* The client's and the server's "address:port", as ninep/files.h spells
- * endpoints in file names. */
-const char *conv_client_endpoint(const struct conv_state *conv);
-const char *conv_server_endpoint(const struct conv_state *conv);
+ * endpoints in file names (made on first use). */
+const char *conv_client_endpoint(struct conv_state *conv);
+const char *conv_server_endpoint(struct conv_state *conv);
 /* Where snaplen.c keeps its state for the conversation (NULL until used). */
 struct ninep_snap;
 struct ninep_snap **conv_snap(struct conv_state *conv);
