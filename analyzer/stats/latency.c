@@ -1,6 +1,6 @@
 /*
  * Latency histogram: exact samples first, then dense log-linear buckets
- * over the range seen.
+ * over the range seen, at the precision the histogram carries.
  * See latency.h for the error bound.
  */
 #include "stats/latency.h"
@@ -9,17 +9,31 @@
 #include <string.h>
 
 enum {
-	SUB_BITS = 8,                  /* 256 buckets per power of two */
-	SUB_COUNT = 1 << SUB_BITS,
 	INITIAL_EXACT = 8,
-	/* The range of buckets grows by whole blocks, here a power of two
-	 * (SUB_COUNT buckets).  Every connection's histograms widen at
-	 * about the same pace; in smaller steps their counters pass through
-	 * many sizes, and each move leaves behind a block that the others,
-	 * already larger, cannot reuse: in a long capture the heap kept
-	 * growing while live memory fell. */
-	RANGE_BLOCK = SUB_COUNT,
+	FINE_BITS = LATENCY_FINE_BITS,
 };
+
+/* Sub-bucket bits: 2^bits buckets per power of two. */
+static unsigned bits_of(const struct latency_hist *h)
+{
+	return FINE_BITS - h->coarser_by;
+}
+
+/* The range of buckets grows by whole blocks, here a power of two (2^bits
+ * buckets).  Every connection's histograms widen at about the same pace;
+ * in smaller steps their counters pass through many sizes, and each move
+ * leaves behind a block that the others, already larger, cannot reuse: in
+ * a long capture the heap kept growing while live memory fell. */
+static uint32_t range_block(unsigned bits)
+{
+	return (uint32_t)1 << bits;
+}
+
+/* Bucket numbers at `bits` run up to this (2^64 - 1 ns falls in the last). */
+static uint32_t bucket_limit(unsigned bits)
+{
+	return (uint32_t)(64 - bits + 1) << bits;
+}
 
 static void *xrealloc(void *p, size_t size)
 {
@@ -48,28 +62,34 @@ static int highest_bit(uint64_t v)
 	return 63 - __builtin_clzll(v);
 }
 
-/* Values below SUB_COUNT are their own bucket; above, SUB_COUNT buckets per
+/* Values below 2^bits are their own bucket; above, 2^bits buckets per
  * power of two. */
-static uint16_t bucket_of(uint64_t v)
+static uint32_t bucket_index(uint64_t v, unsigned bits)
 {
-	if (v < SUB_COUNT)
-		return (uint16_t)v;
-	int e = highest_bit(v); /* >= SUB_BITS */
-	unsigned sub = (unsigned)(v >> (e - SUB_BITS)) & (SUB_COUNT - 1);
-	return (uint16_t)((unsigned)(e - SUB_BITS + 1) * SUB_COUNT + sub);
+	if (v < ((uint64_t)1 << bits))
+		return (uint32_t)v;
+	int e = highest_bit(v); /* >= bits */
+	uint32_t sub = (uint32_t)(v >> (e - (int)bits)) & (((uint32_t)1 << bits) - 1);
+	return ((uint32_t)(e - (int)bits + 1) << bits) + sub;
 }
 
-static uint64_t bucket_midpoint(uint16_t index)
+/* The smallest value in bucket `index` at `bits`. */
+static uint64_t bucket_low(uint32_t index, unsigned bits)
 {
-	if (index < SUB_COUNT)
+	uint32_t sub_count = (uint32_t)1 << bits;
+	if (index < sub_count)
 		return index;
-	unsigned shift = index / SUB_COUNT - 1;
-	uint64_t lower = (uint64_t)(SUB_COUNT + index % SUB_COUNT) << shift;
-	return lower + (((uint64_t)1 << shift) >> 1);
+	unsigned shift = (index >> bits) - 1;
+	return (uint64_t)(sub_count + (index & (sub_count - 1))) << shift;
 }
 
-/* Bucket numbers run up to this (2^64 - 1 ns falls in the last). */
-#define BUCKET_LIMIT ((64 - SUB_BITS + 1) * SUB_COUNT)
+static uint64_t bucket_midpoint(uint32_t index, unsigned bits)
+{
+	if (index < ((uint32_t)1 << bits))
+		return index;
+	unsigned shift = (index >> bits) - 1;
+	return bucket_low(index, bits) + (((uint64_t)1 << shift) >> 1);
+}
 
 static uint32_t count_at(const struct latency_hist *h, uint32_t i)
 {
@@ -166,11 +186,11 @@ static void cover_width(struct latency_hist *h, uint32_t first, uint32_t last, u
 	}
 	if (h->width > width)
 		width = h->width;
-	uint32_t lo = h->span == 0 || first < h->lo ? first & ~(uint32_t)(RANGE_BLOCK - 1) : h->lo;
-	uint32_t hi = h->span == 0 || last >= h->lo + h->span ? (last + RANGE_BLOCK) & ~(uint32_t)(RANGE_BLOCK - 1)
-							       : h->lo + h->span;
-	if (hi > BUCKET_LIMIT)
-		hi = BUCKET_LIMIT;
+	uint32_t block = range_block(bits_of(h)), limit = bucket_limit(bits_of(h));
+	uint32_t lo = h->span == 0 || first < h->lo ? first & ~(block - 1) : h->lo;
+	uint32_t hi = h->span == 0 || last >= h->lo + h->span ? (last + block) & ~(block - 1) : h->lo + h->span;
+	if (hi > limit)
+		hi = limit;
 	relayout(h, lo, hi - lo, width);
 }
 
@@ -179,7 +199,7 @@ static void cover(struct latency_hist *h, uint32_t first, uint32_t last)
 	cover_width(h, first, last, 1);
 }
 
-static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
+static void bucket_add(struct latency_hist *h, uint32_t index, uint32_t count)
 {
 	cover(h, index, index);
 	uint32_t i = index - h->lo;
@@ -198,9 +218,9 @@ static void bucket_add(struct latency_hist *h, uint16_t index, uint32_t count)
 /* The common case of a sample once a connection's latencies have shown
  * their spread: its bucket is in the range and already counted, and one
  * more fits the counter.  0 when bucket_add must do it. */
-static int add_in_place(struct latency_hist *h, uint16_t index)
+static int add_in_place(struct latency_hist *h, uint32_t index)
 {
-	uint32_t i = (uint32_t)index - h->lo;
+	uint32_t i = index - h->lo;
 	if (index < h->lo || i >= h->span)
 		return 0;
 	uint32_t old = count_at(h, i);
@@ -214,7 +234,7 @@ static int add_in_place(struct latency_hist *h, uint16_t index)
 static void spill_exact(struct latency_hist *h)
 {
 	for (uint32_t i = 0; i < h->n_exact; i++)
-		bucket_add(h, bucket_of(h->exact[i]), 1);
+		bucket_add(h, bucket_index(h->exact[i], bits_of(h)), 1);
 	free(h->exact);
 	h->exact = NULL;
 	h->n_exact = h->cap_exact = 0;
@@ -243,16 +263,52 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 	}
 	if (h->exact != NULL)
 		spill_exact(h);
-	uint16_t index = bucket_of(ns);
+	uint32_t index = bucket_index(ns, bits_of(h));
 	if (!add_in_place(h, index))
 		bucket_add(h, index, 1);
+}
+
+unsigned latency_precision(const struct latency_hist *h)
+{
+	return bits_of(h);
+}
+
+void latency_set_precision(struct latency_hist *h, unsigned sub_bits)
+{
+	if (sub_bits >= bits_of(h))
+		return; /* never finer */
+	if (sub_bits == 0)
+		sub_bits = 1;
+	if (using_exact(h)) {
+		/* The samples are still exact: they take the precision when
+		 * they spill. */
+		h->coarser_by = (uint8_t)(FINE_BITS - sub_bits);
+		return;
+	}
+	/* Each counted bucket into the coarser one holding its lowest value
+	 * (hence all of it: a bucket lies within one bucket of every coarser
+	 * precision, the powers of two splitting alike). */
+	struct latency_hist n;
+	latency_init(&n);
+	n.coarser_by = (uint8_t)(FINE_BITS - sub_bits);
+	for (uint32_t i = 0; i < h->span; i++) {
+		uint32_t c = count_at(h, i);
+		if (c != 0)
+			bucket_add(&n, bucket_index(bucket_low(h->lo + i, bits_of(h)), sub_bits), c);
+	}
+	n.count = h->count;
+	n.sum = h->sum;
+	n.min = h->min;
+	n.max = h->max;
+	free(h->counts);
+	*h = n;
 }
 
 void latency_prefetch(const struct latency_hist *h, uint64_t ns)
 {
 	if (using_exact(h))
 		return;
-	uint32_t i = (uint32_t)bucket_of(ns) - h->lo;
+	uint32_t i = bucket_index(ns, bits_of(h)) - h->lo;
 	if (i < h->span)
 		__builtin_prefetch((const uint8_t *)h->counts + (size_t)i * h->width, 1);
 }
@@ -266,6 +322,8 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 			latency_add(into, from->exact[i]);
 		return;
 	}
+	/* A merge is never finer than its parts. */
+	latency_set_precision(into, bits_of(from));
 	if (into->count == 0 || from->min < into->min)
 		into->min = from->min;
 	if (from->max > into->max)
@@ -276,6 +334,17 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 		spill_exact(into);
 	if (from->span == 0)
 		return;
+	if (bits_of(into) != bits_of(from)) {
+		/* from is the finer: each of its buckets into into's coarser
+		 * one (latency_set_precision).  Folding or summing a finer
+		 * histogram into a coarse one: not a hot path. */
+		for (uint32_t i = 0; i < from->span; i++) {
+			uint32_t c = count_at(from, i);
+			if (c != 0)
+				bucket_add(into, bucket_index(bucket_low(from->lo + i, bits_of(from)), bits_of(into)), c);
+		}
+		return;
+	}
 	/* One reallocation for the whole range, not one per bucket outside it;
 	 * and a histogram merged into (a total) takes 4-byte counters at once,
 	 * so that the loop below adds without checking widths. */
@@ -349,7 +418,7 @@ uint64_t latency_percentile(const struct latency_hist *h, unsigned percent)
 	for (uint32_t i = 0; i < h->span; i++) {
 		seen += count_at(h, i);
 		if (seen >= rank) {
-			uint64_t v = bucket_midpoint((uint16_t)(h->lo + i));
+			uint64_t v = bucket_midpoint(h->lo + i, bits_of(h));
 			if (v < h->min)
 				v = h->min;
 			if (v > h->max)
@@ -369,15 +438,12 @@ uint64_t latency_mean(const struct latency_hist *h)
 
 uint32_t latency_bucket_of(uint64_t ns)
 {
-	return bucket_of(ns);
+	return bucket_index(ns, FINE_BITS);
 }
 
 uint64_t latency_bucket_low(uint32_t index)
 {
-	if (index < SUB_COUNT)
-		return index;
-	unsigned shift = index / SUB_COUNT - 1;
-	return (uint64_t)(SUB_COUNT + index % SUB_COUNT) << shift;
+	return bucket_low(index, FINE_BITS);
 }
 
 void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, void *ctx)
@@ -388,8 +454,8 @@ void latency_each_bucket(const struct latency_hist *h, latency_bucket_fn *fn, vo
 		uint64_t sorted[LATENCY_EXACT_MAX];
 		sort_exact(h, sorted);
 		for (uint32_t i = 0; i < h->n_exact;) {
-			uint32_t index = bucket_of(sorted[i]), n = 0;
-			while (i < h->n_exact && bucket_of(sorted[i]) == index) {
+			uint32_t index = bucket_index(sorted[i], bits_of(h)), n = 0;
+			while (i < h->n_exact && bucket_index(sorted[i], bits_of(h)) == index) {
 				i++;
 				n++;
 			}
@@ -415,12 +481,12 @@ int latency_from_buckets(struct latency_hist *h, uint64_t count, uint64_t sum, u
 	for (size_t i = 0; i < n; i++) {
 		/* Each bucket once, ascending, between min's and max's, and
 		 * a count a counter holds. */
-		if (index[i] >= BUCKET_LIMIT || (i > 0 && index[i] <= index[i - 1]) || counts[i] == 0 ||
+		if (index[i] >= bucket_limit(FINE_BITS) || (i > 0 && index[i] <= index[i - 1]) || counts[i] == 0 ||
 		    counts[i] > UINT32_MAX || index[i] < latency_bucket_of(min) || index[i] > latency_bucket_of(max)) {
 			latency_free(h);
 			return -1;
 		}
-		bucket_add(h, (uint16_t)index[i], (uint32_t)counts[i]);
+		bucket_add(h, index[i], (uint32_t)counts[i]);
 		total += counts[i];
 	}
 	if (total != count) {

@@ -11,9 +11,16 @@ frame holding its last byte (the time of the packet that completed it), and
 matches requests to replies by tag per stream.  Each exchange is keyed by
 client, server, tag, request name and request time; the analyzer's row with
 the same key must have the same latency, and the two sets of exchanges must
-be the same."""
+be the same.
+
+Then the percentiles `ninep report --json` shows, from histograms, against
+the nearest-rank percentiles of those same tshark-derived latencies: each
+connection's (by request and for every request) within 1/64, the
+precision of a connection's histograms, and the totals' within 1/512
+(analyzer/stats/latency.h, README.md "Latency")."""
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -109,11 +116,57 @@ def expected_exchanges(pcap, names):
     return exchanges
 
 
+def nearest_rank(values, percent):
+    ordered = sorted(values)
+    return ordered[-(-len(ordered) * percent // 100) - 1]
+
+
+def check_percentiles(check, what, obj, values, denominator):
+    """obj's count and p50/p90/p99 against the latencies `values`: within
+    1/denominator of the exact nearest-rank ones."""
+    check.equal("%s: count" % what, obj["count"], len(values))
+    for p in (50, 90, 99):
+        exact = nearest_rank(values, p)
+        check.true("%s: p%d %d within 1/%d of the exact %d" % (what, p, obj["p%d" % p], denominator, exact),
+                   abs(obj["p%d" % p] - exact) * denominator <= exact)
+
+
+def check_report_percentiles(check, binary, name, pcap, want):
+    code, out, err = run(binary, "report", "--json", "-q", pcap)
+    check.equal("%s: report --json exit status (%s)" % (name, err.strip()), code, 0)
+    report = json.loads(out)
+    by_connection = {}
+    every = []
+    for (client, server, _tag, request, _time, latency), n in want.items():
+        conn = by_connection.setdefault((client, server), {})
+        conn.setdefault(request, []).extend([latency] * n)
+        conn.setdefault(None, []).extend([latency] * n)
+        every.extend([latency] * n)
+    sessions = report["sessions"]
+    check.equal("%s: every connection listed" % name, len(sessions), len(by_connection))
+    beyond_exact = 0
+    for s in sessions:
+        conn = by_connection.get((s["client"], s["server"]))
+        check.true("%s: connection %s -> %s seen by tshark" % (name, s["client"], s["server"]), conn is not None)
+        if conn is None:
+            continue
+        what = "%s: connection %d" % (name, s["id"])
+        check.equal("%s: request types" % what, sorted(s["latency_ns"]), sorted(k for k in conn if k is not None))
+        for request, obj in s["latency_ns"].items():
+            if request in conn:
+                check_percentiles(check, "%s %s" % (what, request), obj, conn[request], 64)
+                beyond_exact += len(conn[request]) > 64
+        check_percentiles(check, "%s, every request" % what, s["latency_all_ns"], conn[None], 64)
+    check_percentiles(check, "%s: totals, every request" % name, report["totals"]["latency_all_ns"], every, 512)
+    return beyond_exact
+
+
 def main():
     binary = ninep_binary()
     names = message_names()
     check = Checker()
     real = os.path.join(CAPTURES_DIR, "real")
+    histograms = 0
     for name in sorted(os.listdir(real)):
         if not name.endswith(".pcap"):
             continue
@@ -134,6 +187,10 @@ def main():
         check.equal("%s: exchanges found from tshark's frames only" % name, sorted(missing.elements())[:5], [])
         print("%s: %d exchanges, latencies equal to tshark frame times: %d" %
               (name, sum(want.values()), sum((want & got).values())))
+        histograms += check_report_percentiles(check, binary, name, pcap, want)
+    # Some connection's request type must have left its exact samples, or
+    # the 1/64 above was never put to the test.
+    check.true("a connection's histogram beyond its exact samples (%d)" % histograms, histograms > 0)
     check.finish()
 
 

@@ -188,6 +188,13 @@ static void test_out_of_order_and_latency(void)
 	CHECK_EQ("Tread min", h ? h->min : 0, 1000);
 	CHECK_EQ("Tread max", h ? h->max : 0, 3000);
 	CHECK_EQ("Tversion latency", figures_latency(fig, NINEP_Tversion / 2)->min, 1000);
+	/* A connection's histograms are coarse, the totals by type fine
+	 * (latency.h, issues 18 and 20). */
+	CHECK_EQ("a connection's Tread histogram is coarse", h ? latency_precision(h) : 0, LATENCY_COARSE_BITS);
+	CHECK_EQ("a connection's every-request histogram is coarse", latency_precision(&fig->all_latency),
+		 LATENCY_COARSE_BITS);
+	const struct latency_hist *total = figures_latency(&f.a.totals_by_type, NINEP_Tread / 2);
+	CHECK_EQ("the Tread total's histogram is fine", total ? latency_precision(total) : 0, LATENCY_FINE_BITS);
 	analysis_free(&f.a);
 }
 
@@ -419,6 +426,195 @@ static void test_histogram_buckets(void)
 	CHECK_EQ("buckets: a mean beyond max", latency_from_buckets(&h, 3, 7000, 100, 300, index, counts, 2), -1);
 	CHECK_EQ("buckets: below min's bucket", latency_from_buckets(&h, 3, 700, 200, 300, index, counts, 2), -1);
 	CHECK_EQ("buckets: a true one", latency_from_buckets(&h, 3, 700, 100, 300, index, counts, 2), 0);
+	latency_free(&h);
+}
+
+/* ---- coarse histograms (a connection's: 32 buckets per power of two) ---- */
+
+/* Every percentile 1..100 of h against the nearest-rank value of the
+ * sorted samples v, computed here: within 1/2^(bits+1) of it. */
+static void check_percentiles(const char *what, const struct latency_hist *h, const uint64_t *sorted, size_t n,
+			      unsigned bits)
+{
+	for (unsigned p = 1; p <= 100; p++) {
+		uint64_t exact = sorted[(n * (uint64_t)p + 99) / 100 - 1];
+		uint64_t got = latency_percentile(h, p);
+		uint64_t off = got > exact ? got - exact : exact - got;
+		checks++;
+		if ((unsigned __int128)off << (bits + 1) > exact) {
+			failures++;
+			printf("FAIL %s p%u: %llu vs exact %llu\n", what, p, (unsigned long long)got,
+			       (unsigned long long)exact);
+		}
+	}
+}
+
+/* Two histograms hold the same samples in the same buckets. */
+static void check_same_buckets(const char *what, const struct latency_hist *x, const struct latency_hist *y)
+{
+	static struct bucket_copy cx, cy;
+	cx.n = cy.n = 0;
+	latency_each_bucket(x, copy_bucket, &cx);
+	latency_each_bucket(y, copy_bucket, &cy);
+	int same = cx.n == cy.n && latency_precision(x) == latency_precision(y) && x->count == y->count &&
+		   x->sum == y->sum && x->min == y->min && x->max == y->max;
+	for (size_t i = 0; same && i < cx.n; i++)
+		same = cx.index[i] == cy.index[i] && cx.count[i] == cy.count[i];
+	checks++;
+	if (!same) {
+		failures++;
+		printf("FAIL %s: %zu buckets (precision %u, count %llu) vs %zu (precision %u, count %llu)\n", what, cx.n,
+		       latency_precision(x), (unsigned long long)x->count, cy.n, latency_precision(y),
+		       (unsigned long long)y->count);
+	}
+}
+
+static uint64_t xorshift(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* One distribution: its percentiles through a coarse histogram, through
+ * a fine one made coarse afterwards (the same buckets), and through two
+ * coarse halves merged (the same buckets again). */
+static void check_coarse(const char *what, uint64_t *v, size_t n)
+{
+	struct latency_hist coarse, fine, half[2];
+	latency_init(&coarse);
+	latency_init(&fine);
+	latency_init(&half[0]);
+	latency_init(&half[1]);
+	latency_set_precision(&coarse, LATENCY_COARSE_BITS);
+	latency_set_precision(&half[0], LATENCY_COARSE_BITS);
+	latency_set_precision(&half[1], LATENCY_COARSE_BITS);
+	for (size_t i = 0; i < n; i++) {
+		latency_add(&coarse, v[i]);
+		latency_add(&fine, v[i]);
+		/* uneven halves: the second stays exact when n is small */
+		latency_add(&half[i % 5 == 0], v[i]);
+	}
+	qsort(v, n, sizeof *v, compare_u64);
+	char label[96];
+	snprintf(label, sizeof label, "%s, coarse", what);
+	check_percentiles(label, &coarse, v, n, LATENCY_COARSE_BITS);
+	snprintf(label, sizeof label, "%s, fine", what);
+	check_percentiles(label, &fine, v, n, LATENCY_FINE_BITS);
+	CHECK_EQ("coarse: count", coarse.count, n);
+	CHECK_EQ("coarse: min", coarse.min, v[0]);
+	CHECK_EQ("coarse: max", coarse.max, v[n - 1]);
+
+	latency_set_precision(&fine, LATENCY_COARSE_BITS);
+	snprintf(label, sizeof label, "%s: fine made coarse = coarse", what);
+	check_same_buckets(label, &fine, &coarse);
+	latency_merge(&half[0], &half[1]);
+	snprintf(label, sizeof label, "%s: two coarse merged = coarse of the union", what);
+	check_same_buckets(label, &half[0], &coarse);
+
+	/* A fine histogram merged with a coarse one becomes coarse, either
+	 * way round, with every sample in the bucket it would have had. */
+	struct latency_hist f1, f2, c1, c2;
+	latency_init(&f1);
+	latency_init(&f2);
+	latency_init(&c1);
+	latency_init(&c2);
+	latency_set_precision(&c1, LATENCY_COARSE_BITS);
+	latency_set_precision(&c2, LATENCY_COARSE_BITS);
+	for (size_t i = 0; i < n; i++) {
+		latency_add(i % 3 ? &f1 : &c1, v[i]);
+		latency_add(i % 3 ? &c2 : &f2, v[i]);
+	}
+	latency_merge(&f1, &c1); /* fine into coarse's precision */
+	latency_merge(&c2, &f2); /* a fine one into a coarse */
+	if (n > LATENCY_EXACT_MAX * 3) { /* both sides have left their exact samples */
+		snprintf(label, sizeof label, "%s: fine + coarse = coarse of the union", what);
+		check_same_buckets(label, &f1, &coarse);
+		snprintf(label, sizeof label, "%s: coarse + fine = coarse of the union", what);
+		check_same_buckets(label, &c2, &coarse);
+	}
+	snprintf(label, sizeof label, "%s, fine + coarse", what);
+	check_percentiles(label, &f1, v, n, LATENCY_COARSE_BITS);
+	snprintf(label, sizeof label, "%s, coarse + fine", what);
+	check_percentiles(label, &c2, v, n, LATENCY_COARSE_BITS);
+	latency_free(&f1);
+	latency_free(&f2);
+	latency_free(&c1);
+	latency_free(&c2);
+	latency_free(&coarse);
+	latency_free(&fine);
+	latency_free(&half[0]);
+	latency_free(&half[1]);
+}
+
+static void test_coarse_histogram(void)
+{
+	enum { N = 100000 };
+	uint64_t *v = malloc(N * sizeof *v);
+	if (v == NULL)
+		abort();
+	uint64_t state = 0x9E3779B97F4A7C15ull;
+
+	/* random, log-uniform from 1 us to 10 s */
+	for (int i = 0; i < N; i++) {
+		double u = (double)(xorshift(&state) >> 11) / 9007199254740992.0;
+		v[i] = (uint64_t)(1000.0 * pow(10.0, 7.0 * u));
+	}
+	check_coarse("log-uniform", v, N);
+
+	/* random, uniform over 12 us .. 8 ms (the bench's spread) */
+	for (int i = 0; i < N; i++)
+		v[i] = 12000 + xorshift(&state) % 8000000;
+	check_coarse("uniform", v, N);
+
+	/* adversarial: every sample on the lowest value of a coarse bucket
+	 * whose midpoint is 1/64 above it (the first of a power of two), with
+	 * one larger sample so that max does not clamp the midpoint */
+	for (int i = 0; i < N; i++)
+		v[i] = (uint64_t)1 << (10 + i % 30);
+	v[N - 1] = (uint64_t)1 << 45;
+	check_coarse("powers of two", v, N);
+
+	/* adversarial: just below and at each power of two, where the
+	 * buckets widen */
+	for (int i = 0; i < N; i++)
+		v[i] = ((uint64_t)1 << (6 + i % 40)) - (i / 40) % 2;
+	check_coarse("either side of powers of two", v, N);
+
+	/* adversarial: below 32 ns every value its own bucket; then the
+	 * smallest coarse buckets */
+	for (int i = 0; i < N; i++)
+		v[i] = xorshift(&state) % 200;
+	check_coarse("0 .. 199 ns", v, N);
+
+	/* adversarial: the largest values (the last bucket) and a few small */
+	for (int i = 0; i < N; i++)
+		v[i] = i % 7 ? UINT64_MAX / 3 - (uint64_t)(xorshift(&state) % 1000000) : (uint64_t)i;
+	check_coarse("near 2^64", v, N);
+
+	/* a small count: exact samples, merged exactly */
+	for (int i = 0; i < 50; i++)
+		v[i] = 1000 + xorshift(&state) % 100000;
+	check_coarse("50 samples", v, 50);
+	free(v);
+
+	/* Bounded: a connection's histogram over 1 us .. 10 s, which at 0.2%
+	 * spans thousands of counters, at 1.6% at most 32 a power of two
+	 * (25 of them: 1,000 ns is in [2^9, 2^10), 10 s in [2^33, 2^34)) */
+	struct latency_hist h;
+	latency_init(&h);
+	latency_set_precision(&h, LATENCY_COARSE_BITS);
+	for (uint64_t x = 1000; x <= 10000000000ull; x += x / 97 + 1)
+		latency_add(&h, x);
+	checks++;
+	if (h.span > 25 * 32 || h.n_buckets > 25 * 32) {
+		failures++;
+		printf("FAIL coarse span %u, buckets %u: more than 32 a power of two\n", h.span, h.n_buckets);
+	}
+	/* Never finer again. */
+	latency_set_precision(&h, LATENCY_FINE_BITS);
+	CHECK_EQ("coarse: not made finer", latency_precision(&h), LATENCY_COARSE_BITS);
 	latency_free(&h);
 }
 
@@ -1017,6 +1213,7 @@ int main(void)
 	test_not_9p();
 	test_histogram();
 	test_histogram_buckets();
+	test_coarse_histogram();
 	test_table_shrinks();
 	test_slot_texts();
 	test_hot_paths_beyond_the_table();
