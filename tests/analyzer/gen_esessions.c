@@ -5,7 +5,10 @@
  *
  *   gen_esessions N OUT.pcap
  *
- * Connection i (1 <= i <= N), one after another, from 10.2.(i / 256).(i %
+ * Connection i (1 <= i <= N), one after another, each in its own slot of
+ * SLOT_NS of capture time (2 ms, as gen_short_connections: the reassembler
+ * keeps a closed connection's entry 60 s for late packets, so the slot
+ * sets how many wait there), from 10.(2 + i / 65536).(i / 256 % 256).(i %
  * 256): handshake; Tversion/Rversion 9P2000.e; Tsession(key i)/Rsession
  * (a key agreed before the capture: the session is known from then on);
  * Tattach/Rattach (fid 1); Twalk/Rwalk fid 1 to fid 2, "f"; FIN both ways,
@@ -34,12 +37,12 @@ enum {
 	TCP_WINDOW = 65535,
 	FIDS_PER_SESSION = 2,
 	N_UNAME = 1000,
-	MAX_SESSIONS = 65535,
+	MAX_SESSIONS = 1000000,
 };
 
 #define START_NS (1700000000ull * 1000000000ull)
 #define STEP_NS 10000ull
-#define SLOT_NS 1000000ull
+#define SLOT_NS 2000000ull
 
 static uint8_t frame[ETH_IPV4_TCP_FRAME_MAX(MSG_CEILING)];
 
@@ -67,7 +70,7 @@ static void session_connection(struct conn *c, uint32_t i, struct buf *req, stru
 {
 	static const uint8_t client_mac[MAC_LEN] = { 2, 0, 0, 0, 0, 1 }, server_mac[MAC_LEN] = { 2, 0, 0, 0, 0, 2 };
 	static const uint8_t server_ip[4] = { 10, 255, 0, 1 };
-	const uint8_t client_ip[4] = { 10, 2, (uint8_t)(i >> 8), (uint8_t)i };
+	const uint8_t client_ip[4] = { 10, (uint8_t)(2 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i };
 	struct eth_ipv4_endpoint client = { client_mac, client_ip, 40000, i * 7919u };
 	struct eth_ipv4_endpoint server = { server_mac, server_ip, NINEP_PORT, i * 104729u };
 	c->now = START_NS + i * SLOT_NS;
