@@ -19,8 +19,9 @@
  * Tversion/Rversion 9P2000.e; Tsession(key R)/Rsession, resuming session R
  * (a server that kept it); FIN both ways: 2 round trips.
  *
- * On standard output: "N sessions, 2 fids each", what was written, and
- * "connection N+1 resumes session R" with R.  The
+ * On standard output (standard error when OUT is "-", standard output):
+ * "N sessions, 2 fids each", what was written, and "connection N+1
+ * resumes session R" with R.  The
  * messages come from the capture writer (tools/capwriter).
  */
 #include <errno.h>
@@ -153,8 +154,9 @@ int main(int argc, char **argv)
 	capfile_close(c.out);
 	buf_free(&req);
 	buf_free(&rep);
-	printf("%lu sessions, %d fids each\n", n, FIDS_PER_SESSION);
+	FILE *ledger = strcmp(argv[2], "-") == 0 ? stderr : stdout;
+	fprintf(ledger, "%lu sessions, %d fids each\n", n, FIDS_PER_SESSION);
 	if (resume)
-		printf("connection %lu resumes session %lu\n", n + 1, resume);
+		fprintf(ledger, "connection %lu resumes session %lu\n", n + 1, resume);
 	return 0;
 }
