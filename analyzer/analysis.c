@@ -17,6 +17,8 @@ void analysis_init(struct analysis *a, const struct analysis_options *opt)
 		a->opt = *opt;
 	if (!a->opt.kept_connections_set)
 		a->opt.kept_connections = KEPT_CONNECTIONS_DEFAULT;
+	if (!a->opt.kept_esessions_set)
+		a->opt.kept_esessions = KEPT_ESESSIONS_DEFAULT;
 	if (a->opt.exchanges != NULL)
 		csv_open(&a->exchanges_csv, a->opt.exchanges);
 	if (a->opt.accesses != NULL)
@@ -28,6 +30,7 @@ void analysis_finish(struct analysis *a)
 {
 	accesses_finish(a);
 	folding_settle(a); /* waits for the tally thread */
+	esession_rows_finish(a);
 }
 
 void analysis_flush(struct analysis *a)
@@ -55,6 +58,7 @@ void analysis_free(struct analysis *a)
 		s = next;
 	}
 	folding_free(a);
+	esession_rows_free(a);
 	ninep_esessions_free(&a->esessions);
 	a->connections = a->connections_tail = NULL;
 	a->n_listed = 0;

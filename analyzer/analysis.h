@@ -22,6 +22,7 @@
 #include "ninep/engine.h"
 #include "report/csv.h" /* struct csv_out */
 #include "stats/figures.h"
+#include "stats/esession_rows.h"
 #include "stats/folding.h"
 
 enum {
@@ -48,7 +49,8 @@ struct connection {
 	int64_t first_ns, last_ns;
 	int closed;
 	enum close_reason close_reason;
-	struct ninep_esession *esession; /* 9P2000.e connections only: set when the connection ends */
+	uint64_t esession_number; /* 9P2000.e connections only: the engine's number of its session when it ended */
+	struct esession_row *erow; /* the row of that session until folding decides the connection (stats/esession_rows.h) */
 	struct figures fig;
 	char *csv_prefix;         /* "connection,client,server," for CSV rows, once needed */
 	uint16_t csv_prefix_len;
@@ -78,6 +80,8 @@ struct analysis_options {
 	int intervals;             /* --every: also add up each interval's figures by type (interval_by_type) */
 	int kept_connections_set;  /* --connections: ... */
 	uint64_t kept_connections; /* ... ended connections kept in detail (else KEPT_CONNECTIONS_DEFAULT) */
+	int kept_esessions_set;    /* --e-sessions: ... */
+	uint64_t kept_esessions;   /* ... ended 9P2000.e sessions kept in detail (else KEPT_ESESSIONS_DEFAULT) */
 };
 
 struct analysis {
@@ -89,6 +93,7 @@ struct analysis {
 	uint64_t n_connections;     /* every 9P connection, listed or folded */
 	struct folded folded;       /* the others */
 	struct ninep_esessions esessions; /* the engine's 9P2000.e sessions, across connections and inputs */
+	struct esession_rows esession_rows; /* what the reports keep of them (stats/esession_rows.h) */
 	uint64_t other_connections; /* TCP connections found not to be 9P */
 	unsigned current_input;     /* index of the input whose packet is being read */
 	struct capture_stats capture; /* summed over the inputs */

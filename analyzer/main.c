@@ -152,6 +152,7 @@ static const char COMMON_HELP[] = /* every command but merge */
 	"  --connections N    keep detail for the N ended connections that matter most\n"
 	"                     (problems, then messages, then slowness; default 50); the\n"
 	"                     others are folded into one \"others\" row, exactly counted\n"
+	"  --e-sessions N     the same for the 9P2000.e sessions that ended (default 50)\n"
 	"  --idle-timeout S   a connection silent for S seconds of capture time ends, as\n"
 	"                     if closed: its open requests count as unanswered; if it\n"
 	"                     speaks again it is picked up mid-stream (default 300,\n"
@@ -585,6 +586,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "overwrite", no_argument, NULL, 'O' },
 		{ "every", required_argument, NULL, 'E' },
 		{ "connections", required_argument, NULL, 'C' },
+		{ "e-sessions", required_argument, NULL, 'S' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "realtime", no_argument, NULL, 'R' },
 		{ "buffer-size", required_argument, NULL, 'B' },
@@ -678,6 +680,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("bad number of connections '%s'", optarg);
 			o->analysis.kept_connections = n;
 			o->analysis.kept_connections_set = 1;
+			break;
+		}
+		case 'S': {
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 || optarg[0] == '-')
+				return usage_error("bad number of 9P2000.e sessions '%s'", optarg);
+			o->analysis.kept_esessions = n;
+			o->analysis.kept_esessions_set = 1;
 			break;
 		}
 		case 'I': {

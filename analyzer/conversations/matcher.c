@@ -138,6 +138,14 @@ static void on_session_forgotten(void *ctx, struct ninep_esession *e)
 	accesses_drop_saved(c->a, e);
 }
 
+static void on_session_ended(void *ctx, struct ninep_esession *e)
+{
+	struct conn_state *c = ctx;
+	if (e->user != NULL)
+		accesses_drop_saved(c->a, e);
+	esession_rows_session_ended(c->a, e);
+}
+
 static const struct ninep_hooks hooks = {
 	.request = on_request,
 	.exchange = on_exchange,
@@ -146,6 +154,7 @@ static const struct ninep_hooks hooks = {
 	.session_saved = on_session_saved,
 	.session_joined = on_session_joined,
 	.session_forgotten = on_session_forgotten,
+	.session_ended = on_session_ended,
 };
 
 void matcher_init(struct conn_state *c)
@@ -177,8 +186,9 @@ void matcher_message(struct conn_state *c, int from_client, const uint8_t *msg, 
 void matcher_close(struct conn_state *c)
 {
 	figures_flush(c->a, &c->connection->fig, &c->counted);
+	if (c->engine.esession != NULL) /* before the engine may let the session go */
+		esession_rows_connection_ends(c->a, c->connection, c->engine.esession);
 	ninep_conv_close(&c->engine);
-	c->connection->esession = c->engine.esession;
 	c->connection->fig.fids_forgotten = c->engine.fids_forgotten;
 	accesses_close(c);
 }

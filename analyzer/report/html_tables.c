@@ -116,8 +116,8 @@ static void summary(FILE *out, const struct analysis *a, const struct figures *t
 	if (a->folded.connections > 0)
 		row_u64(out, "connections folded into others", a->folded.connections);
 	row_text(out, "dialect", analysis_dialect(a));
-	if (esessions_live(a) > 0)
-		row_u64(out, "9P2000.e sessions", esessions_live(a));
+	if (a->esessions.with_members > 0)
+		row_u64(out, "9P2000.e sessions", a->esessions.with_members);
 	row_u64(out, "requests", t->requests);
 	row_u64(out, "replies", t->replies);
 	row_u64(out, "round trips", t->round_trips);
@@ -288,44 +288,52 @@ static void connections(FILE *out, const struct analysis *a, const char *side)
 	table_end(out);
 }
 
+static void esession_counts(FILE *out, const struct figures *f)
+{
+	td_u64(out, f->round_trips);
+	td_u64(out, f->errors);
+	td_ms(out, latency_percentile(&f->all_latency, 50));
+}
+
 static void esessions(FILE *out, const struct analysis *a, const char *side)
 {
-	if (esessions_live(a) == 0)
+	const struct esession_rows *r = &a->esession_rows;
+	if (a->esessions.with_members == 0)
 		return;
 	static const struct column cols[] = { { "id", 1 }, { "key", 0 }, { "connections", 0 }, { "round trips", 1 },
 					      { "errors", 1 }, { "p50 (ms)", 1 } };
 	table_begin(out, "esessions", side, "9P2000.e sessions", cols, 6);
 	struct connection **list = connections_sorted(a);
-	struct esession_view *views = esession_views(a, list);
-	uint64_t shown = 0, more = 0;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
-		if (e->members == 0)
-			continue;
-		if (shown == HTML_ESESSIONS_SHOWN) {
-			more++;
-			continue;
-		}
-		shown++;
+	size_t n;
+	struct esession_view *views = esession_views(a, list, HTML_ESESSIONS_SHOWN, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct esession_view *v = &views[i];
 		char key[9] = "-";
-		if (e->has_key)
-			key_fingerprint(e->key_hash, key);
-		const struct esession_view *v = &views[e->number - 1];
+		if (v->row->has_key)
+			key_fingerprint(v->row->key_hash, key);
 		fputs("<tr>", out);
 		td_u64(out, v->display_number);
 		td_text(out, key);
 		fputs("<td>", out);
-		for (size_t i = 0; i < v->n_members; i++)
-			fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)v->members[i]->id);
+		for (size_t m = 0; m < v->n_members; m++)
+			fprintf(out, "%s%llu", m ? ", " : "", (unsigned long long)v->members[m]->id);
 		fputs("</td>", out);
-		td_u64(out, v->fig.round_trips);
-		td_u64(out, v->fig.errors);
-		td_ms(out, latency_percentile(&v->fig.all_latency, 50));
+		esession_counts(out, &v->fig);
 		fputs("</tr>\n", out);
 	}
-	if (more > 0)
+	if (r->n_listed > n)
 		fprintf(out, "<tr class=\"note\"><td colspan=\"6\">… and %llu more (all of them in --json)</td></tr>\n",
-			(unsigned long long)more);
-	esession_views_free(a, views);
+			(unsigned long long)(r->n_listed - n));
+	if (r->folded > 0) {
+		char who[48];
+		snprintf(who, sizeof who, "%llu others", (unsigned long long)r->folded);
+		fputs("<tr class=\"total\"><td class=\"num\">-</td>", out);
+		td_text(out, "-");
+		td_text(out, who);
+		esession_counts(out, &r->folded_fig);
+		fputs("</tr>\n", out);
+	}
+	esession_views_free(views, n);
 	free(list);
 	table_end(out);
 }

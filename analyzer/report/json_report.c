@@ -115,8 +115,7 @@ static void endpoint_json(FILE *out, const struct endpoint *e)
 	json_write_string(out, buf);
 }
 
-static void sessions(const struct analysis *a, struct connection *const *list, const struct esession_view *views,
-		     FILE *out)
+static void sessions(const struct analysis *a, struct connection *const *list, FILE *out)
 {
 	fprintf(out, "  \"sessions\": [");
 	for (size_t i = 0; list[i] != NULL; i++) {
@@ -144,7 +143,7 @@ static void sessions(const struct analysis *a, struct connection *const *list, c
 		fprintf(out, "%s\"close\": ", in);
 		json_write_string(out, s->closed ? close_reason_name(s->close_reason) : "open");
 		fprintf(out, ",\n");
-		uint64_t e = s->esession ? views[s->esession->number - 1].display_number : 0;
+		uint64_t e = s->esession_number ? esession_display_number(a, s->esession_number) : 0;
 		if (e)
 			key_u64(out, in, "e_session", e, 0);
 		else
@@ -166,36 +165,44 @@ static void others(const struct analysis *a, FILE *out)
 	fprintf(out, "\n  },\n");
 }
 
-static void esessions(const struct analysis *a, const struct esession_view *views, FILE *out)
+/* The 9P2000.e sessions listed (stats/esession_rows.h) and the folded ones:
+ * they add up to every session's figures. */
+static void esessions(const struct analysis *a, struct connection *const *list, FILE *out)
 {
-	/* What the bound on saved fids made sessions forget (ninep/engine.h). */
+	const struct esession_rows *r = &a->esession_rows;
+	/* What the bounds on saved fids and idle sessions made sessions forget (ninep/engine.h). */
 	fprintf(out, "  \"e_session_fids_forgotten\": {\"sessions\": %llu, \"fids\": %llu},\n",
 		(unsigned long long)a->esessions.saved_forgotten, (unsigned long long)a->esessions.fids_forgotten);
+	fprintf(out, "  \"e_sessions_forgotten\": %llu,\n", (unsigned long long)a->esessions.sessions_forgotten);
 	fprintf(out, "  \"e_sessions\": [");
-	int first = 1;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
-		if (e->members == 0)
-			continue;
+	size_t n;
+	struct esession_view *views = esession_views(a, list, UINT64_MAX, &n);
+	for (size_t i = 0; i < n; i++) {
 		const char *in = "      ";
-		fprintf(out, "%s\n    {\n", first ? "" : ",");
-		first = 0;
-		const struct esession_view *v = &views[e->number - 1];
+		const struct esession_view *v = &views[i];
+		fprintf(out, "%s\n    {\n", i ? "," : "");
 		key_u64(out, in, "id", v->display_number, 0);
-		if (e->has_key) {
+		if (v->row->has_key) {
 			char key[9];
-			key_fingerprint(e->key_hash, key);
+			key_fingerprint(v->row->key_hash, key);
 			fprintf(out, "%s\"key_fingerprint\": \"%s\",\n", in, key);
 		} else {
 			fprintf(out, "%s\"key_fingerprint\": null,\n", in);
 		}
 		fprintf(out, "%s\"connections\": [", in);
-		for (size_t i = 0; i < v->n_members; i++)
-			fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)v->members[i]->id);
+		for (size_t m = 0; m < v->n_members; m++)
+			fprintf(out, "%s%llu", m ? ", " : "", (unsigned long long)v->members[m]->id);
 		fprintf(out, "],\n");
 		figures_body(out, in, &v->fig, 0);
 		fprintf(out, "\n    }");
 	}
-	fprintf(out, "%s]\n", first ? "" : "\n  ");
+	fprintf(out, "%s],\n", n ? "\n  " : "");
+	esession_views_free(views, n);
+	const char *in = "    ";
+	fprintf(out, "  \"e_session_others\": {\n");
+	key_u64(out, in, "e_sessions", r->folded, 0);
+	figures_body(out, in, &r->folded_fig, 0);
+	fprintf(out, "\n  }\n");
 }
 
 static void capture_object(const struct capture_stats *c, uint64_t other_connections, int drops_known,
@@ -290,16 +297,14 @@ void report_json(const struct analysis *a, FILE *out)
 
 	struct figures t;
 	figures_totals(a, &t);
-	totals_object(a, a->n_connections, esessions_live(a), &t, out);
+	totals_object(a, a->n_connections, a->esessions.with_members, &t, out);
 	fprintf(out, ",\n");
 	figures_free(&t);
 	chattiness_json(a, out);
 	struct connection **list = connections_sorted(a);
-	struct esession_view *views = esession_views(a, list);
-	sessions(a, list, views, out);
+	sessions(a, list, out);
 	others(a, out);
-	esessions(a, views, out);
-	esession_views_free(a, views);
+	esessions(a, list, out);
 	free(list);
 	fprintf(out, "}\n");
 }

@@ -3,7 +3,8 @@
  * then one line per connection and per 9P2000.e session.  The connections
  * are those the analysis kept in detail (stats/folding.h), at most
  * TEXT_CONNECTIONS_SHOWN of them, then one "others" line for the folded
- * ones, and at most TEXT_ESESSIONS_SHOWN 9P2000.e sessions, so the report
+ * ones, and likewise at most TEXT_ESESSIONS_SHOWN 9P2000.e sessions kept
+ * in detail (stats/esession_rows.h) and one "others" line, so the report
  * stays short whatever the capture.  Times are in one unit per table,
  * scaled to its values and no finer than the capture's timestamps
  * (report/units.h).  Before all that, a "Capture" section says what the
@@ -97,8 +98,11 @@ static void summary(const struct analysis *a, const struct figures *t, FILE *out
 	if (!found_9p(a, t))
 		return; /* no_9p says why; every figure below would be 0 */
 	fprintf(out, "  %-22s %s\n", "dialect", analysis_dialect(a));
-	if (esessions_live(a) > 0)
-		line(out, "9P2000.e sessions", esessions_live(a));
+	if (a->esession_rows.folded > 0)
+		fprintf(out, "  %-22s %llu (%llu folded into others)\n", "9P2000.e sessions",
+			(unsigned long long)a->esessions.with_members, (unsigned long long)a->esession_rows.folded);
+	else if (a->esessions.with_members > 0)
+		line(out, "9P2000.e sessions", a->esessions.with_members);
 	line(out, "requests", t->requests);
 	line(out, "replies", t->replies);
 	line(out, "round trips", t->round_trips);
@@ -343,63 +347,73 @@ static void connections(const struct analysis *a, FILE *out)
 	others(a, width, &c, out);
 }
 
-/* What the bound on saved fids made sessions forget (ninep/engine.h). */
-static void esession_fids_forgotten(const struct analysis *a, FILE *out)
+/* What the bounds on saved fids and idle sessions made sessions forget
+ * (ninep/engine.h). */
+static void esession_forgotten(const struct analysis *a, FILE *out)
 {
-	if (a->esessions.saved_forgotten == 0)
-		return;
-	fprintf(out, "  fids saved for a Tsession forgotten: %llu, of %llu sessions (at most %d sessions,\n"
-		     "  %d fids kept)\n",
-		(unsigned long long)a->esessions.fids_forgotten, (unsigned long long)a->esessions.saved_forgotten,
-		NINEP_ESESSIONS_SAVED_MAX, NINEP_ESESSIONS_SAVED_FIDS_MAX);
+	if (a->esessions.saved_forgotten > 0)
+		fprintf(out, "  fids saved for a Tsession forgotten: %llu, of %llu sessions (at most %d sessions,\n"
+			     "  %d fids kept)\n",
+			(unsigned long long)a->esessions.fids_forgotten,
+			(unsigned long long)a->esessions.saved_forgotten, NINEP_ESESSIONS_SAVED_MAX,
+			NINEP_ESESSIONS_SAVED_FIDS_MAX);
+	if (a->esessions.sessions_forgotten > 0)
+		fprintf(out, "  sessions forgotten while a Tsession could resume them: %llu (at most %d kept idle)\n",
+			(unsigned long long)a->esessions.sessions_forgotten, NINEP_ESESSIONS_IDLE_MAX);
 }
 
+static void esession_line(FILE *out, const char *id, const char *key, const char *members, const struct figures *f,
+			  const struct time_column *c)
+{
+	fprintf(out, "  %4s  %-8s  %-20s %8llu %8llu", id, key, members, (unsigned long long)f->round_trips,
+		(unsigned long long)f->errors);
+	print_time(out, 9, latency_percentile(&f->all_latency, 50), c);
+	fputc('\n', out);
+}
+
+/* The sessions listed (esession_rows.h), at most TEXT_ESESSIONS_SHOWN, and
+ * one "others" line for the folded ones. */
 static void esessions(const struct analysis *a, FILE *out)
 {
-	if (esessions_live(a) == 0)
+	const struct esession_rows *r = &a->esession_rows;
+	if (a->esessions.with_members == 0)
 		return;
 	struct connection **list = connections_sorted(a);
-	struct esession_view *views = esession_views(a, list);
-	uint64_t max_ns = 0;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
-		if (e->members == 0)
-			continue;
-		uint64_t p50 = latency_percentile(&views[e->number - 1].fig.all_latency, 50);
+	size_t n;
+	struct esession_view *views = esession_views(a, list, TEXT_ESESSIONS_SHOWN, &n);
+	uint64_t max_ns = r->folded > 0 ? latency_percentile(&r->folded_fig.all_latency, 50) : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p50 = latency_percentile(&views[i].fig.all_latency, 50);
 		max_ns = p50 > max_ns ? p50 : max_ns;
 	}
 	struct time_column c = time_column(a, max_ns);
 	fprintf(out, "\n9P2000.e sessions (times in %s)\n", c.unit.name);
 	fprintf(out, "  %4s  %-8s  %-20s %8s %8s %9s\n", "id", "key", "connections", "rtrips", "errors", "p50");
-	uint64_t shown = 0, more = 0;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next) {
-		if (e->members == 0)
-			continue;
-		if (shown == TEXT_ESESSIONS_SHOWN) {
-			more++;
-			continue;
-		}
-		shown++;
-		char key[9] = "-";
-		if (e->has_key)
-			key_fingerprint(e->key_hash, key);
-		const struct esession_view *v = &views[e->number - 1];
+	for (size_t i = 0; i < n; i++) {
+		const struct esession_view *v = &views[i];
+		char id[24], key[9] = "-";
+		snprintf(id, sizeof id, "%llu", (unsigned long long)v->display_number);
+		if (v->row->has_key)
+			key_fingerprint(v->row->key_hash, key);
 		char members[128] = "";
 		size_t used = 0;
-		for (size_t i = 0; i < v->n_members; i++) {
+		for (size_t m = 0; m < v->n_members; m++) {
 			if (used + 24 >= sizeof members)
 				break;
 			used += (size_t)snprintf(members + used, sizeof members - used, "%s%llu", used ? "," : "",
-						 (unsigned long long)v->members[i]->id);
+						 (unsigned long long)v->members[m]->id);
 		}
-		fprintf(out, "  %4llu  %-8s  %-20s %8llu %8llu", (unsigned long long)v->display_number, key, members,
-			(unsigned long long)v->fig.round_trips, (unsigned long long)v->fig.errors);
-		print_time(out, 9, latency_percentile(&v->fig.all_latency, 50), &c);
-		fputc('\n', out);
+		esession_line(out, id, key, members, &v->fig, &c);
 	}
-	if (more > 0)
-		fprintf(out, "  ... and %llu more (all of them in --json)\n", (unsigned long long)more);
-	esession_fids_forgotten(a, out);
-	esession_views_free(a, views);
+	if (r->n_listed > n)
+		fprintf(out, "  ... and %llu more (all of them in --json)\n", (unsigned long long)(r->n_listed - n));
+	if (r->folded > 0) {
+		char who[32];
+		snprintf(who, sizeof who, "%llu others", (unsigned long long)r->folded);
+		esession_line(out, "-", "-", who, &r->folded_fig, &c);
+	}
+	esession_forgotten(a, out);
+	esession_views_free(views, n);
 	free(list);
 }
 

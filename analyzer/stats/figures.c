@@ -235,43 +235,6 @@ void figures_totals(const struct analysis *a, struct figures *out)
 			latency_merge(&out->all_latency, figures_latency(out, i));
 }
 
-struct esession_view *esession_views(const struct analysis *a, struct connection *const *sorted)
-{
-	struct esession_view *v = calloc(a->esessions.count + 1, sizeof *v);
-	if (v == NULL)
-		abort();
-	uint64_t shown = 0;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next)
-		if (e->members > 0)
-			v[e->number - 1].display_number = ++shown;
-	for (size_t i = 0; sorted[i] != NULL; i++) {
-		const struct ninep_esession *e = sorted[i]->esession;
-		if (e == NULL)
-			continue;
-		struct esession_view *ev = &v[e->number - 1];
-		if (ev->n_members == ev->cap_members) {
-			size_t cap = ev->cap_members ? ev->cap_members * 2 : 4;
-			struct connection **m = realloc(ev->members, cap * sizeof *m);
-			if (m == NULL)
-				abort();
-			ev->members = m;
-			ev->cap_members = cap;
-		}
-		ev->members[ev->n_members++] = sorted[i];
-		figures_add(&ev->fig, &sorted[i]->fig);
-	}
-	return v;
-}
-
-void esession_views_free(const struct analysis *a, struct esession_view *v)
-{
-	for (uint64_t i = 0; v != NULL && i < a->esessions.count; i++) {
-		free(v[i].members);
-		figures_free(&v[i].fig);
-	}
-	free(v);
-}
-
 static int compare_sessions(const void *x, const void *y)
 {
 	const struct connection *a = *(const struct connection *const *)x;
@@ -301,15 +264,6 @@ const char *analysis_dialect(const struct analysis *a)
 	if ((seen & (seen - 1)) != 0)
 		return "mixed";
 	return ninep_dialect_name(seen);
-}
-
-uint64_t esessions_live(const struct analysis *a)
-{
-	uint64_t n = 0;
-	for (const struct ninep_esession *e = a->esessions.head; e != NULL; e = e->next)
-		if (e->members > 0)
-			n++;
-	return n;
 }
 
 void key_fingerprint(uint64_t key_hash, char out[9])

@@ -119,19 +119,6 @@ void figures_totals(const struct analysis *a, struct figures *out);
 /* The listed connections (not folded) sorted by id, in a new array the
  * caller frees, ending with NULL. */
 struct connection **connections_sorted(const struct analysis *a);
-/* What the reports show of each 9P2000.e session, built in one pass over
- * the connections (a pass per 9P2000.e session would cost their product):
- * indexed by esession->number - 1. */
-struct esession_view {
-	uint64_t display_number;  /* 1.. in order among those with members; 0 when none */
-	struct connection **members; /* its connections, by id */
-	size_t n_members, cap_members;
-	struct figures fig;       /* their figures summed */
-};
-/* `sorted` is connections_sorted's list. */
-struct esession_view *esession_views(const struct analysis *a, struct connection *const *sorted);
-void esession_views_free(const struct analysis *a, struct esession_view *v);
-uint64_t esessions_live(const struct analysis *a);
 /* 8 hex digits naming a key without revealing it. */
 void key_fingerprint(uint64_t key_hash, char out[9]);
 

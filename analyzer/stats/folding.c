@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "stats/esession_rows.h"
 #include "stats/tally.h"
 
 /* Where a connection is. */
@@ -32,18 +33,26 @@ static uint64_t problems(const struct figures *f)
 	       f->fids_forgotten;
 }
 
+int figures_importance(const struct figures *x, const struct figures *y)
+{
+	uint64_t px = problems(x), py = problems(y);
+	if (px != py)
+		return px > py ? 1 : -1;
+	uint64_t mx = x->requests + x->replies, my = y->requests + y->replies;
+	if (mx != my)
+		return mx > my ? 1 : -1;
+	uint64_t lx = x->all_latency.max, ly = y->all_latency.max;
+	if (lx != ly)
+		return lx > ly ? 1 : -1;
+	return 0;
+}
+
 /* > 0 when x matters more than y (folding.h, "the rule"). */
 static int importance(const struct connection *x, const struct connection *y)
 {
-	uint64_t px = problems(&x->fig), py = problems(&y->fig);
-	if (px != py)
-		return px > py ? 1 : -1;
-	uint64_t mx = x->fig.requests + x->fig.replies, my = y->fig.requests + y->fig.replies;
-	if (mx != my)
-		return mx > my ? 1 : -1;
-	uint64_t lx = x->fig.all_latency.max, ly = y->fig.all_latency.max;
-	if (lx != ly)
-		return lx > ly ? 1 : -1;
+	int by_figures = figures_importance(&x->fig, &y->fig);
+	if (by_figures != 0)
+		return by_figures;
 	if (x->id != y->id)
 		return x->id < y->id ? 1 : -1;
 	return 0;
@@ -118,6 +127,7 @@ static void decide(struct analysis *a, struct connection *s)
 {
 	struct folded *f = &a->folded;
 	uint64_t room = a->opt.kept_connections;
+	esession_rows_connection_decided(a, s); /* before it may be freed */
 	if (f->n_kept < room) {
 		if (f->n_kept == f->cap_kept) {
 			/* grown as needed: --connections may be large */

@@ -58,6 +58,9 @@ struct folded {
 	uint64_t n_pending;
 };
 
+/* > 0 when figures x matter more than y by the rule's steps 1 to 3, < 0
+ * when less, 0 when as much (9P2000.e session rows follow them too). */
+int figures_importance(const struct figures *x, const struct figures *y);
 /* The connection was ended by the reassembler (its conn_state freed). */
 void folding_ended(struct analysis *a, struct connection *s);
 /* The last file access in progress on an ended connection ended. */

@@ -89,9 +89,23 @@ enum { NINEP_FIDS_MAX = 8192 };
  * resumes such a session finds its fids unknown, as when the session was
  * agreed before the capture started (their requests concern
  * NINEP_PATH_UNKNOWN).  What remains of a session is its number and key
- * hash, about 80 bytes.  1024 sessions of 64 fids each is a busy server's
+ * hash, about 150 bytes, until NINEP_ESESSIONS_IDLE_MAX lets it go.  1024 sessions of 64 fids each is a busy server's
  * recent clients; the fids cost about 80 bytes and a path each (8 MB). */
 enum { NINEP_ESESSIONS_SAVED_MAX = 1024, NINEP_ESESSIONS_SAVED_FIDS_MAX = 65536 };
+
+/* The most 9P2000.e sessions the engine keeps idle: a session with a key
+ * and no connection open in it, which a later Tsession could still resume.
+ * A session nothing can resume any more (no key, or every connection of it
+ * gone to another session) is let go as soon as its last connection ends.
+ * A client that opens a session per connection and never resumes one would
+ * otherwise keep every session for ever.  When one more goes idle beyond
+ * the bound, the session idle longest is forgotten (its saved fids with
+ * it): counted in ninep_esessions.sessions_forgotten; a Tsession with its
+ * key then starts a session as if the key had been agreed before the
+ * capture (its fids unknown).  The tool hears of every session let go
+ * (ninep_hooks.session_ended).  The same as NINEP_ESESSIONS_SAVED_MAX: the
+ * sessions whose fids are saved are the idle ones; about 150 bytes each. */
+enum { NINEP_ESESSIONS_IDLE_MAX = NINEP_ESESSIONS_SAVED_MAX };
 
 /* ---- finding 9P (limits.c) ------------------------------------------------ */
 
@@ -207,6 +221,7 @@ enum ninep_drop {
 struct ninep_esession {
 	uint64_t number;   /* 1, 2, ... in order of creation */
 	unsigned members;  /* connections in it now */
+	unsigned open;     /* of them, not closed */
 	int has_key;
 	uint64_t key_hash; /* FNV-1a 64 of the key: the key itself is never kept */
 	uint64_t key_cookie; /* the cookie of the message whose MUMBLE record carried the key */
@@ -215,6 +230,8 @@ struct ninep_esession {
 	struct ninep_esession *saved_prev, *saved_next; /* sessions with saved fids, oldest first */
 	struct ninep_conv *live; /* its connection still open, whose fids a Tsession copies */
 	void *user;        /* the caller's (the analyzer keeps file accesses here) */
+	void *report;      /* the caller's too (the analyzer's row of the session) */
+	struct ninep_esession *idle_prev, *idle_next; /* idle sessions, idle longest first */
 	struct ninep_esession *next, *prev; /* in order of creation */
 	struct ninep_esession *same_bucket; /* the sessions by key (sessions.c) */
 };
@@ -229,6 +246,11 @@ struct ninep_esessions {
 	/* what the bounds made them forget (NINEP_ESESSIONS_SAVED_MAX) */
 	uint64_t saved_forgotten; /* sessions whose saved fids were forgotten */
 	uint64_t fids_forgotten;  /* the fids they held */
+	/* the idle sessions (NINEP_ESESSIONS_IDLE_MAX), idle longest first */
+	struct ninep_esession *idle_oldest, *idle_newest;
+	uint64_t n_idle;
+	uint64_t sessions_forgotten; /* idle sessions forgotten by that bound */
+	uint64_t with_members;       /* sessions that have members, let go or not */
 	/* the sessions with a key, by key: a Tsession finds its session
 	 * without a walk over every session there was */
 	struct ninep_esession **by_key;
@@ -258,6 +280,10 @@ struct ninep_hooks {
 	 * NINEP_ESESSIONS_SAVED_MAX (ctx is the conversation whose session
 	 * saved its fids just then): what the tool keeps with them ends. */
 	void (*session_forgotten)(void *ctx, struct ninep_esession *e);
+	/* 9P2000.e: the engine lets session e go (NINEP_ESESSIONS_IDLE_MAX):
+	 * nothing can resume it any more, or the bound forces it.  e is freed
+	 * after the call; user and report are the tool's to free first. */
+	void (*session_ended)(void *ctx, struct ninep_esession *e);
 };
 
 /* What the engine concluded about one message, for a tool that shows it. */

@@ -15,7 +15,10 @@
  *     Rerror/Rlerror refuses it and changes nothing.
  * Keys are never kept, only their FNV-1a 64 hash.  The fids saved for a
  * Tsession are bounded (NINEP_ESESSIONS_SAVED_MAX, engine.h): the sessions
- * that saved theirs longest ago forget them first.
+ * that saved theirs longest ago forget them first.  So are the sessions
+ * themselves (NINEP_ESESSIONS_IDLE_MAX): one that nothing can resume goes
+ * when its last connection ends; one with a key waits idle for a Tsession,
+ * and the session idle longest goes first when too many wait.
  */
 #include "engine_internal.h"
 
@@ -175,6 +178,8 @@ struct ninep_esession *own_esession(struct ninep_conv *c)
 	if (c->esession == NULL) {
 		c->esession = esession_new(c->esessions);
 		c->esession->members = 1;
+		c->esession->open = 1;
+		c->esessions->with_members++;
 	}
 	return c->esession;
 }
@@ -201,10 +206,11 @@ void esession_key(struct ninep_conv *c, const struct ninep_request *r)
 /* A session of its own that a connection leaves before anything made it
  * worth keeping (no key, no fids saved) goes, when it is the newest, so
  * that numbers count the sessions there are. */
-static void forget_if_unused(struct ninep_esessions *all, struct ninep_esession *e)
+static int forget_if_unused(struct ninep_esessions *all, struct ninep_esession *e)
 {
-	if (e->members > 0 || e->has_key || e->saved_fids != NULL || e->user != NULL || all->tail != e)
-		return;
+	if (e->members > 0 || e->has_key || e->saved_fids != NULL || e->user != NULL || e->report != NULL ||
+	    all->tail != e)
+		return 0;
 	/* e is the tail, and has no key: it is in no bucket */
 	if (e->prev != NULL)
 		e->prev->next = NULL;
@@ -213,6 +219,7 @@ static void forget_if_unused(struct ninep_esessions *all, struct ninep_esession 
 	all->tail = e->prev;
 	all->count--;
 	free(e);
+	return 1;
 }
 
 /* ---- saved fids, oldest first, within NINEP_ESESSIONS_SAVED_MAX */
@@ -276,6 +283,81 @@ static void saved_bound(struct ninep_conv *c)
 	}
 }
 
+/* ---- idle sessions, idle longest first, within NINEP_ESESSIONS_IDLE_MAX */
+
+static void idle_unlink(struct ninep_esessions *all, struct ninep_esession *e)
+{
+	if (e->idle_prev != NULL)
+		e->idle_prev->idle_next = e->idle_next;
+	else
+		all->idle_oldest = e->idle_next;
+	if (e->idle_next != NULL)
+		e->idle_next->idle_prev = e->idle_prev;
+	else
+		all->idle_newest = e->idle_prev;
+	e->idle_prev = e->idle_next = NULL;
+	all->n_idle--;
+}
+
+static int is_idle(const struct ninep_esessions *all, const struct ninep_esession *e)
+{
+	return e->idle_prev != NULL || all->idle_oldest == e;
+}
+
+/* Lets session e go: the tool hears of it, then it is freed.  Its saved
+ * fids, if the bound had not forgotten them yet, are forgotten with it. */
+static void esession_end(struct ninep_conv *c, struct ninep_esession *e)
+{
+	struct ninep_esessions *all = c->esessions;
+	if (is_idle(all, e))
+		idle_unlink(all, e);
+	if (e->saved_fids != NULL) {
+		struct ninep_fidmap *f = saved_take(all, e);
+		all->saved_forgotten++;
+		all->fids_forgotten += f->map.count;
+		fidmap_free(f);
+		if (c->hooks->session_forgotten)
+			c->hooks->session_forgotten(c->ctx, e);
+	}
+	if (c->hooks->session_ended)
+		c->hooks->session_ended(c->ctx, e);
+	if (e->has_key)
+		by_key_unlink(all, e);
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		all->head = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	else
+		all->tail = e->prev;
+	free(e);
+}
+
+/* The last connection open in session e is gone (closed, or resumed another
+ * session).  Only a Tsession with its key can bring it back: it waits idle
+ * if it has a key and members, and goes otherwise. */
+static void esession_idle(struct ninep_conv *c, struct ninep_esession *e)
+{
+	struct ninep_esessions *all = c->esessions;
+	if (!e->has_key || e->members == 0) {
+		esession_end(c, e);
+		return;
+	}
+	e->idle_prev = all->idle_newest;
+	e->idle_next = NULL;
+	if (all->idle_newest != NULL)
+		all->idle_newest->idle_next = e;
+	else
+		all->idle_oldest = e;
+	all->idle_newest = e;
+	all->n_idle++;
+	while (all->n_idle > NINEP_ESESSIONS_IDLE_MAX) {
+		all->sessions_forgotten++;
+		esession_end(c, all->idle_oldest);
+	}
+}
+
 void esession_join(struct ninep_conv *c, uint64_t key_hash)
 {
 	struct ninep_esession *target = esession_by_key(c->esessions, key_hash);
@@ -289,14 +371,21 @@ void esession_join(struct ninep_conv *c, uint64_t key_hash)
 	}
 	struct ninep_esession *mine = c->esession;
 	if (target != mine) {
+		if (is_idle(c->esessions, target))
+			idle_unlink(c->esessions, target);
+		target->members++;
+		target->open++;
+		c->esession = target;
 		if (mine != NULL) {
 			mine->members--;
+			mine->open--;
+			if (mine->members == 0)
+				c->esessions->with_members--;
 			if (mine->live == c)
 				mine->live = NULL;
-			forget_if_unused(c->esessions, mine);
+			if (!forget_if_unused(c->esessions, mine) && mine->open == 0)
+				esession_idle(c, mine);
 		}
-		target->members++;
-		c->esession = target;
 	}
 	/* The server keeps the old connection's fids for the new one. */
 	if (target->saved_fids != NULL) {
@@ -334,6 +423,9 @@ void esession_leave(struct ninep_conv *c)
 			c->hooks->session_saved(c->ctx, e);
 		saved_bound(c);
 	}
+	c->esession = NULL; /* left: a second close changes nothing */
+	if (--e->open == 0)
+		esession_idle(c, e); /* may free e */
 }
 
 void ninep_esessions_free(struct ninep_esessions *all)

@@ -90,7 +90,8 @@ class Invocation:
         value = {
             "--html": [os.path.join(self.tmp, "out%d.html" % self.count)],
             "--every": ["1"], "-p": ["564"], "-f": ["tcp"], "-c": ["5"], "-B": ["4096"],
-            "--buffer-size": ["4096"], "--connections": ["5"], "--idle-timeout": ["10"],
+            "--buffer-size": ["4096"], "--connections": ["5"], "--e-sessions": ["5"],
+            "--idle-timeout": ["10"],
             "-r": [CAPTURE], "-i": [NO_SUCH_INTERFACE],
         }.get(option, [])
         before = ["--json"] if command == "report" and option == "--every" else []

@@ -6,8 +6,9 @@
 #
 # It builds nothing: BUILD_DIR must hold analyzer/ninep, plugin/ninep.so and
 # tests/bench/{pcap_floor,gen_bench_capture,gen_short_connections,gen_workloads}
+# and tests/analyzer/gen_esessions
 #   cmake --build BUILD_DIR --target ninep ninep_plugin pcap_floor \
-#         gen_bench_capture gen_short_connections gen_workloads
+#         gen_bench_capture gen_short_connections gen_workloads gen_esessions
 # Use a build without NINEP_SANITIZE (the default RelWithDebInfo).
 #
 # Workloads, every one a deterministic generated capture:
@@ -27,6 +28,9 @@
 #   cut          large-reads cut to 96 bytes a frame (headers only)
 #   short        gen_short_connections: many short 9P2000.L connections of
 #                12 messages (issue 18)
+#   esessions    gen_esessions: many short 9P2000.e connections, each a
+#                session of its own with a key that nothing resumes, 8
+#                messages (issue 18: memory bounded whatever the sessions)
 #
 # For each workload, in one run, round-robin so that the machine's drift
 # hits every contender alike, BENCH_RUNS times:
@@ -106,7 +110,7 @@ else
 	memory_packets=${BENCH_MEMORY_PACKETS-1000000 10000000}
 fi
 readonly packets tshark_packets memory_packets
-read -r -a workloads <<<"${BENCH_WORKLOADS:-mix L interleaved large-reads macro-ops cut short}"
+read -r -a workloads <<<"${BENCH_WORKLOADS:-mix L interleaved large-reads macro-ops cut short esessions}"
 readonly workloads
 readonly baseline=${BENCH_BASELINE:-}
 for n in "$runs" "$packets" "$tshark_packets" $memory_packets; do
@@ -136,18 +140,19 @@ readonly floor=$build/tests/bench/pcap_floor
 readonly gen_mix=$build/tests/bench/gen_bench_capture
 readonly gen_short=$build/tests/bench/gen_short_connections
 readonly gen_workloads=$build/tests/bench/gen_workloads
+readonly gen_esessions=$build/tests/analyzer/gen_esessions
 readonly ninep=$build/analyzer/ninep
 readonly plugin=$build/plugin/ninep.so
 readonly wrapper=$top/tests/tshark-with-plugin
 
-for program in "$floor" "$gen_mix" "$gen_short" "$gen_workloads" "$ninep"; do
-	[ -x "$program" ] || die "$program is missing: cmake --build $build --target ninep pcap_floor gen_bench_capture gen_short_connections gen_workloads"
+for program in "$floor" "$gen_mix" "$gen_short" "$gen_workloads" "$gen_esessions" "$ninep"; do
+	[ -x "$program" ] || die "$program is missing: cmake --build $build --target ninep pcap_floor gen_bench_capture gen_short_connections gen_workloads gen_esessions"
 done
 [ -z "$baseline" ] || [ -x "$baseline" ] || die "BENCH_BASELINE=$baseline is not a program"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time, for peak memory) is missing: apt-get install time"
 [ -n "${EPOCHREALTIME:-}" ] || die "needs bash 5 (EPOCHREALTIME)"
 for w in "${workloads[@]}"; do
-	case $w in mix | L | interleaved | large-reads | macro-ops | cut | short) ;; *) die "unknown workload $w" ;; esac
+	case $w in mix | L | interleaved | large-reads | macro-ops | cut | short | esessions) ;; *) die "unknown workload $w" ;; esac
 done
 
 use_tshark=${BENCH_TSHARK:-1}
@@ -191,7 +196,8 @@ have_kb=$(df -Pk "$tmp" | awk 'NR == 2 { print $4 }')
 
 # generate WORKLOAD PACKETS OUT: a capture of about PACKETS packets on OUT
 # ("-": standard output); the generator's summary on standard error.  The
-# mix makes about 1.2 packets a message, short connections 18 packets each.
+# mix makes about 1.2 packets a message, short connections 18 packets each,
+# 9P2000.e sessions 14 each (at most 1,000,000 sessions).
 generate() {
 	local w=$1 n=$2 out=$3
 	# gen_bench_capture: 1,000 connections, fewer on small captures (each
@@ -208,6 +214,14 @@ generate() {
 			"$gen_short" --connections $((n / 18 > 0 ? n / 18 : 1)) -
 		else
 			"$gen_short" --connections $((n / 18 > 0 ? n / 18 : 1)) "$out" >&2
+		fi ;;
+	esessions) # its summary goes to standard output when it writes a file
+		local sessions=$((n / 14 > 0 ? n / 14 : 1))
+		[ "$sessions" -le 1000000 ] || sessions=1000000
+		if [ "$out" = - ]; then
+			"$gen_esessions" "$sessions" -
+		else
+			"$gen_esessions" "$sessions" "$out" >&2
 		fi ;;
 	esac
 }

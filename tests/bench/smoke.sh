@@ -40,7 +40,7 @@ BENCH_QUICK=1 BENCH_RUNS=1 BENCH_PACKETS=6000 BENCH_TSHARK_PACKETS=1500 BENCH_ME
 status=$?
 cat "$tmp/out"
 check "bench.sh ends without an error (status $status: 0 or 1)" test "$status" -le 1
-for w in mix L interleaved large-reads macro-ops cut short; do
+for w in mix L interleaved large-reads macro-ops cut short esessions; do
 	check "$w: a report row" grep -Eq "^report +$w " "$tmp/out"
 	check "$w: its ratio to the floor" grep -q "^$w: ninep report / floor (time) " "$tmp/out"
 	check "$w: peak memory at two sizes" test "$(grep -c "^$w: ninep report, [0-9]* packets (MB) " "$tmp/out")" -eq 2

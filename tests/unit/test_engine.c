@@ -82,7 +82,18 @@ static void on_orphan(void *ctx, unsigned type, uint16_t tag, uint64_t cookie)
 	e->cookie = cookie;
 }
 
-static const struct ninep_hooks hooks = { .exchange = on_exchange, .dropped = on_dropped, .orphan = on_orphan };
+/* 9P2000.e sessions the engine let go (NINEP_ESESSIONS_IDLE_MAX). */
+static uint64_t sessions_ended;
+
+static void on_session_ended(void *ctx, struct ninep_esession *e)
+{
+	(void)ctx;
+	(void)e;
+	sessions_ended++;
+}
+
+static const struct ninep_hooks hooks = { .exchange = on_exchange, .dropped = on_dropped, .orphan = on_orphan,
+					  .session_ended = on_session_ended };
 
 struct play {
 	struct ninep_conv conv;
@@ -541,6 +552,78 @@ static void test_esession_bound_fids(void)
 	ninep_esessions_free(&all);
 }
 
+static uint64_t sessions_held(const struct ninep_esessions *all)
+{
+	uint64_t n = 0;
+	for (const struct ninep_esession *e = all->head; e != NULL; e = e->next)
+		n++;
+	return n;
+}
+
+/* Idle sessions (a key, no connection open) are bounded; a session nothing
+ * can resume goes when its connection ends; a Tsession resumes a session
+ * kept idle, and starts a new one for a key the bound forgot (engine.h). */
+static void test_esession_bound_idle(void)
+{
+	enum { EXTRA = 5, WALKS = 1 };
+	struct ninep_esessions all;
+	memset(&all, 0, sizeof all);
+	struct play p;
+	uint64_t n = NINEP_ESESSIONS_IDLE_MAX + EXTRA;
+	sessions_ended = 0;
+	for (uint64_t key = 1; key <= n; key++) {
+		session_connection(&p, &all, key, WALKS);
+		CHECK(p.facts.esession == key, "session %llu numbered %llu", (unsigned long long)key,
+		      (unsigned long long)p.facts.esession);
+		ninep_conv_close(&p.conv);
+	}
+	CHECK(all.sessions_forgotten == EXTRA, "%llu idle sessions, %d kept: %d forgotten, got %llu",
+	      (unsigned long long)n, NINEP_ESESSIONS_IDLE_MAX, EXTRA, (unsigned long long)all.sessions_forgotten);
+	CHECK(sessions_ended == EXTRA, "the tool heard of %d sessions let go, got %llu", EXTRA,
+	      (unsigned long long)sessions_ended);
+	CHECK(all.n_idle == NINEP_ESESSIONS_IDLE_MAX && sessions_held(&all) == NINEP_ESESSIONS_IDLE_MAX,
+	      "%d sessions held idle, got %llu (%llu in the list)", NINEP_ESESSIONS_IDLE_MAX,
+	      (unsigned long long)all.n_idle, (unsigned long long)sessions_held(&all));
+	CHECK(all.with_members == n, "%llu sessions with members, got %llu", (unsigned long long)n,
+	      (unsigned long long)all.with_members);
+
+	/* Session EXTRA + 1, idle longest of those kept: resumed, with its fids. */
+	session_connection(&p, &all, EXTRA + 1, 0);
+	CHECK(p.facts.esession == EXTRA + 1, "a Tsession resumes the idle session %d, got %llu", EXTRA + 1,
+	      (unsigned long long)p.facts.esession);
+	check_path(&p, 1, "/export/f", "a fid of an idle session resumed");
+	CHECK(all.n_idle == NINEP_ESESSIONS_IDLE_MAX - 1, "resumed, it is not idle: %d, got %llu",
+	      NINEP_ESESSIONS_IDLE_MAX - 1, (unsigned long long)all.n_idle);
+	ninep_conv_close(&p.conv);
+	CHECK(all.n_idle == NINEP_ESESSIONS_IDLE_MAX && all.sessions_forgotten == EXTRA,
+	      "idle again, nothing more forgotten: %llu idle, %llu forgotten", (unsigned long long)all.n_idle,
+	      (unsigned long long)all.sessions_forgotten);
+
+	/* Session 1 was forgotten: its key starts a new session, fids unknown. */
+	session_connection(&p, &all, 1, 0);
+	CHECK(p.facts.esession == n + 1, "a forgotten key makes session %llu, got %llu", (unsigned long long)(n + 1),
+	      (unsigned long long)p.facts.esession);
+	check_path(&p, 1, NINEP_PATH_UNKNOWN, "a fid of a forgotten session");
+	ninep_conv_close(&p.conv);
+	CHECK(all.sessions_forgotten == EXTRA + 1, "one more idle: %d forgotten, got %llu", EXTRA + 1,
+	      (unsigned long long)all.sessions_forgotten);
+
+	/* No key: nothing can resume it, it goes when its connection ends,
+	 * not counted as forgotten by the bound. */
+	uint64_t ended = sessions_ended, forgotten = all.sessions_forgotten;
+	memset(&p, 0, sizeof p);
+	ninep_conv_init(&p.conv, &hooks, &p.rec, &all);
+	version(&p, "9P2000.e", "9P2000.e", 8192);
+	CHECK(p.facts.esession == n + 2, "a session without a key: %llu, got %llu", (unsigned long long)(n + 2),
+	      (unsigned long long)p.facts.esession);
+	ninep_conv_close(&p.conv);
+	CHECK(sessions_ended == ended + 1 && all.sessions_forgotten == forgotten && all.n_idle == NINEP_ESESSIONS_IDLE_MAX,
+	      "a session without a key let go at once (%llu let go, %llu forgotten, %llu idle)",
+	      (unsigned long long)(sessions_ended - ended), (unsigned long long)(all.sessions_forgotten - forgotten),
+	      (unsigned long long)all.n_idle);
+	ninep_esessions_free(&all);
+}
+
 int main(void)
 {
 	buf_init(&msg, MSG_CEILING);
@@ -552,6 +635,7 @@ int main(void)
 	test_fid_bound();
 	test_esession_bound_sessions();
 	test_esession_bound_fids();
+	test_esession_bound_idle();
 	buf_free(&msg);
 	return check_summary();
 }
