@@ -57,7 +57,6 @@ struct connection {
 	/* Bounded memory (stats/folding.h): */
 	unsigned live_accesses;   /* file accesses in progress that started on it (stats/accesses.c) */
 	uint8_t fold_state;       /* where folding has it (stats/folding.c) */
-	uint64_t heap_at;         /* its place in the heap of kept ended connections */
 	struct connection *prev, *next; /* the listed ones (analysis.connections) */
 };
 

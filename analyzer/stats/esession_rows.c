@@ -18,50 +18,16 @@ static void *xrealloc(void *p, size_t size)
 	return q;
 }
 
-/* > 0 when x matters more than y (esession_rows.h, "the rule"). */
-static int importance(const struct esession_row *x, const struct esession_row *y)
+/* > 0 when x matters more than y (esession_rows.h, "the rule"); two rows. */
+static int importance(const void *xp, const void *yp)
 {
+	const struct esession_row *x = xp, *y = yp;
 	int by_figures = figures_importance(&x->fig, &y->fig);
 	if (by_figures != 0)
 		return by_figures;
 	if (x->number != y->number)
 		return x->number < y->number ? 1 : -1;
 	return 0;
-}
-
-/* ---- the min-heap of kept rows: the least important at the root */
-
-static void heap_set(struct esession_rows *r, uint64_t i, struct esession_row *row)
-{
-	r->kept[i] = row;
-	row->heap_at = i;
-}
-
-static void heap_up(struct esession_rows *r, uint64_t i)
-{
-	struct esession_row *row = r->kept[i];
-	while (i > 0 && importance(r->kept[(i - 1) / 2], row) > 0) {
-		heap_set(r, i, r->kept[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
-	heap_set(r, i, row);
-}
-
-static void heap_down(struct esession_rows *r, uint64_t i)
-{
-	struct esession_row *row = r->kept[i];
-	for (;;) {
-		uint64_t l = 2 * i + 1, rr = l + 1, m = l;
-		if (l >= r->n_kept)
-			break;
-		if (rr < r->n_kept && importance(r->kept[rr], r->kept[l]) < 0)
-			m = rr;
-		if (importance(r->kept[m], row) >= 0)
-			break;
-		heap_set(r, i, r->kept[m]);
-		i = m;
-	}
-	heap_set(r, i, row);
 }
 
 /* ---- rows listed, and folded */
@@ -95,26 +61,11 @@ static void decide(struct analysis *a, struct esession_row *row)
 {
 	struct esession_rows *r = &a->esession_rows;
 	uint64_t room = a->opt.kept_esessions;
-	if (r->n_kept < room) {
-		if (r->n_kept == r->cap_kept) {
-			/* grown as needed: --e-sessions may be large */
-			r->cap_kept = r->cap_kept ? r->cap_kept * 2 : 64;
-			r->kept = xrealloc(r->kept, r->cap_kept * sizeof *r->kept);
-		}
+	struct esession_row *let_go = keeper_offer(&r->kept, row, room, importance);
+	if (let_go != row)
 		row->kept = 1;
-		r->kept[r->n_kept] = row;
-		heap_up(r, r->n_kept++);
-		return;
-	}
-	if (room == 0 || importance(row, r->kept[0]) <= 0) {
-		fold(r, row);
-		return;
-	}
-	struct esession_row *least = r->kept[0];
-	row->kept = 1;
-	heap_set(r, 0, row);
-	heap_down(r, 0);
-	fold(r, least);
+	if (let_go != NULL)
+		fold(r, let_go);
 }
 
 static void decide_if_final(struct analysis *a, struct esession_row *row)
@@ -211,7 +162,7 @@ void esession_rows_free(struct analysis *a)
 		free(row);
 	}
 	figures_free(&r->folded_fig);
-	free(r->kept);
+	keeper_free(&r->kept);
 	free(r->gone_without_members);
 	memset(r, 0, sizeof *r);
 }

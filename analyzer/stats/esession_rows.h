@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "stats/figures.h"
+#include "stats/keeper.h"
 
 struct analysis;
 struct connection;
@@ -49,7 +50,6 @@ struct esession_row {
 	int ended;           /* the engine let it go, or the capture ended */
 	unsigned undecided;  /* its connections whose figures are not added yet */
 	uint8_t kept;        /* in the heap of kept rows */
-	uint64_t heap_at;
 	struct figures fig;  /* its decided connections' figures */
 	struct esession_row *prev, *next; /* the listed rows */
 };
@@ -57,8 +57,7 @@ struct esession_row {
 struct esession_rows {
 	struct esession_row *head, *tail; /* listed: kept, or not final yet */
 	uint64_t n_listed;
-	struct esession_row **kept; /* a min-heap by importance */
-	uint64_t n_kept, cap_kept;
+	struct keeper kept; /* the kept rows, by importance */
 	uint64_t folded;            /* sessions folded into "others" */
 	struct figures folded_fig;  /* their figures, summed */
 	uint64_t *gone_without_members; /* session numbers, ascending */

@@ -47,50 +47,16 @@ int figures_importance(const struct figures *x, const struct figures *y)
 	return 0;
 }
 
-/* > 0 when x matters more than y (folding.h, "the rule"). */
-static int importance(const struct connection *x, const struct connection *y)
+/* > 0 when x matters more than y (folding.h, "the rule"); two connections. */
+static int importance(const void *xp, const void *yp)
 {
+	const struct connection *x = xp, *y = yp;
 	int by_figures = figures_importance(&x->fig, &y->fig);
 	if (by_figures != 0)
 		return by_figures;
 	if (x->id != y->id)
 		return x->id < y->id ? 1 : -1;
 	return 0;
-}
-
-/* ---- the min-heap of kept connections: the least important at the root */
-
-static void heap_set(struct folded *f, uint64_t i, struct connection *s)
-{
-	f->kept[i] = s;
-	s->heap_at = i;
-}
-
-static void heap_up(struct folded *f, uint64_t i)
-{
-	struct connection *s = f->kept[i];
-	while (i > 0 && importance(f->kept[(i - 1) / 2], s) > 0) {
-		heap_set(f, i, f->kept[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
-	heap_set(f, i, s);
-}
-
-static void heap_down(struct folded *f, uint64_t i)
-{
-	struct connection *s = f->kept[i];
-	for (;;) {
-		uint64_t l = 2 * i + 1, r = l + 1, m = l;
-		if (l >= f->n_kept)
-			break;
-		if (r < f->n_kept && importance(f->kept[r], f->kept[l]) < 0)
-			m = r;
-		if (importance(f->kept[m], s) >= 0)
-			break;
-		heap_set(f, i, f->kept[m]);
-		i = m;
-	}
-	heap_set(f, i, s);
 }
 
 /* ---- folding one connection ---------------------------------------------- */
@@ -128,26 +94,11 @@ static void decide(struct analysis *a, struct connection *s)
 	struct folded *f = &a->folded;
 	uint64_t room = a->opt.kept_connections;
 	esession_rows_connection_decided(a, s); /* before it may be freed */
-	if (f->n_kept < room) {
-		if (f->n_kept == f->cap_kept) {
-			/* grown as needed: --connections may be large */
-			f->cap_kept = f->cap_kept ? f->cap_kept * 2 : 64;
-			f->kept = xrealloc(f->kept, f->cap_kept * sizeof *f->kept);
-		}
+	struct connection *let_go = keeper_offer(&f->kept, s, room, importance);
+	if (let_go != s)
 		s->fold_state = FOLD_KEPT;
-		f->kept[f->n_kept] = s;
-		heap_up(f, f->n_kept++);
-		return;
-	}
-	if (room == 0 || importance(s, f->kept[0]) <= 0) {
-		fold(a, s);
-		return;
-	}
-	struct connection *least = f->kept[0];
-	s->fold_state = FOLD_KEPT;
-	heap_set(f, 0, s);
-	heap_down(f, 0);
-	fold(a, least);
+	if (let_go != NULL)
+		fold(a, let_go);
 }
 
 static void wait_for_decision(struct analysis *a, struct connection *s)
@@ -189,7 +140,7 @@ void folding_free(struct analysis *a)
 {
 	struct folded *f = &a->folded;
 	figures_free(&f->fig);
-	free(f->kept);
+	keeper_free(&f->kept);
 	free(f->pending);
 	memset(f, 0, sizeof *f);
 }

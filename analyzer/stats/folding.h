@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "stats/figures.h"
+#include "stats/keeper.h"
 
 struct analysis;
 struct connection;
@@ -51,8 +52,7 @@ struct folded {
 	unsigned dialects;          /* NINEP_DIALECT_* bits of theirs */
 	struct figures fig;         /* their figures, summed */
 	/* The kept ended connections: a min-heap by importance. */
-	struct connection **kept;
-	uint64_t n_kept, cap_kept;
+	struct keeper kept;
 	/* Ended connections not decided yet. */
 	struct connection **pending;
 	uint64_t n_pending;

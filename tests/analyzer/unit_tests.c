@@ -16,6 +16,7 @@
 #include "report/csv.h"
 #include "report/escape.h"
 #include "report/json.h"
+#include "stats/keeper.h"
 #include "stats/latency.h"
 #include "ninep/engine.h"
 #include "stats/tally.h"
@@ -675,6 +676,66 @@ static void test_histogram(void)
 }
 
 /* A shrinking table gives back its high-water size and keeps every key. */
+/* The keeper keeps exactly the `room` most important of a stream, whatever
+ * the order they come in: checked against sorting every item (qsort), with
+ * ties broken by number as folding.c does. */
+struct kept_item {
+	unsigned weight, number;
+	int kept, let_go;
+};
+
+static int item_importance(const void *xp, const void *yp)
+{
+	const struct kept_item *x = xp, *y = yp;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? 1 : -1;
+	if (x->number != y->number)
+		return x->number < y->number ? 1 : -1; /* the earlier matters more */
+	return 0;
+}
+
+static int by_importance_descending(const void *xp, const void *yp)
+{
+	return item_importance(yp, xp);
+}
+
+static void test_keeper(void)
+{
+	enum { N = 2000 };
+	static struct kept_item items[N], sorted[N];
+	const uint64_t rooms[] = { 0, 1, 2, 50, 1999, 2000, 5000 };
+	uint32_t seed = 12345;
+	for (size_t r = 0; r < sizeof rooms / sizeof rooms[0]; r++) {
+		uint64_t room = rooms[r];
+		for (unsigned i = 0; i < N; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* few distinct weights, so that ties are many */
+			items[i] = (struct kept_item){ .weight = (seed >> 16) % 37, .number = i };
+		}
+		struct keeper k = { 0 };
+		uint64_t let_go = 0;
+		for (unsigned i = 0; i < N; i++) {
+			struct kept_item *out = keeper_offer(&k, &items[i], room, item_importance);
+			items[i].kept = 1;
+			if (out != NULL) {
+				CHECK_EQ("let go once", out->let_go, 0);
+				out->kept = 0;
+				out->let_go = 1;
+				let_go++;
+			}
+		}
+		uint64_t want_kept = room < N ? room : N;
+		CHECK_EQ("kept count", k.n, want_kept);
+		CHECK_EQ("let go count", let_go, N - want_kept);
+		memcpy(sorted, items, sizeof items);
+		qsort(sorted, N, sizeof sorted[0], by_importance_descending);
+		for (unsigned i = 0; i < N; i++)
+			CHECK_EQ("kept iff among the most important", items[sorted[i].number].kept, i < want_kept);
+		keeper_free(&k);
+		CHECK_EQ("freed keeper empty", k.n, 0);
+	}
+}
+
 static void test_table_shrinks(void)
 {
 	enum { N = 4096, KEEP = 40 };
@@ -1214,6 +1275,7 @@ int main(void)
 	test_histogram();
 	test_histogram_buckets();
 	test_coarse_histogram();
+	test_keeper();
 	test_table_shrinks();
 	test_slot_texts();
 	test_hot_paths_beyond_the_table();
