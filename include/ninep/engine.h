@@ -89,8 +89,9 @@ enum { NINEP_FIDS_MAX = 8192 };
  * resumes such a session finds its fids unknown, as when the session was
  * agreed before the capture started (their requests concern
  * NINEP_PATH_UNKNOWN).  What remains of a session is its number and key
- * hash, about 150 bytes, until NINEP_ESESSIONS_IDLE_MAX lets it go.  1024 sessions of 64 fids each is a busy server's
- * recent clients; the fids cost about 80 bytes and a path each (8 MB). */
+ * hash, about 150 bytes, until NINEP_ESESSIONS_IDLE_MAX lets it go.  1024
+ * sessions of 64 fids each is a busy server's recent clients; the fids cost
+ * about 80 bytes and a path each (8 MB). */
 enum { NINEP_ESESSIONS_SAVED_MAX = 1024, NINEP_ESESSIONS_SAVED_FIDS_MAX = 65536 };
 
 /* The most 9P2000.e sessions the engine keeps idle: a session with a key
