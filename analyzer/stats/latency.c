@@ -268,6 +268,19 @@ void latency_add(struct latency_hist *h, uint64_t ns)
 		bucket_add(h, index, 1);
 }
 
+/* Adds from's counted buckets to into, of the same or a coarser precision:
+ * each into into's bucket holding its lowest value, hence all of it (a
+ * bucket lies within one bucket of every coarser precision, the powers of
+ * two splitting alike). */
+static void add_buckets_coarser(struct latency_hist *into, const struct latency_hist *from)
+{
+	for (uint32_t i = 0; i < from->span; i++) {
+		uint32_t c = count_at(from, i);
+		if (c != 0)
+			bucket_add(into, bucket_index(bucket_low(from->lo + i, bits_of(from)), bits_of(into)), c);
+	}
+}
+
 unsigned latency_precision(const struct latency_hist *h)
 {
 	return bits_of(h);
@@ -285,17 +298,11 @@ void latency_set_precision(struct latency_hist *h, unsigned sub_bits)
 		h->coarser_by = (uint8_t)(FINE_BITS - sub_bits);
 		return;
 	}
-	/* Each counted bucket into the coarser one holding its lowest value
-	 * (hence all of it: a bucket lies within one bucket of every coarser
-	 * precision, the powers of two splitting alike). */
+	/* Each counted bucket into the coarser one (add_buckets_coarser). */
 	struct latency_hist n;
 	latency_init(&n);
 	n.coarser_by = (uint8_t)(FINE_BITS - sub_bits);
-	for (uint32_t i = 0; i < h->span; i++) {
-		uint32_t c = count_at(h, i);
-		if (c != 0)
-			bucket_add(&n, bucket_index(bucket_low(h->lo + i, bits_of(h)), sub_bits), c);
-	}
+	add_buckets_coarser(&n, h);
 	n.count = h->count;
 	n.sum = h->sum;
 	n.min = h->min;
@@ -335,14 +342,9 @@ void latency_merge(struct latency_hist *into, const struct latency_hist *from)
 	if (from->span == 0)
 		return;
 	if (bits_of(into) != bits_of(from)) {
-		/* from is the finer: each of its buckets into into's coarser
-		 * one (latency_set_precision).  Folding or summing a finer
-		 * histogram into a coarse one: not a hot path. */
-		for (uint32_t i = 0; i < from->span; i++) {
-			uint32_t c = count_at(from, i);
-			if (c != 0)
-				bucket_add(into, bucket_index(bucket_low(from->lo + i, bits_of(from)), bits_of(into)), c);
-		}
+		/* from is the finer.  Folding or summing a finer histogram
+		 * into a coarse one: not a hot path. */
+		add_buckets_coarser(into, from);
 		return;
 	}
 	/* One reallocation for the whole range, not one per bucket outside it;
